@@ -1,0 +1,291 @@
+//! The command-line interface: every command, flag and value list, in one place.
+//! `completions/` and `man/` are generated from this definition.
+
+use std::path::PathBuf;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::alg;
+use crate::keys::SecretEncoding;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jwtctl",
+    version,
+    about = "Generate keys for, mint, inspect, verify and decrypt JSON Web Tokens",
+    long_about = "jwtctl works with JSON Web Tokens: signed (JWS) and encrypted (JWE), every \
+algorithm of RFC 7518, keys as JWK, JWK Set or PEM.\n\n\
+Exit codes: 0 success; 1 runtime error (I/O, unusable key); 2 usage error; 3 malformed \
+input; 4 token not authentic; 5 claims rejected.",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print one machine-readable JSON document on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to colour output (NO_COLOR also switches it off)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+// Parsed once per run: the size difference between variants costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key
+    #[command(long_about = KEYGEN_ABOUT)]
+    Keygen(KeygenArgs),
+    /// Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT
+    #[command(long_about = ISSUE_ABOUT)]
+    Issue(IssueArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print or write the roff man pages
+    Man(ManArgs),
+}
+
+const KEYGEN_ABOUT: &str =
+    "Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key.
+
+Any JWS or JWE algorithm picks a suitable key: --alg ES256 makes an EC P-256 key, --alg dir \
+--enc A256GCM a 256-bit secret, --alg RSA-OAEP-256 a 2048-bit RSA key, --alg EdDSA an Ed25519 \
+key. Or name the key type with --kty/--crv/--size. The JWK carries kty, alg, use and kid (by \
+default its RFC 7638 thumbprint).
+
+Without -o the private key goes to stdout. Files holding private keys are created with mode \
+0600, written atomically, and never replace an existing file without --force.";
+
+const ISSUE_ABOUT: &str = "Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT.
+
+A signature algorithm (--alg HS256, ES256, …) makes a JWS; a key-management algorithm (--alg \
+dir, RSA-OAEP-256, …) makes a JWE with --enc (default A256GCM). Without --alg, the key's own \
+\"alg\" decides; with no way to tell, it is a usage error. With --sign-key the claims are \
+signed first and the JWS is encrypted with cty \"JWT\" (RFC 7519 §5.2).
+
+Claims are applied in this order, later ones winning: --from, --claims, --claim, then the \
+named flags (--sub, --exp, …). \"iat\" is set to now unless --no-iat, --iat, or the claims \
+already carry one. Times are written as integer seconds (NumericDate).
+
+Output: the compact token and a newline; --json prints {token, header, claims}.";
+
+/// How a KEY's content is read.
+#[derive(Debug, Clone, Args)]
+pub struct KeyInputArgs {
+    /// How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex
+    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING")]
+    pub secret_encoding: SecretEncoding,
+    /// Read the password of a protected key from FILE (one trailing newline dropped) instead of asking
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+impl KeyInputArgs {
+    pub fn load_options(&self) -> crate::keys::LoadOptions {
+        crate::keys::LoadOptions {
+            secret_encoding: self.secret_encoding,
+            password_file: self.password_file.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kty {
+    #[value(name = "oct")]
+    Oct,
+    #[value(name = "RSA")]
+    Rsa,
+    #[value(name = "EC")]
+    Ec,
+    #[value(name = "OKP")]
+    Okp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyUse {
+    Sig,
+    Enc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyFormat {
+    /// A single JWK
+    Jwk,
+    /// A JWK Set holding the key
+    Jwks,
+    /// PEM: PKCS#8 for private keys, SPKI for public keys
+    Pem,
+}
+
+pub const CURVES: &[&str] = &[
+    "P-256",
+    "P-384",
+    "P-521",
+    "secp256k1",
+    "Ed25519",
+    "Ed448",
+    "X25519",
+    "X448",
+];
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The algorithm the key is for (sets kty, size and the JWK's alg)
+    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), conflicts_with = "kty", hide_possible_values = true)]
+    pub alg: Option<String>,
+    /// With --alg dir: the content encryption, which sizes the key [default: A256GCM]
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()), requires = "alg")]
+    pub enc: Option<String>,
+    /// The key type, when no --alg is given
+    #[arg(long, value_enum)]
+    pub kty: Option<Kty>,
+    /// The curve of an EC or OKP key [default: P-256 for EC, Ed25519 for OKP]
+    #[arg(long, value_name = "CURVE", value_parser = PossibleValuesParser::new(CURVES))]
+    pub crv: Option<String>,
+    /// Key size in bits for RSA (default 2048) and oct keys (default: what --alg needs, else 256)
+    #[arg(long, value_name = "BITS")]
+    pub size: Option<u32>,
+    /// The key id [default: the RFC 7638 thumbprint]
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// The JWK's "use" [default: sig for a JWS algorithm, enc for a JWE one]
+    #[arg(long = "use", value_enum, value_name = "USE")]
+    pub key_use: Option<KeyUse>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KeyFormat::Jwk)]
+    pub format: KeyFormat,
+    /// Write the key to FILE (mode 0600) instead of stdout
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Also write the public half to FILE (JWK, or PEM with --format pem)
+    #[arg(long, value_name = "FILE")]
+    pub public_out: Option<PathBuf>,
+    /// Replace existing output files
+    #[arg(long)]
+    pub force: bool,
+    /// Print the public half of an existing KEY instead of generating one
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["alg", "kty", "crv", "size", "convert", "protect", "public_out"])]
+    pub public: Option<String>,
+    /// Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["alg", "kty", "crv", "size"])]
+    pub convert: Option<String>,
+    /// Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file
+    #[arg(long)]
+    pub protect: bool,
+    #[command(flatten)]
+    pub key_input: KeyInputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Options shared by every command that reads a token.
+#[derive(Debug, Clone, Args)]
+pub struct TokenInputArgs {
+    /// The largest token accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = crate::token::DEFAULT_MAX_TOKEN_BYTES)]
+    pub max_token_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// The key that signs (JWS) or encrypts (JWE) the token
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+    /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
+    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
+    pub alg: Option<String>,
+    /// The content encryption of a JWE
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()), default_value = alg::DEFAULT_ENC)]
+    pub enc: String,
+    /// Subject claim ("sub")
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+    /// Issuer claim ("iss")
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Audience claim ("aud"); repeat it for several audiences
+    #[arg(long, value_name = "AUD")]
+    pub aud: Vec<String>,
+    /// Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h), an RFC 3339 date-time or Unix seconds
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub exp: Option<String>,
+    /// Not before ("nbf"), in the same forms as --exp
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+    pub nbf: Option<String>,
+    /// Issued at ("iat"), in the same forms as --exp [default: now]
+    #[arg(
+        long,
+        value_name = "TIME",
+        allow_hyphen_values = true,
+        conflicts_with = "no_iat"
+    )]
+    pub iat: Option<String>,
+    /// Leave "iat" out
+    #[arg(long)]
+    pub no_iat: bool,
+    /// Token id ("jti"); without a value, a random one
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub jti: Option<String>,
+    /// A claim: NAME=STRING, or NAME:=JSON for numbers, booleans, arrays and objects (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub claim: Vec<String>,
+    /// Claims from a JSON object in FILE, or - for stdin
+    #[arg(long, value_name = "FILE")]
+    pub claims: Option<String>,
+    /// Take claims and headers from an existing TOKEN (not verified), then apply the other flags
+    #[arg(long, value_name = "TOKEN")]
+    pub from: Option<String>,
+    /// Header "kid" [default: the key's kid]
+    #[arg(long, value_name = "KID")]
+    pub kid: Option<String>,
+    /// Header "typ" [default: JWT]; an empty value leaves it out
+    #[arg(long, value_name = "TYP")]
+    pub typ: Option<String>,
+    /// Header "cty"
+    #[arg(long, value_name = "CTY")]
+    pub cty: Option<String>,
+    /// A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub header: Vec<String>,
+    /// Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<String>,
+    /// The signature algorithm of a nested JWT [default: the sign key's "alg"]
+    #[arg(long, value_name = "ALG", requires = "sign_key", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
+    pub sign_alg: Option<String>,
+    /// Pin "now" (RFC 3339 or Unix seconds) so output is reproducible
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    #[command(flatten)]
+    pub token_input: TokenInputArgs,
+    #[command(flatten)]
+    pub key_input: KeyInputArgs,
+}

@@ -1,0 +1,51 @@
+//! `jwtctl completions` and `jwtctl man`: files generated from the clap definition.
+//! The committed `completions/` and `man/` come from here (see scripts/generate-assets).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::files;
+
+pub fn completions(args: &CompletionsArgs) -> Result<()> {
+    let mut buf = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "jwtctl", &mut buf);
+    files::write_stdout(&buf)
+}
+
+/// A page without a date, so the committed pages do not change from one day to the next.
+fn render(command: clap::Command) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(command)
+        .date("")
+        .render(&mut buf)
+        .context("cannot render the man page")?;
+    Ok(buf)
+}
+
+pub fn man(args: &ManArgs) -> Result<()> {
+    let mut top = Cli::command();
+    top.build();
+    let Some(dir) = &args.out_dir else {
+        return files::write_stdout(&render(top)?);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_page(dir, "jwtctl", top.clone())?;
+    for sub in top.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("jwtctl-{}", sub.get_name());
+        write_page(
+            dir,
+            &name,
+            sub.clone().name(name.clone()).bin_name(name.clone()),
+        )?;
+    }
+    Ok(())
+}
+
+fn write_page(dir: &Path, name: &str, command: clap::Command) -> Result<()> {
+    let path = dir.join(format!("{name}.1"));
+    std::fs::write(&path, render(command)?)
+        .with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,228 @@
+//! `jwtctl issue`: mint a JWS, a JWE or a nested JWT from flags, a claims file or a token.
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value, json};
+
+use crate::cli::{GlobalArgs, IssueArgs};
+use crate::error;
+use crate::files;
+use crate::input;
+use crate::keys::{self, Key};
+use crate::mint::{self, HeaderParams, Minter};
+use crate::output;
+use crate::time;
+use crate::token;
+
+/// Header members that the algorithms set; `--header` and `--from` never carry them over.
+const ALGORITHM_HEADERS: &[&str] = &[
+    "alg", "enc", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "kid", "zip",
+];
+
+pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
+    input::one_stdin_user(&[
+        ("--key", Some(args.key.as_str())),
+        ("--sign-key", args.sign_key.as_deref()),
+        ("--claims", args.claims.as_deref()),
+        ("--from", args.from.as_deref()),
+    ])?;
+    let now = match &args.now {
+        Some(text) => time::parse_now(text)?,
+        None => time::now_unix(),
+    };
+    let from = match &args.from {
+        Some(text) => Some(read_from(text, args.token_input.max_token_size)?),
+        None => None,
+    };
+    let claims = build_claims(args, now, from.as_ref().map(|f| &f.claims))?;
+
+    let load = args.key_input.load_options();
+    let key = keys::load_one(&args.key, &load, args.kid.as_deref())?;
+    let alg = mint::resolve_alg(args.alg.as_deref(), &key, "--alg")?;
+    let from_header = from.as_ref().map(|f| &f.header);
+    let sign_key = match &args.sign_key {
+        Some(reference) => Some(keys::load_one(reference, &load, None)?),
+        None => None,
+    };
+    let outer = header_params(args, &key, from_header, sign_key.is_some())?;
+    let minter = match &sign_key {
+        Some(sign_key) => {
+            let sign_alg = mint::resolve_alg(args.sign_alg.as_deref(), sign_key, "--sign-alg")?;
+            let inner = inner_params(sign_key);
+            Minter::new(
+                alg,
+                &args.enc,
+                &key,
+                &outer,
+                Some((sign_alg, sign_key, &inner)),
+            )?
+        }
+        None => Minter::new(alg, &args.enc, &key, &outer, None)?,
+    };
+    let token = minter.mint(&claims)?;
+    if global.json {
+        let parsed = token::parse(&token, usize::MAX)?;
+        return output::print_json(&json!({
+            "token": token,
+            "header": Value::Object(parsed.header),
+            "claims": Value::Object(claims),
+        }));
+    }
+    output::print_data(&token)
+}
+
+/// What `--from` contributes: a token's header, and its claims when they are readable.
+struct From {
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+}
+
+fn read_from(text: &str, max: usize) -> Result<From> {
+    let text = input::token_text(text, max)?;
+    let parsed = token::parse(&text, max).context("--from")?;
+    let claims = match parsed.payload() {
+        Some(payload) => token::parse_json_object(payload, "payload").context("--from")?,
+        None => {
+            return Err(error::usage(
+                "--from takes claims from a JWS; a JWE's claims are encrypted (decrypt it first)",
+            ));
+        }
+    };
+    Ok(From {
+        header: parsed.header,
+        claims,
+    })
+}
+
+/// NAME=STRING or NAME:=JSON (httpie's convention).
+pub fn parse_assignment(text: &str, flag: &str) -> Result<(String, Value)> {
+    let (name, value) = text.split_once('=').ok_or_else(|| {
+        error::usage(format!(
+            "{flag} {text:?}: expected NAME=STRING or NAME:=JSON"
+        ))
+    })?;
+    let (name, value) = match name.strip_suffix(':') {
+        Some(name) => (
+            name,
+            serde_json::from_str(value).map_err(|_| {
+                error::usage(format!("{flag} {name}:=…: the value is not valid JSON"))
+            })?,
+        ),
+        None => (name, Value::String(value.to_string())),
+    };
+    if name.is_empty() {
+        return Err(error::usage(format!("{flag} {text:?}: the name is empty")));
+    }
+    Ok((name.to_string(), value))
+}
+
+fn build_claims(
+    args: &IssueArgs,
+    now: i64,
+    from: Option<&Map<String, Value>>,
+) -> Result<Map<String, Value>> {
+    let mut claims = from.cloned().unwrap_or_default();
+    if let Some(source) = &args.claims {
+        let bytes = if source == "-" {
+            files::read_stdin_limited(input::MAX_INPUT_BYTES, "claims from stdin")?
+        } else {
+            files::read_file_limited(source.as_ref(), input::MAX_INPUT_BYTES, "claims file")?
+        };
+        let object = token::parse_json_object(&bytes, "the claims")
+            .map_err(|e| error::usage(format!("--claims {source}: {}", error::one_line(&e))))?;
+        claims.extend(object);
+    }
+    for text in &args.claim {
+        let (name, value) = parse_assignment(text, "--claim")?;
+        claims.insert(name, value);
+    }
+    let mut set = |name: &str, value: Value| {
+        claims.insert(name.to_string(), value);
+    };
+    if let Some(iss) = &args.iss {
+        set("iss", json!(iss));
+    }
+    if let Some(sub) = &args.sub {
+        set("sub", json!(sub));
+    }
+    match args.aud.as_slice() {
+        [] => {}
+        [one] => set("aud", json!(one)),
+        many => set("aud", json!(many)),
+    }
+    for (name, value) in [("exp", &args.exp), ("nbf", &args.nbf), ("iat", &args.iat)] {
+        if let Some(text) = value {
+            set(
+                name,
+                json!(time::parse_time(text, now).with_context(|| format!("--{name}"))?),
+            );
+        }
+    }
+    if let Some(jti) = &args.jti {
+        let jti = if jti.is_empty() {
+            mint::random_jti()?
+        } else {
+            jti.clone()
+        };
+        set("jti", json!(jti));
+    }
+    if args.no_iat {
+        claims.remove("iat");
+    } else if !claims.contains_key("iat") {
+        claims.insert("iat".into(), json!(now));
+    }
+    Ok(claims)
+}
+
+/// The header members of the token `issue` writes (the outer one for a nested JWT).
+fn header_params(
+    args: &IssueArgs,
+    key: &Key,
+    from: Option<&Map<String, Value>>,
+    nested: bool,
+) -> Result<HeaderParams> {
+    let mut members = Map::new();
+    let from_typ = from.and_then(|h| h.get("typ")).cloned();
+    let typ = match &args.typ {
+        Some(typ) => Some(Value::from(typ.as_str())),
+        None => Some(from_typ.unwrap_or_else(|| Value::from("JWT"))),
+    };
+    if let Some(typ) = typ.filter(|t| t.as_str() != Some("")) {
+        members.insert("typ".into(), typ);
+    }
+    if let Some(kid) = args.kid.as_deref().or(key.kid()) {
+        members.insert("kid".into(), Value::from(kid));
+    }
+    if let Some(from) = from {
+        for (name, value) in from {
+            if !ALGORITHM_HEADERS.contains(&name.as_str()) && name != "typ" {
+                members.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    if let Some(cty) = &args.cty {
+        if nested {
+            return Err(error::usage("a nested JWT's cty is JWT; drop --cty"));
+        }
+        members.insert("cty".into(), Value::from(cty.as_str()));
+    }
+    for text in &args.header {
+        let (name, value) = parse_assignment(text, "--header")?;
+        if name == "alg" || name == "enc" {
+            return Err(error::usage(format!(
+                "set {name} with --{name}, not --header"
+            )));
+        }
+        members.insert(name, value);
+    }
+    Ok(HeaderParams { members })
+}
+
+/// The inner JWS header of a nested JWT: typ JWT and the signing key's kid.
+fn inner_params(sign_key: &Key) -> HeaderParams {
+    let mut members = Map::new();
+    members.insert("typ".into(), Value::from("JWT"));
+    if let Some(kid) = sign_key.kid() {
+        members.insert("kid".into(), Value::from(kid));
+    }
+    HeaderParams { members }
+}

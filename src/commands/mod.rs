@@ -1,0 +1,18 @@
+//! One module per command; `run` hands the parsed arguments to the right one.
+
+mod generate;
+mod issue;
+mod keygen;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Keygen(args) => keygen::run(&args, &cli.global),
+        Command::Issue(args) => issue::run(&args, &cli.global),
+        Command::Completions(args) => generate::completions(&args),
+        Command::Man(args) => generate::man(&args),
+    }
+}

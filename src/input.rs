@@ -1,0 +1,74 @@
+//! Where a token comes from: the argument itself, `-`, or stdin when the argument is left
+//! out and stdin is not a terminal.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+
+use crate::error;
+use crate::files;
+use crate::token;
+
+/// The largest claims file or other JSON input read.
+pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Room for text around a token on stdin (`Authorization: Bearer …`, a pasted log line).
+const SURROUNDING_SLACK: usize = 64 * 1024;
+
+/// At most one flag may read stdin.
+pub fn one_stdin_user(flags: &[(&str, Option<&str>)]) -> Result<()> {
+    let users: Vec<&str> = flags
+        .iter()
+        .filter(|(_, v)| *v == Some("-"))
+        .map(|(f, _)| *f)
+        .collect();
+    if users.len() > 1 {
+        return Err(error::usage(format!(
+            "only one input can come from stdin, but {} all say -",
+            users.join(" and ")
+        )));
+    }
+    Ok(())
+}
+
+fn read_stdin(max: usize) -> Result<String> {
+    let limit = max.saturating_add(SURROUNDING_SLACK) as u64;
+    let bytes = files::read_stdin_limited(limit, "stdin").map_err(|e| {
+        if e.to_string().contains("larger than the limit") {
+            error::malformed(format!(
+                "input on stdin is over the limit of {max} bytes (raise it with --max-token-size)"
+            ))
+        } else {
+            e
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|_| error::malformed("the input is not UTF-8 text"))
+}
+
+/// The text of a token argument: itself, or stdin for `-`.
+pub fn token_text(arg: &str, max: usize) -> Result<String> {
+    if arg == "-" {
+        read_stdin(max)
+    } else {
+        Ok(arg.to_string())
+    }
+}
+
+/// The token a command works on, from its (optional) argument. With `dig`, the token is
+/// dug out of surrounding text (`Bearer …`, a cookie, a URL); otherwise only whitespace
+/// around it is dropped.
+pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
+    let text = match arg {
+        Some(arg) => token_text(arg, max)?,
+        None if std::io::stdin().is_terminal() => {
+            return Err(error::usage(
+                "no token given: pass it as an argument, or - to read stdin",
+            ));
+        }
+        None => read_stdin(max)?,
+    };
+    if dig && let Some(found) = token::extract(&text) {
+        return Ok(found.to_string());
+    }
+    Ok(text.trim().to_string())
+}

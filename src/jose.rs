@@ -1,0 +1,235 @@
+//! The bridge to josekit: a checked key and an algorithm name in, a signer, verifier,
+//! encrypter or decrypter out. Every command that does cryptography goes through here.
+
+use anyhow::Result;
+use josekit::jwe::{self, JweDecrypter, JweEncrypter};
+use josekit::jwk::Jwk;
+use josekit::jws::{self, JwsSigner, JwsVerifier};
+
+use crate::alg::{Alg, Enc};
+use crate::error;
+use crate::keys::{Key, Op};
+
+/// The PBES2 iteration count `issue` writes (RFC 7518 §4.8.1.2 asks for at least 1000).
+pub const ISSUE_P2C: usize = 100_000;
+
+/// The JWK josekit gets: the key material only. `use`, `key_ops` and `alg` were already
+/// enforced by [`Key::check`] (with messages of our own); asymmetric keys are reduced to the
+/// half the operation needs.
+fn material(key: &Key, op: Op) -> Result<Jwk> {
+    let key = match op {
+        Op::Verify | Op::Encrypt if !key.is_symmetric() => key.public_half()?,
+        _ => key.clone(),
+    };
+    let mut map = key.jwk.as_ref().clone();
+    for name in ["use", "key_ops", "alg", "kid"] {
+        map.remove(name);
+    }
+    Ok(Jwk::from_map(map)?)
+}
+
+fn unusable(alg: &Alg, err: josekit::JoseError) -> anyhow::Error {
+    error::runtime(format!(
+        "the key cannot be used for {}: {}",
+        alg.name,
+        crate::keys::jose_reason(&err)
+    ))
+}
+
+pub fn signer(alg: &Alg, key: &Key) -> Result<Box<dyn JwsSigner>> {
+    key.check(alg, Op::Sign, None)?;
+    let jwk = material(key, Op::Sign)?;
+    let signer: Result<Box<dyn JwsSigner>, _> = match alg.name {
+        "HS256" => jws::HS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "HS384" => jws::HS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "HS512" => jws::HS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS256" => jws::RS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS384" => jws::RS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS512" => jws::RS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS256" => jws::PS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS384" => jws::PS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS512" => jws::PS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES256" => jws::ES256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES384" => jws::ES384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES512" => jws::ES512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES256K" => jws::ES256K.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "EdDSA" => jws::EdDSA.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        other => {
+            return Err(error::usage(format!(
+                "{other} is not a signature algorithm"
+            )));
+        }
+    };
+    signer.map_err(|e| unusable(alg, e))
+}
+
+pub fn verifier(alg: &Alg, key: &Key) -> Result<Box<dyn JwsVerifier>> {
+    key.check(alg, Op::Verify, None)?;
+    let jwk = material(key, Op::Verify)?;
+    let verifier: Result<Box<dyn JwsVerifier>, _> = match alg.name {
+        "HS256" => jws::HS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "HS384" => jws::HS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "HS512" => jws::HS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS256" => jws::RS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS384" => jws::RS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "RS512" => jws::RS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS256" => jws::PS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS384" => jws::PS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "PS512" => jws::PS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES256" => jws::ES256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES384" => jws::ES384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES512" => jws::ES512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        "ES256K" => jws::ES256K
+            .verifier_from_jwk(&jwk)
+            .map(|s| Box::new(s) as _),
+        "EdDSA" => jws::EdDSA.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        other => {
+            return Err(error::usage(format!(
+                "{other} is not a signature algorithm"
+            )));
+        }
+    };
+    verifier.map_err(|e| unusable(alg, e))
+}
+
+// RSA1_5 is deprecated; callers allow it only where the contract says.
+#[allow(deprecated)]
+pub fn encrypter(alg: &Alg, enc: &Enc, key: &Key) -> Result<Box<dyn JweEncrypter>> {
+    key.check(alg, Op::Encrypt, Some(enc))?;
+    let jwk = material(key, Op::Encrypt)?;
+    let encrypter: Result<Box<dyn JweEncrypter>, _> = match alg.name {
+        "dir" => jwe::Dir.encrypter_from_jwk(&jwk).map(|e| Box::new(e) as _),
+        "A128KW" => jwe::A128KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "A192KW" => jwe::A192KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "A256KW" => jwe::A256KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "A128GCMKW" => jwe::A128GCMKW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "A192GCMKW" => jwe::A192GCMKW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "A256GCMKW" => jwe::A256GCMKW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "ECDH-ES" => jwe::ECDH_ES
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "ECDH-ES+A128KW" => jwe::ECDH_ES_A128KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "ECDH-ES+A192KW" => jwe::ECDH_ES_A192KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "ECDH-ES+A256KW" => jwe::ECDH_ES_A256KW
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "RSA-OAEP" => jwe::RSA_OAEP
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "RSA-OAEP-256" => jwe::RSA_OAEP_256
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "RSA-OAEP-384" => jwe::RSA_OAEP_384
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "RSA-OAEP-512" => jwe::RSA_OAEP_512
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "RSA1_5" => jwe::RSA1_5
+            .encrypter_from_jwk(&jwk)
+            .map(|e| Box::new(e) as _),
+        "PBES2-HS256+A128KW" | "PBES2-HS384+A192KW" | "PBES2-HS512+A256KW" => {
+            let pbes2 = match alg.name {
+                "PBES2-HS256+A128KW" => jwe::PBES2_HS256_A128KW,
+                "PBES2-HS384+A192KW" => jwe::PBES2_HS384_A192KW,
+                _ => jwe::PBES2_HS512_A256KW,
+            };
+            pbes2.encrypter_from_jwk(&jwk).map(|mut e| {
+                e.set_iter_count(ISSUE_P2C);
+                e.set_salt_len(16);
+                Box::new(e) as _
+            })
+        }
+        other => {
+            return Err(error::usage(format!(
+                "{other} is not a key-management algorithm"
+            )));
+        }
+    };
+    encrypter.map_err(|e| unusable(alg, e))
+}
+
+#[allow(deprecated)]
+pub fn decrypter(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Box<dyn JweDecrypter>> {
+    key.check(alg, Op::Decrypt, enc)?;
+    let jwk = material(key, Op::Decrypt)?;
+    let decrypter: Result<Box<dyn JweDecrypter>, _> = match alg.name {
+        "dir" => jwe::Dir.decrypter_from_jwk(&jwk).map(|d| Box::new(d) as _),
+        "A128KW" => jwe::A128KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "A192KW" => jwe::A192KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "A256KW" => jwe::A256KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "A128GCMKW" => jwe::A128GCMKW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "A192GCMKW" => jwe::A192GCMKW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "A256GCMKW" => jwe::A256GCMKW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "ECDH-ES" => jwe::ECDH_ES
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "ECDH-ES+A128KW" => jwe::ECDH_ES_A128KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "ECDH-ES+A192KW" => jwe::ECDH_ES_A192KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "ECDH-ES+A256KW" => jwe::ECDH_ES_A256KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "RSA-OAEP" => jwe::RSA_OAEP
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "RSA-OAEP-256" => jwe::RSA_OAEP_256
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "RSA-OAEP-384" => jwe::RSA_OAEP_384
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "RSA-OAEP-512" => jwe::RSA_OAEP_512
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "RSA1_5" => jwe::RSA1_5
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "PBES2-HS256+A128KW" => jwe::PBES2_HS256_A128KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "PBES2-HS384+A192KW" => jwe::PBES2_HS384_A192KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        "PBES2-HS512+A256KW" => jwe::PBES2_HS512_A256KW
+            .decrypter_from_jwk(&jwk)
+            .map(|d| Box::new(d) as _),
+        other => {
+            return Err(error::usage(format!(
+                "{other} is not a key-management algorithm"
+            )));
+        }
+    };
+    decrypter.map_err(|e| unusable(alg, e))
+}

@@ -1,0 +1,310 @@
+//! Conversions between JWKs and OpenSSL keys (PEM/DER), and the RFC 7638 thumbprint.
+//!
+//! JWK is jwtctl's one in-memory key form: a PEM or DER key is turned into a JWK on load,
+//! and a JWK into an OpenSSL key only to write standard PEM (PKCS#8 / SPKI) — josekit's
+//! own PEM writers emit SEC1 for EC and a non-standard label for Ed25519.
+
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use josekit::jwk::Jwk;
+use openssl::bn::{BigNum, BigNumContext, BigNumRef};
+use openssl::ec::{EcGroup, EcKey, EcPoint};
+use openssl::nid::Nid;
+use openssl::pkey::{HasPublic, Id, PKey, Private, Public};
+use openssl::rsa::{Rsa, RsaPrivateKeyBuilder};
+use serde_json::{Map, Value};
+
+fn b64(bytes: &[u8]) -> Value {
+    Value::String(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// A JWK member decoded from base64url.
+fn member(jwk: &Jwk, name: &str) -> Result<Vec<u8>> {
+    match jwk.parameter(name) {
+        Some(Value::String(s)) => URL_SAFE_NO_PAD
+            .decode(s)
+            .map_err(|_| anyhow!("JWK member \"{name}\" is not base64url")),
+        Some(_) => bail!("JWK member \"{name}\" is not a string"),
+        None => bail!("JWK has no \"{name}\""),
+    }
+}
+
+fn bn(jwk: &Jwk, name: &str) -> Result<BigNum> {
+    Ok(BigNum::from_slice(&member(jwk, name)?)?)
+}
+
+fn curve_nid(crv: &str) -> Option<Nid> {
+    Some(match crv {
+        "P-256" => Nid::X9_62_PRIME256V1,
+        "P-384" => Nid::SECP384R1,
+        "P-521" => Nid::SECP521R1,
+        "secp256k1" => Nid::SECP256K1,
+        _ => return None,
+    })
+}
+
+fn curve_name(nid: Nid) -> Option<&'static str> {
+    Some(match nid {
+        Nid::X9_62_PRIME256V1 => "P-256",
+        Nid::SECP384R1 => "P-384",
+        Nid::SECP521R1 => "P-521",
+        Nid::SECP256K1 => "secp256k1",
+        _ => return None,
+    })
+}
+
+fn okp_id(crv: &str) -> Option<Id> {
+    Some(match crv {
+        "Ed25519" => Id::ED25519,
+        "Ed448" => Id::ED448,
+        "X25519" => Id::X25519,
+        "X448" => Id::X448,
+        _ => return None,
+    })
+}
+
+fn okp_curve(id: Id) -> Option<&'static str> {
+    Some(match id {
+        Id::ED25519 => "Ed25519",
+        Id::ED448 => "Ed448",
+        Id::X25519 => "X25519",
+        Id::X448 => "X448",
+        _ => return None,
+    })
+}
+
+/// The public members of an OpenSSL key as JWK members.
+fn public_members<T: HasPublic>(pkey: &PKey<T>) -> Result<Map<String, Value>> {
+    let mut map = Map::new();
+    match pkey.id() {
+        Id::RSA => {
+            let rsa = pkey.rsa()?;
+            map.insert("kty".into(), "RSA".into());
+            map.insert("n".into(), b64(&rsa.n().to_vec()));
+            map.insert("e".into(), b64(&rsa.e().to_vec()));
+        }
+        Id::EC => {
+            let ec = pkey.ec_key()?;
+            let group = ec.group();
+            let nid = group.curve_name().unwrap_or(Nid::UNDEF);
+            let crv = curve_name(nid).ok_or_else(|| anyhow!("unsupported EC curve"))?;
+            let width = (group.degree() as usize).div_ceil(8);
+            let (mut x, mut y) = (BigNum::new()?, BigNum::new()?);
+            let mut ctx = BigNumContext::new()?;
+            ec.public_key()
+                .affine_coordinates(group, &mut x, &mut y, &mut ctx)?;
+            map.insert("kty".into(), "EC".into());
+            map.insert("crv".into(), crv.into());
+            map.insert("x".into(), b64(&x.to_vec_padded(width as i32)?));
+            map.insert("y".into(), b64(&y.to_vec_padded(width as i32)?));
+        }
+        id => {
+            let crv = okp_curve(id).ok_or_else(|| anyhow!("unsupported key type"))?;
+            map.insert("kty".into(), "OKP".into());
+            map.insert("crv".into(), crv.into());
+            map.insert("x".into(), b64(&pkey.raw_public_key()?));
+        }
+    }
+    Ok(map)
+}
+
+fn opt_b64(value: Option<&BigNumRef>) -> Option<Value> {
+    value.map(|v| b64(&v.to_vec()))
+}
+
+/// An OpenSSL private key as a private JWK.
+pub fn private_to_jwk(pkey: &PKey<Private>) -> Result<Jwk> {
+    let mut map = public_members(pkey)?;
+    match pkey.id() {
+        Id::RSA => {
+            let rsa = pkey.rsa()?;
+            map.insert("d".into(), b64(&rsa.d().to_vec()));
+            let crt = [
+                ("p", rsa.p()),
+                ("q", rsa.q()),
+                ("dp", rsa.dmp1()),
+                ("dq", rsa.dmq1()),
+                ("qi", rsa.iqmp()),
+            ];
+            for (name, value) in crt {
+                if let Some(v) = opt_b64(value) {
+                    map.insert(name.into(), v);
+                }
+            }
+        }
+        Id::EC => {
+            let ec = pkey.ec_key()?;
+            let width = (ec.group().order_bits() as usize).div_ceil(8);
+            map.insert(
+                "d".into(),
+                b64(&ec.private_key().to_vec_padded(width as i32)?),
+            );
+        }
+        _ => {
+            map.insert("d".into(), b64(&pkey.raw_private_key()?));
+        }
+    }
+    Ok(Jwk::from_map(map)?)
+}
+
+/// An OpenSSL public key as a public JWK.
+pub fn public_to_jwk<T: HasPublic>(pkey: &PKey<T>) -> Result<Jwk> {
+    Ok(Jwk::from_map(public_members(pkey)?)?)
+}
+
+fn crv_of(jwk: &Jwk) -> Result<&str> {
+    jwk.curve().ok_or_else(|| anyhow!("JWK has no \"crv\""))
+}
+
+/// The public key of an asymmetric JWK as an OpenSSL key; this also checks the key material.
+pub fn jwk_to_public(jwk: &Jwk) -> Result<PKey<Public>> {
+    match jwk.key_type() {
+        "RSA" => Ok(PKey::from_rsa(Rsa::from_public_components(
+            bn(jwk, "n")?,
+            bn(jwk, "e")?,
+        )?)?),
+        "EC" => {
+            let crv = crv_of(jwk)?;
+            let nid = curve_nid(crv).ok_or_else(|| anyhow!("unsupported EC curve {crv}"))?;
+            let group = EcGroup::from_curve_name(nid)?;
+            let (x, y) = (bn(jwk, "x")?, bn(jwk, "y")?);
+            let ec = EcKey::from_public_key_affine_coordinates(&group, &x, &y)
+                .context("the EC point is not on the curve")?;
+            ec.check_key().context("the EC point is not on the curve")?;
+            Ok(PKey::from_ec_key(ec)?)
+        }
+        "OKP" => {
+            let crv = crv_of(jwk)?;
+            let id = okp_id(crv).ok_or_else(|| anyhow!("unsupported OKP curve {crv}"))?;
+            Ok(PKey::public_key_from_raw_bytes(&member(jwk, "x")?, id)?)
+        }
+        other => bail!("a \"{other}\" key has no public key"),
+    }
+}
+
+/// The private key of an asymmetric JWK as an OpenSSL key; this also checks the key material.
+pub fn jwk_to_private(jwk: &Jwk) -> Result<PKey<Private>> {
+    match jwk.key_type() {
+        "RSA" => {
+            let (n, e, d) = (bn(jwk, "n")?, bn(jwk, "e")?, bn(jwk, "d")?);
+            let rsa = if jwk.parameter("p").is_some() {
+                Rsa::from_private_components(
+                    n,
+                    e,
+                    d,
+                    bn(jwk, "p")?,
+                    bn(jwk, "q")?,
+                    bn(jwk, "dp")?,
+                    bn(jwk, "dq")?,
+                    bn(jwk, "qi")?,
+                )?
+            } else {
+                RsaPrivateKeyBuilder::new(n, e, d)?.build()
+            };
+            if rsa.p().is_some() && !rsa.check_key().unwrap_or(false) {
+                bail!("the RSA private key is inconsistent");
+            }
+            Ok(PKey::from_rsa(rsa)?)
+        }
+        "EC" => {
+            let crv = crv_of(jwk)?;
+            let nid = curve_nid(crv).ok_or_else(|| anyhow!("unsupported EC curve {crv}"))?;
+            let group = EcGroup::from_curve_name(nid)?;
+            let public = jwk_to_public(jwk)?.ec_key()?;
+            let point: EcPoint = public.public_key().to_owned(&group)?;
+            let d = bn(jwk, "d")?;
+            let ec = EcKey::from_private_components(&group, &d, &point)?;
+            ec.check_key()
+                .context("the EC private key does not match its public point")?;
+            Ok(PKey::from_ec_key(ec)?)
+        }
+        "OKP" => {
+            let crv = crv_of(jwk)?;
+            let id = okp_id(crv).ok_or_else(|| anyhow!("unsupported OKP curve {crv}"))?;
+            let pkey = PKey::private_key_from_raw_bytes(&member(jwk, "d")?, id)?;
+            if pkey.raw_public_key()? != member(jwk, "x")? {
+                bail!("the OKP private key does not match its public key \"x\"");
+            }
+            Ok(pkey)
+        }
+        other => bail!("a \"{other}\" key cannot be written as PEM"),
+    }
+}
+
+/// The members RFC 7638 §3.2 hashes for each key type, in lexicographic order.
+fn thumbprint_members(kty: &str) -> Option<&'static [&'static str]> {
+    Some(match kty {
+        "EC" => &["crv", "kty", "x", "y"],
+        "RSA" => &["e", "kty", "n"],
+        "oct" => &["k", "kty"],
+        "OKP" => &["crv", "kty", "x"],
+        _ => return None,
+    })
+}
+
+/// The RFC 7638 JWK thumbprint (SHA-256, base64url).
+pub fn thumbprint(jwk: &Jwk) -> Result<String> {
+    let names = thumbprint_members(jwk.key_type())
+        .ok_or_else(|| anyhow!("no thumbprint for key type {}", jwk.key_type()))?;
+    let mut json = String::from("{");
+    for (i, name) in names.iter().enumerate() {
+        let value = match jwk.parameter(name) {
+            Some(Value::String(s)) => s,
+            _ => bail!("JWK has no \"{name}\""),
+        };
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&serde_json::to_string(name)?);
+        json.push(':');
+        json.push_str(&serde_json::to_string(value)?);
+    }
+    json.push('}');
+    Ok(URL_SAFE_NO_PAD.encode(openssl::sha::sha256(json.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7638 §3.1's example key and its published thumbprint.
+    #[test]
+    fn rfc7638_example_thumbprint() {
+        let jwk = Jwk::from_bytes(
+            br#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            thumbprint(&jwk).unwrap(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
+    }
+
+    #[test]
+    fn ec_and_okp_keys_round_trip_through_openssl() {
+        for jwk in [
+            Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P521).unwrap(),
+            Jwk::generate_ed_key(josekit::jwk::alg::ed::EdCurve::Ed25519).unwrap(),
+            Jwk::generate_ecx_key(josekit::jwk::alg::ecx::EcxCurve::X448).unwrap(),
+        ] {
+            let pkey = jwk_to_private(&jwk).unwrap();
+            let back = private_to_jwk(&pkey).unwrap();
+            for name in ["x", "y", "d", "crv"] {
+                assert_eq!(jwk.parameter(name), back.parameter(name), "{name}");
+            }
+            assert_eq!(thumbprint(&jwk).unwrap(), thumbprint(&back).unwrap());
+        }
+    }
+
+    #[test]
+    fn a_point_off_the_curve_is_refused() {
+        let mut jwk = Jwk::generate_ec_key(josekit::jwk::alg::ec::EcCurve::P256)
+            .unwrap()
+            .to_public_key()
+            .unwrap();
+        jwk.set_parameter("y", Some(Value::String(URL_SAFE_NO_PAD.encode([1u8; 32]))))
+            .unwrap();
+        assert!(jwk_to_public(&jwk).is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! Rendering results: stdout carries only data, everything else goes to stderr.
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::cli::ColorChoice;
+use crate::files;
+
+/// Prints a JSON document (pretty, one trailing newline) on stdout.
+pub fn print_json(value: &Value) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    files::write_stdout(text.as_bytes())
+}
+
+/// Prints a line of data (a token, a PEM block) on stdout, adding the newline if missing.
+pub fn print_data(text: &str) -> Result<()> {
+    if text.ends_with('\n') {
+        files::write_stdout(text.as_bytes())
+    } else {
+        files::write_stdout(format!("{text}\n").as_bytes())
+    }
+}
+
+/// A note for the person at the terminal (stderr, never stdout).
+pub fn note(message: &str) {
+    eprintln!("{message}");
+}
+
+/// A warning on stderr.
+pub fn warn(message: &str) {
+    eprintln!("warning: {message}");
+}
+
+/// Whether to colour a stream: `--color`, then `NO_COLOR`, then whether it is a terminal.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Times and durations: parsing flag values, and showing NumericDates to people.
+
+use anyhow::Result;
+use chrono::DateTime;
+
+use crate::error;
+
+/// Seconds since the epoch, now.
+pub fn now_unix() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A duration with units (`90s`, `15m`, `1h30m`, `2d`), or the bare `0`, in seconds.
+pub fn parse_duration(text: &str) -> Result<i64> {
+    let bad = || {
+        error::usage(format!(
+            "invalid duration {text:?}: expected e.g. 90s, 15m, 1h30m, 2d"
+        ))
+    };
+    if text == "0" {
+        return Ok(0);
+    }
+    // humantime reads a bare number as seconds-less garbage; the contract wants units.
+    if !text.ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(bad());
+    }
+    let duration = humantime::parse_duration(text).map_err(|_| bad())?;
+    i64::try_from(duration.as_secs()).map_err(|_| bad())
+}
+
+/// A time for `--exp`/`--nbf`/`--iat`: a bare integer is absolute Unix seconds; a duration
+/// (`15m`, `+15m`, `-1h`) is relative to `now`; or an RFC 3339 date-time.
+pub fn parse_time(text: &str, now: i64) -> Result<i64> {
+    let bad = || {
+        error::usage(format!(
+            "invalid time {text:?}: expected a duration (15m), an RFC 3339 date-time or Unix seconds"
+        ))
+    };
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Ok(at.timestamp());
+    }
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'-') => (-1, &text[1..]),
+        Some(b'+') => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let span = parse_duration(rest).map_err(|_| bad())?;
+    now.checked_add(sign * span)
+        .ok_or_else(|| error::usage(format!("time {text:?} is out of range")))
+}
+
+/// A pinned "now" for `--now`: RFC 3339 or Unix seconds.
+pub fn parse_now(text: &str) -> Result<i64> {
+    if let Ok(seconds) = text.parse::<i64>() {
+        return Ok(seconds);
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.timestamp())
+        .map_err(|_| {
+            error::usage(format!(
+                "invalid --now {text:?}: expected an RFC 3339 date-time or Unix seconds"
+            ))
+        })
+}
+
+/// `2026-11-28T10:00:00Z`, or `out of range` for a value no calendar holds.
+pub fn rfc3339(t: i64) -> String {
+    DateTime::from_timestamp(t, 0)
+        .map(|at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| "out of range".to_string())
+}
+
+/// The two most significant units of a span: `14m 3s`, `2h 5m`, `3d 4h`, `0s`.
+pub fn human_span(secs: u64) -> String {
+    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
+    let mut parts = Vec::new();
+    let mut rest = secs;
+    for (size, unit) in units {
+        let count = rest / size;
+        rest %= size;
+        if count > 0 || !parts.is_empty() {
+            parts.push((count, unit));
+        }
+        if parts.len() == 2 {
+            break;
+        }
+    }
+    let shown: Vec<String> = parts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, unit)| format!("{count}{unit}"))
+        .collect();
+    if shown.is_empty() {
+        "0s".to_string()
+    } else {
+        shown.join(" ")
+    }
+}
+
+/// `in 14m 3s`, `2h 5m ago` or `now`.
+pub fn relative(t: i64, now: i64) -> String {
+    let delta = i128::from(t) - i128::from(now);
+    let span = u64::try_from(delta.unsigned_abs()).unwrap_or(u64::MAX);
+    match delta {
+        0 => "now".to_string(),
+        d if d > 0 => format!("in {}", human_span(span)),
+        _ => format!("{} ago", human_span(span)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_units() {
+        assert_eq!(parse_duration("90s").unwrap(), 90);
+        assert_eq!(parse_duration("1h30m").unwrap(), 5400);
+        assert_eq!(parse_duration("2d").unwrap(), 172_800);
+        assert_eq!(parse_duration("0").unwrap(), 0);
+        for bad in ["", "15", "m", "-5m", "1x", "1e9999999999999d"] {
+            let err = parse_duration(bad).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("invalid duration {bad:?}: expected e.g. 90s, 15m, 1h30m, 2d")
+            );
+            assert_eq!(crate::error::exit_code(&err), 2);
+        }
+    }
+
+    #[test]
+    fn times_are_absolute_relative_or_dates() {
+        let now = 1_700_000_000;
+        assert_eq!(parse_time("1800000000", now).unwrap(), 1_800_000_000);
+        assert_eq!(parse_time("15m", now).unwrap(), now + 900);
+        assert_eq!(parse_time("+1h", now).unwrap(), now + 3600);
+        assert_eq!(parse_time("-1h", now).unwrap(), now - 3600);
+        assert_eq!(
+            parse_time("2026-11-28T10:00:00Z", now).unwrap(),
+            1_795_860_000
+        );
+        assert_eq!(
+            parse_time("2026-11-28T11:00:00+01:00", now).unwrap(),
+            1_795_860_000
+        );
+        assert!(parse_time("tomorrow", now).is_err());
+        assert!(
+            parse_time("15", now).is_ok(),
+            "a bare integer is Unix seconds"
+        );
+        let err = parse_time("100000000000000000d", i64::MAX - 1).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2);
+    }
+
+    #[test]
+    fn now_is_a_date_or_seconds() {
+        assert_eq!(parse_now("0").unwrap(), 0);
+        assert_eq!(parse_now("1970-01-01T00:01:00Z").unwrap(), 60);
+        assert!(parse_now("15m").is_err());
+    }
+
+    #[test]
+    fn people_read_spans() {
+        assert_eq!(rfc3339(1_795_860_000), "2026-11-28T10:00:00Z");
+        assert_eq!(rfc3339(i64::MAX), "out of range");
+        assert_eq!(human_span(843), "14m 3s");
+        assert_eq!(human_span(7_500), "2h 5m");
+        assert_eq!(human_span(7_200), "2h");
+        assert_eq!(human_span(3 * 86_400 + 4 * 3_600 + 59), "3d 4h");
+        assert_eq!(human_span(45), "45s");
+        assert_eq!(human_span(0), "0s");
+        assert_eq!(relative(100, 100), "now");
+        assert_eq!(relative(943, 100), "in 14m 3s");
+        assert_eq!(relative(100, 7_600), "2h 5m ago");
+        assert_eq!(
+            relative(i64::MIN, i64::MAX),
+            format!("{} ago", human_span(u64::MAX))
+        );
+    }
+}
