@@ -55,6 +55,12 @@ pub enum Command {
     /// Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT
     #[command(long_about = ISSUE_ABOUT)]
     Issue(IssueArgs),
+    /// Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name
+    #[command(long_about = VERIFY_ABOUT)]
+    Verify(VerifyArgs),
+    /// Decrypt a JWE (and verify a nested JWT's inner JWS), checking exp/nbf and named claims
+    #[command(long_about = DECRYPT_ABOUT)]
+    Decrypt(DecryptArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print or write the roff man pages
@@ -84,6 +90,110 @@ named flags (--sub, --exp, …). \"iat\" is set to now unless --no-iat, --iat, o
 already carry one. Times are written as integer seconds (NumericDate).
 
 Output: the compact token and a newline; --json prints {token, header, claims}.";
+
+const VERIFY_ABOUT: &str =
+    "Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name.
+
+Allowed algorithms: those named with --alg, else the key's \"alg\", else every algorithm of \
+the key's type (an RSA or EC key never verifies HS256; a secret never verifies RS256). \
+\"none\" is never accepted. A JWK Set picks the key by the token's kid; keys named by the \
+token itself (jku, x5u, jwk) are never used.
+
+exp and nbf are checked when present (now >= exp is expired; --leeway widens both, default \
+0s). --iss, --aud, --sub and --require add checks. On success the claims (or the raw \
+payload) go to stdout and the list of checks to stderr; --json prints {valid, header, \
+claims|payload, checks}.";
+
+const DECRYPT_ABOUT: &str =
+    "Decrypt a JWE (and verify a nested JWT's inner JWS), checking exp/nbf and named claims.
+
+Allowed algorithms as for verify (RSA1_5 only when named by --alg or the key's \"alg\"); \
+--enc limits the content encryption. Before any decryption the token's structure is checked: \
+IV and tag lengths, wrapped key sizes, PBES2 p2c (at most 310000 unless --max-p2c), crit, and \
+zip (inflated size capped at 262144 bytes unless --max-inflate). Tag and padding failures \
+give the same error.
+
+A nested JWT (cty JWT) is verified with --verify-key, and refused without one unless \
+--no-verify-inner. On success the plaintext (pretty JSON when it is JSON) goes to stdout.";
+
+/// Checks on claims, shared by verify and decrypt.
+#[derive(Debug, Clone, Args)]
+pub struct ClaimCheckArgs {
+    /// Require this issuer ("iss")
+    #[arg(long, value_name = "ISS")]
+    pub iss: Option<String>,
+    /// Require this audience in "aud"
+    #[arg(long, value_name = "AUD")]
+    pub aud: Option<String>,
+    /// Require this subject ("sub")
+    #[arg(long, value_name = "SUB")]
+    pub sub: Option<String>,
+    /// Allowed clock skew for exp and nbf (e.g. 30s, 2m)
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub leeway: String,
+    /// Require a claim to be present (repeatable)
+    #[arg(long, value_name = "CLAIM")]
+    pub require: Vec<String>,
+    /// Do not reject an expired token (the check list says so)
+    #[arg(long)]
+    pub ignore_exp: bool,
+    /// Pin "now" (RFC 3339 or Unix seconds)
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The token, or - for stdin (read from stdin when left out)
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The key that verifies it (JWK, JWK Set, PEM, certificate or secret)
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+    /// Accept only this algorithm (repeatable)
+    #[arg(long = "alg", value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
+    pub algs: Vec<String>,
+    #[command(flatten)]
+    pub claims: ClaimCheckArgs,
+    #[command(flatten)]
+    pub token_input: TokenInputArgs,
+    #[command(flatten)]
+    pub key_input: KeyInputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// The token, or - for stdin (read from stdin when left out)
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// The key that decrypts it (JWK, JWK Set, PEM, secret or password)
+    #[arg(long, value_name = "KEY")]
+    pub key: String,
+    /// Accept only this key-management algorithm (repeatable)
+    #[arg(long = "alg", value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
+    pub algs: Vec<String>,
+    /// Accept only this content encryption (repeatable)
+    #[arg(long = "enc", value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
+    pub encs: Vec<String>,
+    /// The key that verifies the inner JWS of a nested JWT
+    #[arg(long, value_name = "KEY")]
+    pub verify_key: Option<String>,
+    /// Accept a nested JWT without verifying its inner JWS (the check list says so)
+    #[arg(long, conflicts_with = "verify_key")]
+    pub no_verify_inner: bool,
+    /// The highest PBES2 iteration count accepted
+    #[arg(long, value_name = "N", default_value_t = crate::gate::DEFAULT_MAX_P2C)]
+    pub max_p2c: u64,
+    /// The largest size a zip: DEF payload may inflate to, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_INFLATE)]
+    pub max_inflate: usize,
+    #[command(flatten)]
+    pub claims: ClaimCheckArgs,
+    #[command(flatten)]
+    pub token_input: TokenInputArgs,
+    #[command(flatten)]
+    pub key_input: KeyInputArgs,
+}
 
 /// How a KEY's content is read.
 #[derive(Debug, Clone, Args)]

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod error;
 mod files;
+mod gate;
 mod input;
 mod jose;
 mod keyconv;
@@ -13,6 +14,7 @@ mod mint;
 mod output;
 mod time;
 mod token;
+mod trust;
 
 use std::process::ExitCode;
 

@@ -42,3 +42,37 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
         }
     }
 }
+
+/// The result of verify/decrypt: claims (or the payload) on stdout, checks on stderr;
+/// with `json`, one document `{valid, header, claims|payload, checks}`.
+pub fn print_verified(verified: &crate::trust::Verified, json: bool, verb: &str) -> Result<()> {
+    if json {
+        let mut doc = serde_json::json!({
+            "valid": true,
+            "header": Value::Object(verified.header.clone()),
+            "checks": verified.checks.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
+        });
+        if let Some(inner) = &verified.inner_header {
+            doc["inner_header"] = Value::Object(inner.clone());
+        }
+        match &verified.claims {
+            Some(claims) => doc["claims"] = Value::Object(claims.clone()),
+            None => {
+                doc["payload"] = Value::String(String::from_utf8_lossy(&verified.payload).into())
+            }
+        }
+        return print_json(&doc);
+    }
+    let mut summary = format!("{verb}; checks:");
+    for check in &verified.checks {
+        summary.push_str(&format!(
+            "\n  {:<12} {:<15} {}",
+            check.result, check.name, check.detail
+        ));
+    }
+    note(summary.trim_end());
+    match &verified.claims {
+        Some(claims) => print_json(&Value::Object(claims.clone())),
+        None => files::write_stdout(&verified.payload),
+    }
+}

@@ -1,33 +1,473 @@
-//! Temporary stand-in; replaced by the strict parser.
+//! Strict parsing of untrusted compact JWS/JWE tokens, and finding tokens in text.
+//!
+//! Exactly 3 or 5 parts, strict base64url (no padding, no stray bits), a protected header
+//! that is a JSON object without duplicate members, and a size limit. Nothing here panics
+//! on any input; serde_json bounds nesting depth (128).
+
+use std::fmt;
+
 use anyhow::Result;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::error;
+
+/// The default limit on a token's size.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
-pub struct Compact {
-    pub header: serde_json::Map<String, serde_json::Value>,
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jws,
+    Jwe,
 }
+
+/// A structurally valid compact token.
+#[derive(Debug, Clone)]
+pub struct Compact {
+    pub kind: Kind,
+    /// The token as given, without surrounding whitespace.
+    pub text: String,
+    /// The base64url segments (3 or 5).
+    pub segments: Vec<String>,
+    /// The decoded protected header.
+    pub header: Map<String, Value>,
+    /// The decoded header bytes.
+    pub header_bytes: Vec<u8>,
+    /// Every segment after the header, decoded: JWS payload and signature; JWE encrypted
+    /// key, IV, ciphertext and tag.
+    pub decoded: Vec<Vec<u8>>,
+}
+
 impl Compact {
     pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(|v| v.as_str())
+        self.header.get("alg").and_then(Value::as_str)
+    }
+
+    pub fn enc(&self) -> Option<&str> {
+        self.header.get("enc").and_then(Value::as_str)
+    }
+
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+
+    /// The JWS payload bytes (None for a JWE).
+    pub fn payload(&self) -> Option<&[u8]> {
+        match self.kind {
+            Kind::Jws => self.decoded.first().map(Vec::as_slice),
+            Kind::Jwe => None,
+        }
+    }
+
+    /// The JWS signing input, `header.payload`.
+    pub fn signing_input(&self) -> Option<String> {
+        match self.kind {
+            Kind::Jws => Some(format!("{}.{}", self.segments[0], self.segments[1])),
+            Kind::Jwe => None,
+        }
     }
 }
-pub fn parse(text: &str, _max: usize) -> Result<Compact> {
-    use base64::Engine;
-    let first = text.split('.').next().unwrap_or("");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(first)?;
+
+const JWS_PARTS: [&str; 3] = ["header", "payload", "signature"];
+const JWE_PARTS: [&str; 5] = ["header", "encrypted key", "iv", "ciphertext", "tag"];
+
+/// Strict base64url without padding; `None` for anything else.
+pub fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
+    if !segment
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return None;
+    }
+    // The engine rejects non-canonical trailing bits and a length of 4n+1.
+    URL_SAFE_NO_PAD.decode(segment).ok()
+}
+
+/// Parses a compact token. Every failure is a one-line `malformed` error (exit 3).
+pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
+    let text = token.trim_matches(|c: char| c.is_ascii_whitespace());
+    if text.is_empty() {
+        return Err(error::malformed("no token given"));
+    }
+    if text.len() > max_bytes {
+        return Err(error::malformed(format!(
+            "token is {} bytes, over the limit of {max_bytes} bytes (raise it with --max-token-size)",
+            text.len()
+        )));
+    }
+    if text.starts_with('{') {
+        return Err(error::malformed(
+            "JSON-serialised tokens are not supported yet; give the compact form",
+        ));
+    }
+    let segments: Vec<&str> = text.split('.').collect();
+    let (kind, names): (Kind, &[&str]) = match segments.len() {
+        3 => (Kind::Jws, &JWS_PARTS),
+        5 => (Kind::Jwe, &JWE_PARTS),
+        n => {
+            return Err(error::malformed(format!(
+                "expected 3 parts (JWS) or 5 parts (JWE), found {n}"
+            )));
+        }
+    };
+    let mut decoded = Vec::with_capacity(segments.len());
+    for (i, (segment, name)) in segments.iter().zip(names).enumerate() {
+        let bytes = b64url_decode(segment)
+            .ok_or_else(|| error::malformed(format!("part {} ({name}) is not base64url", i + 1)))?;
+        decoded.push(bytes);
+    }
+    let header_bytes = decoded.remove(0);
+    if header_bytes.is_empty() {
+        return Err(error::malformed("header is empty"));
+    }
+    let header = parse_json_object(&header_bytes, "header")?;
+    match header.get("alg") {
+        Some(Value::String(_)) => {}
+        Some(_) => return Err(error::malformed("header \"alg\" is not a string")),
+        None => return Err(error::malformed("header has no \"alg\"")),
+    }
+    if kind == Kind::Jwe {
+        match header.get("enc") {
+            Some(Value::String(_)) => {}
+            Some(_) => return Err(error::malformed("header \"enc\" is not a string")),
+            None => return Err(error::malformed("JWE header has no \"enc\"")),
+        }
+    }
     Ok(Compact {
-        header: serde_json::from_slice(&bytes)?,
+        kind,
+        text: text.to_string(),
+        segments: segments.iter().map(|s| s.to_string()).collect(),
+        header,
+        header_bytes,
+        decoded,
     })
 }
-impl Compact {
-    pub fn payload(&self) -> Option<&[u8]> {
-        None
+
+/// A JSON object whose top-level member names are unique.
+struct UniqueObject(Map<String, Value>);
+
+impl<'de> de::Deserialize<'de> for UniqueObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueObject, A::Error> {
+                let mut map = Map::new();
+                while let Some(name) = access.next_key::<String>()? {
+                    let value: Value = access.next_value()?;
+                    if map.contains_key(&name) {
+                        return Err(de::Error::custom(format!(
+                            "DUPLICATE:{}",
+                            serde_json::to_string(&name).unwrap_or_default()
+                        )));
+                    }
+                    map.insert(name, value);
+                }
+                Ok(UniqueObject(map))
+            }
+        }
+        deserializer.deserialize_any(ObjectVisitor)
     }
 }
-pub fn parse_json_object(
-    bytes: &[u8],
-    _what: &str,
-) -> Result<serde_json::Map<String, serde_json::Value>> {
-    Ok(serde_json::from_slice(bytes)?)
+
+/// Parses `bytes` as a JSON object with unique member names; `what` names it in errors.
+pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
+    let first = bytes.iter().find(|b| !b" \t\r\n".contains(b)).copied();
+    if first != Some(b'{') {
+        // Valid JSON of another type, or not JSON at all.
+        return Err(match serde_json::from_slice::<de::IgnoredAny>(bytes) {
+            Ok(_) => error::malformed(format!("{what} is not a JSON object")),
+            Err(_) if std::str::from_utf8(bytes).is_err() => {
+                error::malformed(format!("{what} is not UTF-8 JSON"))
+            }
+            Err(e) => error::malformed(format!("{what} is not valid JSON: {}", short_reason(&e))),
+        });
+    }
+    match serde_json::from_slice::<UniqueObject>(bytes) {
+        Ok(UniqueObject(map)) => Ok(map),
+        Err(e) => {
+            let text = e.to_string();
+            if let Some(rest) = text.strip_prefix("DUPLICATE:") {
+                let name = rest.split(" at line").next().unwrap_or(rest);
+                return Err(error::malformed(format!(
+                    "{what} has a duplicate member {name}"
+                )));
+            }
+            if std::str::from_utf8(bytes).is_err() {
+                return Err(error::malformed(format!("{what} is not UTF-8 JSON")));
+            }
+            Err(error::malformed(format!(
+                "{what} is not valid JSON: {}",
+                short_reason(&e)
+            )))
+        }
+    }
 }
-pub fn extract(_t: &str) -> Option<&str> {
-    None
+
+/// serde_json's reason without the position, which means little to a person.
+fn short_reason(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.'
+}
+
+/// Whether a run of base64url characters and dots has the shape of a compact token:
+/// 3 or 5 parts, the first a base64url JSON object (`eyJ`).
+fn is_token_shaped(run: &str) -> bool {
+    let parts = run.split('.').count();
+    (parts == 3 || parts == 5)
+        && run.starts_with("eyJ")
+        && run.split('.').next().is_some_and(|h| h.len() > 3)
+}
+
+/// Every token-shaped run in `text`, with its byte offset, in order.
+pub fn find_all(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_token_byte(bytes[i]) {
+            i += 1;
+        }
+        // Trailing dots end a sentence, not a token.
+        let run = text[start..i].trim_end_matches('.');
+        let run_start = start + run.len() - run.trim_start_matches('.').len();
+        let run = run.trim_start_matches('.');
+        if is_token_shaped(run) {
+            found.push((run_start, run));
+        }
+    }
+    found
+}
+
+/// The first token in text a person pasted: `Bearer …`, `Authorization: Bearer …`, a
+/// quoted token, a URL (`?access_token=…`, `#id_token=…`) or a cookie header.
+pub fn extract(text: &str) -> Option<&str> {
+    find_all(text).first().map(|(_, token)| *token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Class, class_of};
+
+    /// RFC 7515 Appendix A.1.
+    const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    fn b64(s: &str) -> String {
+        URL_SAFE_NO_PAD.encode(s)
+    }
+
+    fn message(token: &str) -> String {
+        let err = parse(token, DEFAULT_MAX_TOKEN_BYTES).unwrap_err();
+        assert_eq!(class_of(&err), Class::Malformed, "{token}");
+        err.to_string()
+    }
+
+    #[test]
+    fn parses_the_rfc7515_example() {
+        let t = parse(&format!("  {RFC7515_A1}\n"), DEFAULT_MAX_TOKEN_BYTES).unwrap();
+        assert_eq!(t.kind, Kind::Jws);
+        assert_eq!(t.alg(), Some("HS256"));
+        assert_eq!(t.header["typ"], "JWT");
+        assert_eq!(t.decoded[1].len(), 32);
+        assert!(t.payload().unwrap().starts_with(b"{\"iss\":\"joe\""));
+        assert_eq!(t.text, RFC7515_A1);
+    }
+
+    #[test]
+    fn malformed_tokens_each_get_their_reason() {
+        let h = b64(r#"{"alg":"HS256"}"#);
+        let long = "a".repeat(DEFAULT_MAX_TOKEN_BYTES + 1);
+        let deep = b64(&format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
+        let deep_obj = b64(&format!(
+            "{{\"alg\":{}1{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ));
+        let cases: Vec<(String, &str)> = vec![
+            ("".into(), "no token given"),
+            ("   \n".into(), "no token given"),
+            (
+                long,
+                "token is 1048577 bytes, over the limit of 1048576 bytes (raise it with --max-token-size)",
+            ),
+            (
+                "{\"payload\":\"x\"}".into(),
+                "JSON-serialised tokens are not supported yet; give the compact form",
+            ),
+            (
+                "abc".into(),
+                "expected 3 parts (JWS) or 5 parts (JWE), found 1",
+            ),
+            (
+                "a.b".into(),
+                "expected 3 parts (JWS) or 5 parts (JWE), found 2",
+            ),
+            (
+                "a.b.c.d".into(),
+                "expected 3 parts (JWS) or 5 parts (JWE), found 4",
+            ),
+            (
+                "a.b.c.d.e.f".into(),
+                "expected 3 parts (JWS) or 5 parts (JWE), found 6",
+            ),
+            (format!("{h}=.e30.c2ln"), "part 1 (header) is not base64url"),
+            (
+                format!("{h}.e30=.c2ln"),
+                "part 2 (payload) is not base64url",
+            ),
+            (
+                format!("{h}.e30.c2l+"),
+                "part 3 (signature) is not base64url",
+            ),
+            (
+                format!("{h}.e3 0.c2ln"),
+                "part 2 (payload) is not base64url",
+            ),
+            (
+                format!("{h}.e30.c2lu/"),
+                "part 3 (signature) is not base64url",
+            ),
+            (format!("{h}.e30.A"), "part 3 (signature) is not base64url"),
+            (
+                format!("{h}.e30.c2m"),
+                "part 3 (signature) is not base64url",
+            ),
+            (
+                format!("{h}.e30.c2ln\u{e9}"),
+                "part 3 (signature) is not base64url",
+            ),
+            (
+                format!("{h}.YQ.Yg.Yw.ZA=="),
+                "part 5 (tag) is not base64url",
+            ),
+            (
+                format!("{h}.YQ!.Yg.Yw.ZA"),
+                "part 2 (encrypted key) is not base64url",
+            ),
+            (".e30.c2ln".into(), "header is empty"),
+            (format!("{}.e30.", b64("[]")), "header is not a JSON object"),
+            (
+                format!("{}.e30.", b64("\"x\"")),
+                "header is not a JSON object",
+            ),
+            (format!("{}.e30.", b64("1")), "header is not a JSON object"),
+            (
+                format!("{}.e30.", b64("null")),
+                "header is not a JSON object",
+            ),
+            (
+                format!("{}.e30.", b64("{")),
+                "header is not valid JSON: EOF while parsing an object",
+            ),
+            (
+                format!("{}.e30.", b64("{\"alg\":\"HS256\"} x")),
+                "header is not valid JSON: trailing characters",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":"HS256","alg":"none"}"#)),
+                "header has a duplicate member \"alg\"",
+            ),
+            (
+                format!("{}.e30.", URL_SAFE_NO_PAD.encode([0x7b, 0xff, 0xfe, 0x7d])),
+                "header is not UTF-8 JSON",
+            ),
+            (format!("{deep}.e30."), "header is not a JSON object"),
+            (
+                format!("{deep_obj}.e30."),
+                "header is not valid JSON: recursion limit exceeded",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":1e400}"#)),
+                "header is not valid JSON: number out of range",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"typ":"JWT"}"#)),
+                "header has no \"alg\"",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":null}"#)),
+                "header \"alg\" is not a string",
+            ),
+            (
+                format!("{}.YQ.Yg.Yw.ZA", b64(r#"{"alg":"dir"}"#)),
+                "JWE header has no \"enc\"",
+            ),
+            (
+                format!("{}.YQ.Yg.Yw.ZA", b64(r#"{"alg":"dir","enc":7}"#)),
+                "header \"enc\" is not a string",
+            ),
+        ];
+        assert!(cases.len() >= 30);
+        for (token, expected) in cases {
+            assert_eq!(message(&token), expected, "{token:.80}");
+        }
+    }
+
+    #[test]
+    fn random_bytes_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let len = (seed % 200) as usize;
+            let mut bytes = Vec::with_capacity(len);
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let alphabet = b"eyJ.-_AZaz09{}\"=. \n\xff";
+                bytes.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let _ = parse(&text, DEFAULT_MAX_TOKEN_BYTES);
+            let _ = find_all(&text);
+        }
+    }
+
+    #[test]
+    fn huge_numbers_parse_as_floats() {
+        let t = parse(
+            &format!("{}.e30.", b64(r#"{"alg":"HS256","exp":1e300}"#)),
+            4096,
+        )
+        .unwrap();
+        assert_eq!(t.header["exp"].as_f64(), Some(1e300));
+    }
+
+    #[test]
+    fn tokens_are_dug_out_of_surrounding_text() {
+        let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn";
+        for text in [
+            format!("Bearer {RFC7515_A1}"),
+            format!("Authorization: Bearer {RFC7515_A1}\r\n"),
+            format!("\"{RFC7515_A1}\""),
+            format!("https://app.example/cb?access_token={RFC7515_A1}&state=x"),
+            format!("https://app.example/cb#id_token={RFC7515_A1}"),
+            format!("Cookie: theme=dark; session={RFC7515_A1}; other=1"),
+            format!("the token was {RFC7515_A1}."),
+        ] {
+            assert_eq!(extract(&text), Some(RFC7515_A1), "{text}");
+        }
+        assert_eq!(extract(&format!("x={jwe}")), Some(jwe));
+        assert_eq!(extract("no token here, just words.and.dots"), None);
+        let two = format!("{RFC7515_A1} and {jwe}");
+        let all: Vec<&str> = find_all(&two).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(all, [RFC7515_A1, jwe]);
+    }
 }

@@ -1,8 +1,10 @@
 //! One module per command; `run` hands the parsed arguments to the right one.
 
+mod decrypt;
 mod generate;
 mod issue;
 mod keygen;
+mod verify;
 
 use anyhow::Result;
 
@@ -12,6 +14,8 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Keygen(args) => keygen::run(&args, &cli.global),
         Command::Issue(args) => issue::run(&args, &cli.global),
+        Command::Verify(args) => verify::run(&args, &cli.global),
+        Command::Decrypt(args) => decrypt::run(&args, &cli.global),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }
