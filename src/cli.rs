@@ -55,6 +55,9 @@ pub enum Command {
     /// Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT
     #[command(long_about = ISSUE_ABOUT)]
     Issue(IssueArgs),
+    /// Show what is in a token (no key needed), with times and security findings
+    #[command(long_about = INSPECT_ABOUT)]
+    Inspect(InspectArgs),
     /// Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name
     #[command(long_about = VERIFY_ABOUT)]
     Verify(VerifyArgs),
@@ -115,6 +118,51 @@ give the same error.
 
 A nested JWT (cty JWT) is verified with --verify-key, and refused without one unless \
 --no-verify-inner. On success the plaintext (pretty JSON when it is JSON) goes to stdout.";
+
+const INSPECT_ABOUT: &str = "Show what is in a token (no key needed), with times and security findings.
+
+The token may be given as itself, -, on stdin, or inside text: Bearer …, Authorization: \
+Bearer …, quotes, a URL or a cookie. JWS: header, claims, signature algorithm and length. \
+JWE: protected header and the size of each part; with --key, the decrypted content too, \
+and a nested JWT's inner token (verified with --verify-key). Times (exp, nbf, iat, \
+auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime.
+
+Findings (code, severity): alg:none (critical), secret:weak (critical: HS* signed with a \
+well-known secret such as secret, password, changeme, your-256-bit-secret or the empty \
+string), header:jku, header:x5u, header:jwk, header:x5c (high: the token offers its own key), \
+kid:suspicious (high: path, quote, shell or SQL characters), pbes2:p2c-high (high: p2c over \
+100000), claims:secret (high: password- or secret-like claims in a readable JWS), \
+exp:missing, lifetime:long (over 24h), iat:future, time:milliseconds, header:crit, \
+header:zip, claims:personal, alg:deprecated (RSA1_5) (medium), nbf:future (low), \
+exp:passed, alg:symmetric (info).
+
+Exit 0 when the token parsed (an expired or forged token still inspects), 3 when it did not.
+
+--json prints one document: type (JWS|JWE), header, claims (or payload when it is not a \
+JSON object), parts [{name, bytes}], signature {alg, bytes} (JWS), times {CLAIM: {unix, \
+utc, relative}}, lifetime {seconds, human} or null, findings [{code, severity, message}], \
+verification {valid, error, checks} with --key, and decrypted {claims|payload, inner} for a \
+JWE with --key.";
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The token, text holding it, or - for stdin (read from stdin when left out)
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Also check the signature (JWS) or decrypt (JWE) with this key
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// With --key on a nested JWT: the key that verifies the inner JWS
+    #[arg(long, value_name = "KEY", requires = "key")]
+    pub verify_key: Option<String>,
+    /// Pin "now" (RFC 3339 or Unix seconds) for relative times and findings
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    #[command(flatten)]
+    pub token_input: TokenInputArgs,
+    #[command(flatten)]
+    pub key_input: KeyInputArgs,
+}
 
 /// Checks on claims, shared by verify and decrypt.
 #[derive(Debug, Clone, Args)]

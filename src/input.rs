@@ -67,8 +67,17 @@ pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
         }
         None => read_stdin(max)?,
     };
-    if dig && let Some(found) = token::extract(&text) {
+    let text = text.trim();
+    // A bare token is taken as it is (so its own errors are reported); only text around
+    // a token is dug through.
+    let bare = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.=+/".contains(&b));
+    if dig
+        && !bare
+        && let Some(found) = token::extract(text)
+    {
         return Ok(found.to_string());
     }
-    Ok(text.trim().to_string())
+    Ok(text.to_string())
 }

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod error;
 mod files;
+mod findings;
 mod gate;
 mod input;
 mod jose;

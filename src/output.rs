@@ -76,3 +76,46 @@ pub fn print_verified(verified: &crate::trust::Verified, json: bool, verb: &str)
         None => files::write_stdout(&verified.payload),
     }
 }
+
+/// ANSI styling, or none (when the stream is not a terminal, NO_COLOR, or --color never).
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    pub fn for_stdout(choice: ColorChoice) -> Style {
+        use std::io::IsTerminal;
+        Style {
+            color: use_color(choice, std::io::stdout().is_terminal()),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    pub fn good(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    pub fn bad(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    pub fn severity(&self, severity: &str) -> String {
+        let padded = format!("{severity:<8}");
+        match severity {
+            "critical" | "high" => self.paint("1;31", &padded),
+            "medium" => self.paint("33", &padded),
+            _ => self.paint("36", &padded),
+        }
+    }
+}

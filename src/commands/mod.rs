@@ -2,6 +2,7 @@
 
 mod decrypt;
 mod generate;
+mod inspect;
 mod issue;
 mod keygen;
 mod verify;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Keygen(args) => keygen::run(&args, &cli.global),
         Command::Issue(args) => issue::run(&args, &cli.global),
+        Command::Inspect(args) => inspect::run(&args, &cli.global),
         Command::Verify(args) => verify::run(&args, &cli.global),
         Command::Decrypt(args) => decrypt::run(&args, &cli.global),
         Command::Completions(args) => generate::completions(&args),
