@@ -59,6 +59,18 @@ pub fn rejected(message: impl Into<String>) -> anyhow::Error {
     failure(Class::ClaimsRejected, message)
 }
 
+/// A failure with the class of an exit code obtained earlier (batch summaries).
+pub fn with_code(code: u8, message: impl Into<String>) -> anyhow::Error {
+    let class = match code {
+        2 => Class::Usage,
+        3 => Class::Malformed,
+        4 => Class::NotAuthentic,
+        5 => Class::ClaimsRejected,
+        _ => Class::Runtime,
+    };
+    failure(class, message)
+}
+
 /// The class of an error: the outermost [`Failure`] in its chain, else a runtime error.
 pub fn class_of(err: &anyhow::Error) -> Class {
     err.chain()

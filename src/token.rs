@@ -175,6 +175,47 @@ impl<'de> de::Deserialize<'de> for UniqueObject {
     }
 }
 
+/// The top-level member names of a JSON object, checked unique; values are validated
+/// but not kept (the cheap check `issue --batch` makes per line).
+struct UniqueKeys(Vec<String>);
+
+impl<'de> de::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueKeys, A::Error> {
+                let mut names: Vec<String> = Vec::new();
+                while let Some(name) = access.next_key::<String>()? {
+                    access.next_value::<de::IgnoredAny>()?;
+                    if names.contains(&name) {
+                        return Err(de::Error::custom(format!(
+                            "DUPLICATE:{}",
+                            serde_json::to_string(&name).unwrap_or_default()
+                        )));
+                    }
+                    names.push(name);
+                }
+                Ok(UniqueKeys(names))
+            }
+        }
+        deserializer.deserialize_any(KeysVisitor)
+    }
+}
+
+/// The member names of a JSON object with unique member names (errors as for
+/// [`parse_json_object`]).
+pub fn object_keys(bytes: &[u8], what: &str) -> Result<Vec<String>> {
+    match serde_json::from_slice::<UniqueKeys>(bytes) {
+        Ok(UniqueKeys(names)) => Ok(names),
+        // The slow path words the error exactly as parse_json_object does.
+        Err(_) => parse_json_object(bytes, what).map(|map| map.keys().cloned().collect()),
+    }
+}
+
 /// Parses `bytes` as a JSON object with unique member names; `what` names it in errors.
 pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
     let first = bytes.iter().find(|b| !b" \t\r\n".contains(b)).copied();

@@ -3,7 +3,7 @@
 use anyhow::Result;
 
 use crate::cli::{DecryptArgs, GlobalArgs};
-use crate::commands::verify::policy;
+use crate::commands::verify::{policy, run_batch};
 use crate::input;
 use crate::keys;
 use crate::output;
@@ -23,6 +23,17 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         ..policy(&args.claims, &args.algs)?
     };
     let max = args.token_input.max_token_size;
+    if args.batch {
+        let load = args.key_input.load_options();
+        let keys = keys::load(&args.key, &load)?;
+        let inner_keys = match &args.verify_key {
+            Some(reference) => Some(keys::load(reference, &load)?),
+            None => None,
+        };
+        return run_batch(&args.threads, max, |token| {
+            trust::decrypt_jwe(token, &keys, &policy, inner_keys.as_ref(), args.no_verify_inner)
+        });
+    }
     let text = input::token_arg(args.token.as_deref(), max, false)?;
     let parsed = token::parse(&text, max)?;
     let load = args.key_input.load_options();

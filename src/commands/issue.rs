@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
+use crate::batch::{self, LineResult};
 use crate::cli::{GlobalArgs, IssueArgs};
 use crate::error;
 use crate::files;
@@ -25,6 +26,9 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         ("--claims", args.claims.as_deref()),
         ("--from", args.from.as_deref()),
     ])?;
+    if args.batch && (args.key == "-" || args.sign_key.as_deref() == Some("-")) {
+        return Err(error::usage("--batch reads claims from stdin; give the key another way"));
+    }
     let now = match &args.now {
         Some(text) => time::parse_now(text)?,
         None => time::now_unix(),
@@ -58,6 +62,9 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         }
         None => Minter::new(alg, &args.enc, &key, &outer, None)?,
     };
+    if args.batch {
+        return run_batch(args, &minter, &claims);
+    }
     let token = minter.mint(&claims)?;
     if global.json {
         let parsed = token::parse(&token, usize::MAX)?;
@@ -68,6 +75,65 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         }));
     }
     output::print_data(&token)
+}
+
+/// `--batch`: each stdin line's claims over the flags' claims, one token per line.
+fn run_batch(args: &IssueArgs, minter: &Minter, base: &Map<String, Value>) -> Result<()> {
+    // Each base claim serialised once, as `"name":value`.
+    let base: Vec<(&String, String)> = base
+        .iter()
+        .map(|(name, value)| {
+            let member = format!("{}:{}", Value::from(name.as_str()), value);
+            (name, member)
+        })
+        .collect();
+    let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+    let threads = batch::threads(args.threads.threads);
+    let (failed, _) = batch::run(reader, std::io::stdout(), threads, |_, line| {
+        match batch_payload(line, &base).and_then(|p| minter.mint_payload(&p)) {
+            Ok(mut token) => {
+                token.push('\n');
+                LineResult::Output(token)
+            }
+            Err(e) => LineResult::Failed(error::one_line(&e)),
+        }
+    })?;
+    if failed > 0 {
+        return Err(error::malformed(format!(
+            "{failed} line{} could not be turned into tokens",
+            if failed == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// The payload for one batch line: the base claims the line does not set, then the line's
+/// own members as written. The line is checked to be a JSON object with unique names.
+fn batch_payload(line: &[u8], base: &[(&String, String)]) -> Result<Vec<u8>> {
+    let names = token::object_keys(line, "the line")?;
+    let text = line.trim_ascii();
+    // A JSON object: `{` … `}` around its members.
+    let inner = text
+        .get(1..text.len().saturating_sub(1))
+        .unwrap_or_default()
+        .trim_ascii();
+    let mut payload = Vec::with_capacity(line.len() + 64);
+    payload.push(b'{');
+    for (name, member) in base {
+        if !names.iter().any(|n| n == *name) {
+            payload.extend_from_slice(member.as_bytes());
+            payload.push(b',');
+        }
+    }
+    if inner.is_empty() {
+        if payload.len() > 1 {
+            payload.pop();
+        }
+    } else {
+        payload.extend_from_slice(inner);
+    }
+    payload.push(b'}');
+    Ok(payload)
 }
 
 /// What `--from` contributes: a token's header, and its claims when they are readable.

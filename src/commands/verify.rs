@@ -2,7 +2,11 @@
 
 use anyhow::Result;
 
-use crate::cli::{ClaimCheckArgs, GlobalArgs, VerifyArgs};
+use serde_json::{Value, json};
+
+use crate::batch::{self, LineResult};
+use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
+use crate::error;
 use crate::input;
 use crate::keys;
 use crate::output;
@@ -28,6 +32,54 @@ pub fn policy(claims: &ClaimCheckArgs, algs: &[String]) -> Result<Policy> {
     })
 }
 
+/// `--batch` for verify and decrypt: one token per stdin line, one JSON result per line
+/// (`{line, valid, error, claims|payload}`); the exit code is the first failure's.
+pub fn run_batch<F>(threads: &ThreadArgs, max: usize, check: F) -> Result<()>
+where
+    F: Fn(&token::Compact) -> Result<trust::Verified> + Sync,
+{
+    let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+    let first_failure = std::sync::Mutex::new(None::<(usize, u8)>);
+    batch::run(reader, std::io::stdout(), batch::threads(threads.threads), |n, line| {
+        let outcome = std::str::from_utf8(line)
+            .map_err(|_| error::malformed("the line is not UTF-8 text"))
+            .and_then(|text| token::parse(text, max))
+            .and_then(|parsed| check(&parsed));
+        let mut result = json!({ "line": n });
+        match outcome {
+            Ok(verified) => {
+                result["valid"] = json!(true);
+                result["error"] = Value::Null;
+                match verified.claims {
+                    Some(claims) => result["claims"] = Value::Object(claims),
+                    None => {
+                        result["payload"] =
+                            Value::String(String::from_utf8_lossy(&verified.payload).into_owned())
+                    }
+                }
+            }
+            Err(e) => {
+                result["valid"] = json!(false);
+                result["error"] = json!(error::one_line(&e));
+                let code = error::exit_code(&e);
+                if let Ok(mut first) = first_failure.lock() {
+                    if first.is_none_or(|(line, _)| n < line) {
+                        *first = Some((n, code));
+                    }
+                }
+            }
+        }
+        LineResult::Output(format!("{result}\n"))
+    })?;
+    match first_failure.into_inner().ok().flatten() {
+        None => Ok(()),
+        Some((line, code)) => Err(error::with_code(
+            code,
+            format!("line {line} and maybe others did not pass (see the results)"),
+        )),
+    }
+}
+
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     input::one_stdin_user(&[
         ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
@@ -35,6 +87,10 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     ])?;
     let policy = policy(&args.claims, &args.algs)?;
     let max = args.token_input.max_token_size;
+    if args.batch {
+        let keys = keys::load(&args.key, &args.key_input.load_options())?;
+        return run_batch(&args.threads, max, |token| trust::verify_jws(token, &keys, &policy));
+    }
     let text = input::token_arg(args.token.as_deref(), max, false)?;
     let parsed = token::parse(&text, max)?;
     let keys = keys::load(&args.key, &args.key_input.load_options())?;

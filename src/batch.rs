@@ -1,0 +1,212 @@
+//! Line-at-a-time work on all cores, in input order: `issue --batch`, `verify --batch`,
+//! `decrypt --batch`. Input is read in blocks of lines; each block is split across the
+//! threads and written back in order, so memory stays bounded by the block size.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Read, Write};
+use std::sync::{Mutex, mpsc};
+
+use anyhow::{Context, Result};
+
+/// Lines per block: large enough to keep threads busy, small enough to bound memory.
+const BLOCK_LINES: usize = 4 * 1024;
+/// The longest line accepted; longer ones are reported, not buffered without limit.
+pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+
+/// What one line produced: output text (with its newline), or an error for stderr.
+pub enum LineResult {
+    Output(String),
+    Failed(String),
+}
+
+/// The number of threads to use: `--threads`, else every core.
+pub fn threads(requested: Option<usize>) -> usize {
+    requested
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// A block of numbered lines, and its place in the output.
+type Block = (usize, Vec<(usize, Vec<u8>)>);
+
+/// Runs `work(line_number, line)` over every line of `input` on `threads` workers, writing
+/// outputs in input order to `out` and failures (`error: line N: …`) to stderr. Reading,
+/// working and writing overlap: the caller's thread reads, a writer thread puts blocks
+/// back in order. Returns the number of failed lines and the first one's number.
+pub fn run<F>(
+    mut input: impl BufRead,
+    out: impl Write + Send,
+    threads: usize,
+    work: F,
+) -> Result<(usize, Option<usize>)>
+where
+    F: Fn(usize, &[u8]) -> LineResult + Sync,
+{
+    let threads = threads.max(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<(usize, LineResult)>)>(threads * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (work_rx, done_tx, work) = (&work_rx, done_tx.clone(), &work);
+            scope.spawn(move || {
+                loop {
+                    let next = work_rx.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, lines))) = next else { break };
+                    let results = lines
+                        .iter()
+                        .map(|(n, line)| {
+                            let result = if line.as_slice() == TOO_LONG {
+                                LineResult::Failed(format!(
+                                    "the line is longer than {MAX_LINE_BYTES} bytes"
+                                ))
+                            } else {
+                                work(*n, line)
+                            };
+                            (*n, result)
+                        })
+                        .collect();
+                    if done_tx.send((seq, results)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let writer = scope.spawn(move || write_in_order(done_rx, out));
+        let read = read_blocks(&mut input, &work_tx);
+        drop(work_tx);
+        let written = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writer failed")));
+        read.and(written)
+    })
+}
+
+const TOO_LONG: &[u8] = b"\x00too-long";
+
+/// Reads numbered lines in blocks and hands them to the workers.
+fn read_blocks(input: &mut impl BufRead, work_tx: &mpsc::SyncSender<Block>) -> Result<()> {
+    let mut line_number = 0;
+    for seq in 0.. {
+        let mut block = Vec::with_capacity(BLOCK_LINES);
+        while block.len() < BLOCK_LINES {
+            let mut line = Vec::new();
+            let read = input
+                .by_ref()
+                .take(MAX_LINE_BYTES as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .context("cannot read stdin")?;
+            if read == 0 {
+                break;
+            }
+            line_number += 1;
+            if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+                skip_rest_of_line(input)?;
+                line = TOO_LONG.to_vec();
+            }
+            while matches!(line.last(), Some(b'\n' | b'\r')) {
+                line.pop();
+            }
+            block.push((line_number, line));
+        }
+        if block.is_empty() || work_tx.send((seq, block)).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn skip_rest_of_line(input: &mut impl BufRead) -> Result<()> {
+    let mut rest = Vec::new();
+    loop {
+        rest.clear();
+        let n = input
+            .by_ref()
+            .take(64 * 1024)
+            .read_until(b'\n', &mut rest)
+            .context("cannot read stdin")?;
+        if n == 0 || rest.last() == Some(&b'\n') {
+            return Ok(());
+        }
+    }
+}
+
+/// Writes finished blocks in sequence order; reports failures on stderr.
+fn write_in_order(
+    done_rx: mpsc::Receiver<(usize, Vec<(usize, LineResult)>)>,
+    mut out: impl Write,
+) -> Result<(usize, Option<usize>)> {
+    let mut pending = BTreeMap::new();
+    let mut next = 0;
+    let mut failed = 0;
+    let mut first_failed = None;
+    let mut closed = false;
+    for (seq, results) in done_rx {
+        pending.insert(seq, results);
+        while let Some(results) = pending.remove(&next) {
+            next += 1;
+            let mut text = Vec::new();
+            for (n, result) in results {
+                match result {
+                    LineResult::Output(line) => text.extend_from_slice(line.as_bytes()),
+                    LineResult::Failed(message) => {
+                        failed += 1;
+                        first_failed.get_or_insert(n);
+                        eprintln!("error: line {n}: {message}");
+                    }
+                }
+            }
+            if closed {
+                continue;
+            }
+            if let Err(e) = out.write_all(&text) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e).context("cannot write to stdout");
+                }
+                // `| head`: keep draining so the workers finish, but write no more.
+                closed = true;
+            }
+        }
+    }
+    out.flush().ok();
+    Ok((failed, first_failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_keeps_input_order_across_threads_and_reports_bad_lines() {
+        let input: String = (1..=40_000).map(|i| format!("{i}\r\n")).collect();
+        let mut out = Vec::new();
+        let (failed, first) = run(input.as_bytes(), &mut out, 3, |n, line| {
+            let text = std::str::from_utf8(line).unwrap();
+            assert_eq!(text, n.to_string());
+            if n % 10_000 == 0 {
+                LineResult::Failed("bad".into())
+            } else {
+                LineResult::Output(format!("<{text}>\n"))
+            }
+        })
+        .unwrap();
+        assert_eq!((failed, first), (4, Some(10_000)));
+        let out = String::from_utf8(out).unwrap();
+        let expected: String = (1..=40_000)
+            .filter(|i| i % 10_000 != 0)
+            .map(|i| format!("<{i}>\n"))
+            .collect();
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn an_over_long_line_is_reported_and_skipped() {
+        let input = format!("a\n{}\nb\n", "x".repeat(MAX_LINE_BYTES + 10));
+        let mut out = Vec::new();
+        let (failed, first) = run(input.as_bytes(), &mut out, 2, |_, line| {
+            LineResult::Output(format!("{}\n", String::from_utf8_lossy(line)))
+        })
+        .unwrap();
+        assert_eq!((failed, first), (1, Some(2)));
+        assert_eq!(out, b"a\nb\n");
+    }
+}

@@ -1,0 +1,134 @@
+//! `issue --batch`, `verify --batch`, `decrypt --batch`: order, line numbers, bad lines.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn key(dir: &std::path::Path, alg: &str, name: &str) -> String {
+    let path = dir.join(name);
+    jwtctl().args(["keygen", "--alg", alg, "-o"]).arg(&path).assert().success();
+    path.to_str().unwrap().to_string()
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().collect()
+}
+
+#[test]
+fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let hs = key(dir.path(), "HS256", "hs.json");
+    let input: String = (0..5000)
+        .map(|i| format!("{{\"sub\":\"user{i}\",\"n\":{i}}}\r\n"))
+        .collect();
+    let out = stdout_of(
+        jwtctl()
+            .args(["issue", "--key", &hs, "--batch", "--threads", "2", "--iss", "ci", "--exp", "15m", "--now", "1700000000"])
+            .write_stdin(input),
+    );
+    let tokens = lines(&out);
+    assert_eq!(tokens.len(), 5000);
+    let checked = stdout_of(
+        jwtctl()
+            .args(["verify", "--key", &hs, "--batch", "--now", "1700000000", "--iss", "ci"])
+            .write_stdin(out.clone()),
+    );
+    for (i, line) in lines(&checked).iter().enumerate() {
+        let result: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(result["line"], i + 1);
+        assert_eq!(result["valid"], true, "{line}");
+        assert_eq!(result["claims"]["sub"], format!("user{i}"));
+        assert_eq!(result["claims"]["n"], i);
+        assert_eq!(result["claims"]["iss"], "ci");
+        assert_eq!(result["claims"]["exp"], 1_700_000_900);
+        assert_eq!(result["claims"]["iat"], 1_700_000_000);
+    }
+    // The same line minted alone gives the same HS256 token: batch and single agree.
+    let single = stdout_of(jwtctl().args([
+        "issue", "--key", &hs, "--iss", "ci", "--exp", "15m", "--now", "1700000000", "--claim", "sub=user0", "--claim", "n:=0",
+    ]));
+    let single_claims = json_of(jwtctl().args(["verify", "--json", "--key", &hs, "--now", "1700000000", single.trim()]));
+    assert_eq!(single_claims["claims"]["sub"], "user0");
+}
+
+#[test]
+fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let hs = key(dir.path(), "HS256", "hs.json");
+    let input = "{\"sub\":\"a\",\"iss\":\"mine\"}\nnot json\n[1,2]\n\n{\"sub\":\"b\",\"sub\":\"c\"}\n{}\n";
+    let assert = jwtctl()
+        .args(["issue", "--key", &hs, "--batch", "--iss", "flag", "--now", "1700000000", "--no-iat"])
+        .write_stdin(input)
+        .assert()
+        .code(3);
+    let output = assert.get_output();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        "error: line 2: the line is not valid JSON: expected ident\n\
+         error: line 3: the line is not a JSON object\n\
+         error: line 4: the line is not valid JSON: EOF while parsing a value\n\
+         error: line 5: the line has a duplicate member \"sub\"\n\
+         error: 4 lines could not be turned into tokens\n"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let tokens = lines(&stdout);
+    assert_eq!(tokens.len(), 2);
+    let first = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[0]]));
+    assert_eq!(first["claims"], serde_json::json!({"iss": "mine", "sub": "a"}));
+    let empty = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[1]]));
+    assert_eq!(empty["claims"], serde_json::json!({"iss": "flag"}));
+}
+
+#[test]
+fn batch_jwe_minting_decrypts_in_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_key = key(dir.path(), "dir", "dir.json");
+    let input: String = (0..300).map(|i| format!("{{\"sub\":\"u{i}\"}}\n")).collect();
+    let out = stdout_of(jwtctl().args(["issue", "--key", &dir_key, "--batch", "--exp", "1h"]).write_stdin(input));
+    assert_eq!(lines(&out).len(), 300);
+    assert!(lines(&out).iter().all(|t| t.split('.').count() == 5));
+    let results = stdout_of(jwtctl().args(["decrypt", "--key", &dir_key, "--batch"]).write_stdin(out));
+    for (i, line) in lines(&results).iter().enumerate() {
+        let result: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(result["claims"]["sub"], format!("u{i}"));
+    }
+}
+
+#[test]
+fn batch_verification_reports_each_failure_and_exits_with_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let hs = key(dir.path(), "HS256", "hs.json");
+    let good = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "a", "--exp", "1h"]));
+    let expired = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "b", "--exp", "-1h"]));
+    let mut tampered = good.trim().to_string();
+    tampered.replace_range(tampered.len() - 2.., "AA");
+    let input = format!("{}\n{}\ngarbage\n{}\n", good.trim(), expired.trim(), tampered);
+    let assert = jwtctl()
+        .args(["verify", "--key", &hs, "--batch"])
+        .write_stdin(input)
+        .assert()
+        .code(5)
+        .stderr("error: line 2 and maybe others did not pass (see the results)\n");
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let results: Vec<Value> = lines(&stdout).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["valid"], true);
+    assert_eq!(results[1]["valid"], false);
+    assert!(results[1]["error"].as_str().unwrap().starts_with("token expired at "));
+    assert_eq!(results[2]["error"], "expected 3 parts (JWS) or 5 parts (JWE), found 1");
+    assert_eq!(results[3]["error"], "signature does not verify (HS256)");
+    assert_eq!(results[3]["line"], 4);
+}
+
+#[test]
+fn batch_needs_a_key_that_is_not_stdin() {
+    jwtctl()
+        .args(["issue", "--key", "-", "--alg", "HS256", "--batch"])
+        .write_stdin("{}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--batch reads claims from stdin; give the key another way"));
+}
