@@ -1,6 +1,7 @@
 //! jwtctl: a command-line toolkit for JSON Web Tokens.
 
 mod alg;
+mod batch;
 mod cli;
 mod commands;
 mod error;
@@ -13,16 +14,35 @@ mod keyconv;
 mod keys;
 mod mint;
 mod output;
+mod password;
 mod time;
 mod token;
 mod trust;
+mod users;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if !err.use_stderr() => {
+            // --help and --version: print as clap formats them, exit 0.
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            // One line, as every other error (clap's own is several).
+            let text = err.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            match text.lines().find_map(|l| l.trim_start().strip_prefix("tip: ")) {
+                Some(tip) => eprintln!("{first} ({tip})"),
+                None => eprintln!("{first}"),
+            }
+            return ExitCode::from(2);
+        }
+    };
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -367,3 +367,15 @@ fn no_token_on_a_terminal_is_a_usage_error_and_limits_are_adjustable() {
         .code(2)
         .stderr("error: invalid --now \"yesterday\": expected an RFC 3339 date-time or Unix seconds\n");
 }
+
+#[test]
+fn inspect_json_round_trips_through_issue_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = write(dir.path(), "k", strong());
+    let token = stdout_of(jwtctl().args(["issue", "--key", &key, "--alg", "HS256", "--sub", "alice", "--claim", "role=admin", "--now", NOW]));
+    let report = stdout_of(jwtctl().args(["inspect", "--json", token.trim()]));
+    let edited = report.replace("\"admin\"", "\"root\"");
+    let reissued = stdout_of(jwtctl().args(["issue", "--key", &key, "--alg", "HS256", "--claims", "-", "--now", NOW]).write_stdin(edited));
+    let claims = inspect_json(reissued.trim())["claims"].clone();
+    assert_eq!(claims, json!({"sub": "alice", "role": "root", "iat": 1_700_000_000}));
+}

@@ -159,6 +159,17 @@ fn read_from(text: &str, max: usize) -> Result<From> {
     })
 }
 
+/// `inspect --json` output given to `--claims` stands for its claims, so that
+/// `inspect --json | edit | issue --claims -` round-trips; any other object is the claims.
+fn inspected_claims(object: Map<String, Value>) -> Map<String, Value> {
+    let is_report = matches!(object.get("type").and_then(Value::as_str), Some("JWS" | "JWE"))
+        && object.get("header").is_some_and(Value::is_object);
+    match (is_report, object.get("claims")) {
+        (true, Some(Value::Object(claims))) => claims.clone(),
+        _ => object,
+    }
+}
+
 /// NAME=STRING or NAME:=JSON (httpie's convention).
 pub fn parse_assignment(text: &str, flag: &str) -> Result<(String, Value)> {
     let (name, value) = text.split_once('=').ok_or_else(|| {
@@ -195,7 +206,7 @@ fn build_claims(
         };
         let object = token::parse_json_object(&bytes, "the claims")
             .map_err(|e| error::usage(format!("--claims {source}: {}", error::one_line(&e))))?;
-        claims.extend(object);
+        claims.extend(inspected_claims(object));
     }
     for text in &args.claim {
         let (name, value) = parse_assignment(text, "--claim")?;
