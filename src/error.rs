@@ -83,15 +83,28 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     class_of(err) as u8
 }
 
-/// The error as one line: its context chain joined with `: `, with any line breaks
-/// (from a library message) folded into spaces.
+/// The longest message printed; token-supplied text can be long.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// The error as one line: its context chain joined with `: `, line breaks (from a library
+/// message) folded into spaces, control characters (a token's header may carry terminal
+/// escapes) replaced, and the length capped.
 pub fn one_line(err: &anyhow::Error) -> String {
     let joined = err
         .chain()
         .map(|cause| cause.to_string())
         .collect::<Vec<_>>()
         .join(": ");
-    joined.split_whitespace().collect::<Vec<_>>().join(" ")
+    let folded = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut line: String = folded
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .take(MAX_MESSAGE_CHARS)
+        .collect();
+    if folded.chars().count() > MAX_MESSAGE_CHARS {
+        line.push('…');
+    }
+    line
 }
 
 #[cfg(test)]
@@ -129,5 +142,14 @@ mod tests {
     fn messages_are_folded_to_one_line() {
         let err = runtime("first line\nsecond\r\n  third");
         assert_eq!(one_line(&err), "first line second third");
+    }
+
+    #[test]
+    fn terminal_escapes_and_huge_messages_are_defused() {
+        let err = malformed("alg \u{1b}[31mred\u{7}");
+        assert_eq!(one_line(&err), "alg \u{fffd}[31mred\u{fffd}");
+        let long = one_line(&malformed("x".repeat(5000)));
+        assert_eq!(long.chars().count(), 2001);
+        assert!(long.ends_with('…'));
     }
 }
