@@ -48,7 +48,8 @@ impl Finding {
     }
 }
 
-/// Every code with its severity and meaning, for `--help`/the man page and the tests.
+/// Every code with its severity and meaning; a test keeps `inspect --help` in step.
+#[cfg(test)]
 pub const CODES: &[(&str, &str, &str)] = &[
     ("alg:none", "critical", "unsigned token (alg none, any capitalisation)"),
     ("secret:weak", "critical", "an HS* token signed with a well-known secret"),
@@ -432,6 +433,13 @@ mod tests {
         let before = codes.len();
         codes.dedup();
         assert_eq!(before, codes.len());
+    }
+
+    #[test]
+    fn every_code_is_in_the_inspect_help() {
+        for (code, severity, _) in CODES {
+            assert!(crate::cli::INSPECT_ABOUT.contains(code), "{code} ({severity})");
+        }
     }
 
     #[test]

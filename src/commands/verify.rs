@@ -62,10 +62,10 @@ where
                 result["valid"] = json!(false);
                 result["error"] = json!(error::one_line(&e));
                 let code = error::exit_code(&e);
-                if let Ok(mut first) = first_failure.lock() {
-                    if first.is_none_or(|(line, _)| n < line) {
-                        *first = Some((n, code));
-                    }
+                if let Ok(mut first) = first_failure.lock()
+                    && first.is_none_or(|(line, _)| n < line)
+                {
+                    *first = Some((n, code));
                 }
             }
         }
