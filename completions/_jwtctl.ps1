@@ -28,6 +28,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what is in a token (no key needed), with times and security findings')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE (and verify a nested JWT''s inner JWS), checking exp/nbf and named claims')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a token service and print the token it answers, with its inspection')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the reference token service (POST /login, GET /whoami), or add a user to it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write the roff man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -59,6 +65,180 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'jwtctl;issue' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject claim ("sub")')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Issuer claim ("iss")')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Audience claim ("aud"); repeat it for several audiences')
+            [CompletionResult]::new('--exp', '--exp', [CompletionResultType]::ParameterName, 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h), an RFC 3339 date-time or Unix seconds')
+            [CompletionResult]::new('--nbf', '--nbf', [CompletionResultType]::ParameterName, 'Not before ("nbf"), in the same forms as --exp')
+            [CompletionResult]::new('--iat', '--iat', [CompletionResultType]::ParameterName, 'Issued at ("iat"), in the same forms as --exp [default: now]')
+            [CompletionResult]::new('--jti', '--jti', [CompletionResultType]::ParameterName, 'Token id ("jti"); without a value, a random one')
+            [CompletionResult]::new('--claim', '--claim', [CompletionResultType]::ParameterName, 'A claim: NAME=STRING, or NAME:=JSON for numbers, booleans, arrays and objects (repeatable)')
+            [CompletionResult]::new('--claims', '--claims', [CompletionResultType]::ParameterName, 'Claims from a JSON object in FILE, or - for stdin')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Take claims and headers from an existing TOKEN (not verified), then apply the other flags')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'Header "kid" [default: the key''s kid]')
+            [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header "typ" [default: JWT]; an empty value leaves it out')
+            [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header "cty"')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)')
+            [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)')
+            [CompletionResult]::new('--sign-alg', '--sign-alg', [CompletionResultType]::ParameterName, 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --batch: worker threads [default: every core]')
+            [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--no-iat', '--no-iat', [CompletionResultType]::ParameterName, 'Leave "iat" out')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one JSON claims object per line on stdin, write one token per line')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;inspect' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Also check the signature (JWS) or decrypt (JWE) with this key')
+            [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'With --key on a nested JWT: the key that verifies the inner JWS')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings')
+            [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;verify' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate or secret)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --batch: worker threads [default: every core]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer ("iss")')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience in "aud"')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Require this subject ("sub")')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require a claim to be present (repeatable)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds)')
+            [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one token per line on stdin, write one JSON result per line')
+            [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not reject an expired token (the check list says so)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;decrypt' {
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that decrypts it (JWK, JWK Set, PEM, secret or password)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this key-management algorithm (repeatable)')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Accept only this content encryption (repeatable)')
+            [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'The key that verifies the inner JWS of a nested JWT')
+            [CompletionResult]::new('--max-p2c', '--max-p2c', [CompletionResultType]::ParameterName, 'The highest PBES2 iteration count accepted')
+            [CompletionResult]::new('--max-inflate', '--max-inflate', [CompletionResultType]::ParameterName, 'The largest size a zip: DEF payload may inflate to, in bytes')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --batch: worker threads [default: every core]')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer ("iss")')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience in "aud"')
+            [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Require this subject ("sub")')
+            [CompletionResult]::new('--leeway', '--leeway', [CompletionResultType]::ParameterName, 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)')
+            [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Require a claim to be present (repeatable)')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds)')
+            [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--no-verify-inner', '--no-verify-inner', [CompletionResultType]::ParameterName, 'Accept a nested JWT without verifying its inner JWS (the check list says so)')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one token per line on stdin, write one JSON result per line')
+            [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not reject an expired token (the check list says so)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;login' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user name [default: asked on the terminal]')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from environment variable NAME')
+            [CompletionResult]::new('--user-field', '--user-field', [CompletionResultType]::ParameterName, 'The name of the user name field')
+            [CompletionResult]::new('--password-field', '--password-field', [CompletionResultType]::ParameterName, 'The name of the password field')
+            [CompletionResult]::new('--token-from', '--token-from', [CompletionResultType]::ParameterName, 'Where the token is: json:/POINTER, header:NAME, cookie:NAME or body [default: search]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header, ''Name: value'' (repeatable; sent with the probe too)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header, ''Name: value'' (repeatable; sent with the probe too)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust only the CA certificates in FILE (PEM) for HTTPS')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a request after this long (e.g. 5s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the token to FILE (mode 0600) instead of stdout')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the token to FILE (mode 0600) instead of stdout')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Also verify (JWS) or decrypt (JWE) the token with this key')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Then GET this URL with the token as Bearer and show the answer on stderr')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin')
+            [CompletionResult]::new('--form', '--form', [CompletionResultType]::ParameterName, 'Send the credentials form-encoded instead of as JSON')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s HTTPS certificate (warns)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s HTTPS certificate (warns)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing -o FILE')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on (port 0 picks a free port)')
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)')
+            [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The token algorithm [default: the key''s "alg", else dir]')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM]')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long a token lives (e.g. 90s, 15m, 1h)')
+            [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The issuer ("iss") put in tokens and required by /whoami')
+            [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The audience ("aud") put in tokens and required by /whoami')
+            [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--ephemeral-key', '--ephemeral-key', [CompletionResultType]::ParameterName, 'Generate a key in memory instead: every token dies with the process')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add-user', 'add-user', [CompletionResultType]::ParameterValue, 'Add a user to a users file, or change a user''s password')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jwtctl;serve;add-user' {
+            [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'The users file to create or update')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin instead of asking')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'jwtctl;serve;help' {
+            [CompletionResult]::new('add-user', 'add-user', [CompletionResultType]::ParameterValue, 'Add a user to a users file, or change a user''s password')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'jwtctl;serve;help;add-user' {
+            break
+        }
+        'jwtctl;serve;help;help' {
+            break
+        }
         'jwtctl;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
@@ -80,12 +260,40 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;help' {
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key')
+            [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what is in a token (no key needed), with times and security findings')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name')
+            [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Decrypt a JWE (and verify a nested JWT''s inner JWS), checking exp/nbf and named claims')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to a token service and print the token it answers, with its inspection')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Run the reference token service (POST /login, GET /whoami), or add a user to it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print or write the roff man pages')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'jwtctl;help;keygen' {
+            break
+        }
+        'jwtctl;help;issue' {
+            break
+        }
+        'jwtctl;help;inspect' {
+            break
+        }
+        'jwtctl;help;verify' {
+            break
+        }
+        'jwtctl;help;decrypt' {
+            break
+        }
+        'jwtctl;help;login' {
+            break
+        }
+        'jwtctl;help;serve' {
+            [CompletionResult]::new('add-user', 'add-user', [CompletionResultType]::ParameterValue, 'Add a user to a users file, or change a user''s password')
+            break
+        }
+        'jwtctl;help;serve;add-user' {
             break
         }
         'jwtctl;help;completions' {

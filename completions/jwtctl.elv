@@ -25,6 +25,12 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand keygen 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key'
+            cand issue 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT'
+            cand inspect 'Show what is in a token (no key needed), with times and security findings'
+            cand verify 'Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name'
+            cand decrypt 'Decrypt a JWE (and verify a nested JWT''s inner JWS), checking exp/nbf and named claims'
+            cand login 'Log in to a token service and print the token it answers, with its inspection'
+            cand serve 'Run the reference token service (POST /login, GET /whoami), or add a user to it'
             cand completions 'Print a shell completion script'
             cand man 'Print or write the roff man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -54,6 +60,170 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'jwtctl;issue'= {
+            cand --key 'The key that signs (JWS) or encrypts (JWE) the token'
+            cand --alg 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]'
+            cand --enc 'The content encryption of a JWE'
+            cand --sub 'Subject claim ("sub")'
+            cand --iss 'Issuer claim ("iss")'
+            cand --aud 'Audience claim ("aud"); repeat it for several audiences'
+            cand --exp 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h), an RFC 3339 date-time or Unix seconds'
+            cand --nbf 'Not before ("nbf"), in the same forms as --exp'
+            cand --iat 'Issued at ("iat"), in the same forms as --exp [default: now]'
+            cand --jti 'Token id ("jti"); without a value, a random one'
+            cand --claim 'A claim: NAME=STRING, or NAME:=JSON for numbers, booleans, arrays and objects (repeatable)'
+            cand --claims 'Claims from a JSON object in FILE, or - for stdin'
+            cand --from 'Take claims and headers from an existing TOKEN (not verified), then apply the other flags'
+            cand --kid 'Header "kid" [default: the key''s kid]'
+            cand --typ 'Header "typ" [default: JWT]; an empty value leaves it out'
+            cand --cty 'Header "cty"'
+            cand --header 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)'
+            cand --sign-key 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)'
+            cand --sign-alg 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]'
+            cand --now 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible'
+            cand --threads 'With --batch: worker threads [default: every core]'
+            cand --max-token-size 'The largest token accepted, in bytes'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --no-iat 'Leave "iat" out'
+            cand --batch 'Read one JSON claims object per line on stdin, write one token per line'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;inspect'= {
+            cand --key 'Also check the signature (JWS) or decrypt (JWE) with this key'
+            cand --verify-key 'With --key on a nested JWT: the key that verifies the inner JWS'
+            cand --now 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings'
+            cand --max-token-size 'The largest token accepted, in bytes'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;verify'= {
+            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate or secret)'
+            cand --alg 'Accept only this algorithm (repeatable)'
+            cand --threads 'With --batch: worker threads [default: every core]'
+            cand --iss 'Require this issuer ("iss")'
+            cand --aud 'Require this audience in "aud"'
+            cand --sub 'Require this subject ("sub")'
+            cand --leeway 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)'
+            cand --require 'Require a claim to be present (repeatable)'
+            cand --now 'Pin "now" (RFC 3339 or Unix seconds)'
+            cand --max-token-size 'The largest token accepted, in bytes'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --batch 'Read one token per line on stdin, write one JSON result per line'
+            cand --ignore-exp 'Do not reject an expired token (the check list says so)'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;decrypt'= {
+            cand --key 'The key that decrypts it (JWK, JWK Set, PEM, secret or password)'
+            cand --alg 'Accept only this key-management algorithm (repeatable)'
+            cand --enc 'Accept only this content encryption (repeatable)'
+            cand --verify-key 'The key that verifies the inner JWS of a nested JWT'
+            cand --max-p2c 'The highest PBES2 iteration count accepted'
+            cand --max-inflate 'The largest size a zip: DEF payload may inflate to, in bytes'
+            cand --threads 'With --batch: worker threads [default: every core]'
+            cand --iss 'Require this issuer ("iss")'
+            cand --aud 'Require this audience in "aud"'
+            cand --sub 'Require this subject ("sub")'
+            cand --leeway 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)'
+            cand --require 'Require a claim to be present (repeatable)'
+            cand --now 'Pin "now" (RFC 3339 or Unix seconds)'
+            cand --max-token-size 'The largest token accepted, in bytes'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --no-verify-inner 'Accept a nested JWT without verifying its inner JWS (the check list says so)'
+            cand --batch 'Read one token per line on stdin, write one JSON result per line'
+            cand --ignore-exp 'Do not reject an expired token (the check list says so)'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;login'= {
+            cand --user 'The user name [default: asked on the terminal]'
+            cand --password-env 'Read the password from environment variable NAME'
+            cand --user-field 'The name of the user name field'
+            cand --password-field 'The name of the password field'
+            cand --token-from 'Where the token is: json:/POINTER, header:NAME, cookie:NAME or body [default: search]'
+            cand -H 'An extra request header, ''Name: value'' (repeatable; sent with the probe too)'
+            cand --header 'An extra request header, ''Name: value'' (repeatable; sent with the probe too)'
+            cand --cacert 'Trust only the CA certificates in FILE (PEM) for HTTPS'
+            cand --timeout 'Give up on a request after this long (e.g. 5s, 1m)'
+            cand -o 'Write the token to FILE (mode 0600) instead of stdout'
+            cand --out 'Write the token to FILE (mode 0600) instead of stdout'
+            cand --key 'Also verify (JWS) or decrypt (JWE) the token with this key'
+            cand --probe 'Then GET this URL with the token as Bearer and show the answer on stderr'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --password-stdin 'Read the password from the first line of stdin'
+            cand --form 'Send the credentials form-encoded instead of as JSON'
+            cand -k 'Do not verify the server''s HTTPS certificate (warns)'
+            cand --insecure 'Do not verify the server''s HTTPS certificate (warns)'
+            cand --force 'Replace an existing -o FILE'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;serve'= {
+            cand --listen 'The address to listen on (port 0 picks a free port)'
+            cand --users 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)'
+            cand --key 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)'
+            cand --alg 'The token algorithm [default: the key''s "alg", else dir]'
+            cand --enc 'The content encryption of a JWE [default: A256GCM]'
+            cand --ttl 'How long a token lives (e.g. 90s, 15m, 1h)'
+            cand --iss 'The issuer ("iss") put in tokens and required by /whoami'
+            cand --aud 'The audience ("aud") put in tokens and required by /whoami'
+            cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
+            cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --ephemeral-key 'Generate a key in memory instead: every token dies with the process'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add-user 'Add a user to a users file, or change a user''s password'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtctl;serve;add-user'= {
+            cand --users 'The users file to create or update'
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --password-stdin 'Read the password from the first line of stdin instead of asking'
+            cand --json 'Print one machine-readable JSON document on stdout'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'jwtctl;serve;help'= {
+            cand add-user 'Add a user to a users file, or change a user''s password'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'jwtctl;serve;help;add-user'= {
+        }
+        &'jwtctl;serve;help;help'= {
+        }
         &'jwtctl;completions'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --json 'Print one machine-readable JSON document on stdout'
@@ -73,11 +243,32 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;help'= {
             cand keygen 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key'
+            cand issue 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT'
+            cand inspect 'Show what is in a token (no key needed), with times and security findings'
+            cand verify 'Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name'
+            cand decrypt 'Decrypt a JWE (and verify a nested JWT''s inner JWS), checking exp/nbf and named claims'
+            cand login 'Log in to a token service and print the token it answers, with its inspection'
+            cand serve 'Run the reference token service (POST /login, GET /whoami), or add a user to it'
             cand completions 'Print a shell completion script'
             cand man 'Print or write the roff man pages'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;help;keygen'= {
+        }
+        &'jwtctl;help;issue'= {
+        }
+        &'jwtctl;help;inspect'= {
+        }
+        &'jwtctl;help;verify'= {
+        }
+        &'jwtctl;help;decrypt'= {
+        }
+        &'jwtctl;help;login'= {
+        }
+        &'jwtctl;help;serve'= {
+            cand add-user 'Add a user to a users file, or change a user''s password'
+        }
+        &'jwtctl;help;serve;add-user'= {
         }
         &'jwtctl;help;completions'= {
         }

@@ -168,7 +168,37 @@ Exit 0 when the token parsed (an expired or forged token still inspects), 3 when
 JSON object), parts [{name, bytes}], signature {alg, bytes} (JWS), times {CLAIM: {unix, \
 utc, relative}}, lifetime {seconds, human} or null, findings [{code, severity, message}], \
 verification {valid, error, checks} with --key, and decrypted {claims|payload, inner} for a \
-JWE with --key.";
+JWE with --key.
+
+--scan [FILE…] reads files, or stdin (no FILE, or -), as arbitrary bytes (logs, HAR files, \
+headers, binary junk) and prints one tab-separated line per token, in input order: \
+FILE:LINE, type (JWS|JWE), alg (alg/enc for a JWE), kid, iss, sub, and the exp status \
+(expires in 5m, expired 2h ago, no exp, encrypted, no claims); - marks an absent value, \
+FILE is - for stdin, and a TOKEN argument counts as one more FILE. A token is a run of \
+base64url characters and dots that starts with eyJ and parses strictly as 3 (JWS) or 5 \
+(JWE) parts; token-shaped text that does not parse, or is longer than --max-token-size, \
+is skipped (counted on stderr when it is a terminal). --key adds a column valid|invalid \
+(signature checked or JWE decrypted; times are not judged). --unique prints each distinct \
+token once, where it was first seen, with the number of sightings as the first column. \
+Tokens are live credentials, so they are not printed (FILE:LINE finds them) unless \
+--show-token adds each as the last column. --json prints JSON Lines {file, line, offset, \
+type, alg, enc, kid, iss, sub, exp, exp_status, sha256}, plus valid and error with --key, \
+count with --unique, token with --show-token; absent values are null. Memory stays bounded \
+(a 1 MiB read buffer plus --max-token-size, and the distinct tokens with --unique) for \
+inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
+when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
+an input could not be read (reported, and the other inputs still scanned).
+
+--wordlist FILE tries every line of FILE (LF or CRLF line ends; - for stdin) as the HMAC \
+secret of an HS256, HS384 or HS512 TOKEN, on --threads workers (default: every core), with \
+progress on stderr when it is a terminal. A match prints the secret and a newline on \
+stdout; when no line matches, stdout stays empty and stderr says so. Both exit 0: the \
+search ran and its answer is on stdout (exit 1 means a runtime error, such as an \
+unreadable wordlist). --json prints {found, alg, secret, tried}. A token that is not HS* is \
+a usage error (exit 2). With --scan, every distinct HS* token in the scanned inputs is \
+tried in one pass over the wordlist, and each token whose secret was found gets a line: \
+FILE:LINE, alg, kid, iss, sub, secret (--json: a JSON Line {file, line, offset, count, alg, \
+kid, iss, sub, sha256, secret} for every HS* token, secret null when not found).";
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -184,6 +214,21 @@ pub struct InspectArgs {
     /// Pin "now" (RFC 3339 or Unix seconds) for relative times and findings
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Find every token in FILEs (or stdin) and print one line per token
+    #[arg(long, value_name = "FILE", num_args = 0..)]
+    pub scan: Option<Vec<String>>,
+    /// With --scan: print each distinct token once, with its number of sightings
+    #[arg(long, requires = "scan")]
+    pub unique: bool,
+    /// With --scan: also print the tokens themselves (they are credentials)
+    #[arg(long, requires = "scan")]
+    pub show_token: bool,
+    /// Try every line of FILE as the secret of an HS256/384/512 token
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "verify_key", "unique", "show_token"])]
+    pub wordlist: Option<String>,
+    /// With --scan or --wordlist: worker threads [default: every core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
     #[command(flatten)]
     pub token_input: TokenInputArgs,
     #[command(flatten)]

@@ -45,6 +45,14 @@ impl Compact {
         self.header.get("alg").and_then(Value::as_str)
     }
 
+    pub fn enc(&self) -> Option<&str> {
+        self.header.get("enc").and_then(Value::as_str)
+    }
+
+    pub fn kid(&self) -> Option<&str> {
+        self.header.get("kid").and_then(Value::as_str)
+    }
+
     /// The JWS payload bytes (None for a JWE).
     pub fn payload(&self) -> Option<&[u8]> {
         match self.kind {

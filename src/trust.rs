@@ -121,11 +121,34 @@ fn allowed_token_alg(
     policy: &Policy,
     keys: &KeySet,
     kind: TokenKind,
+    enc: Option<&alg::Enc>,
     checks: &mut Vec<Check>,
 ) -> Result<&'static Alg> {
     let asked = token.alg().unwrap_or("");
     gate::check_not_none(asked)?;
     let allowed = allowed_algs(policy, keys, kind)?;
+    if allowed.is_empty() {
+        // The key can do nothing of this kind (its use, key_ops or alg forbid it): an
+        // unusable key, explained by the key's own refusal when the token's alg is known.
+        let op = if kind == TokenKind::Jws {
+            Op::Verify
+        } else {
+            Op::Decrypt
+        };
+        if let Some(wanted) = alg::find(asked).filter(|a| a.kind == kind)
+            && let Some(Err(refusal)) = keys.keys.first().map(|k| k.check(wanted, op, enc))
+        {
+            return Err(refusal);
+        }
+        return Err(error::runtime(format!(
+            "the token asks for {asked}, but the key can do no {} algorithm",
+            if kind == TokenKind::Jws {
+                "signature"
+            } else {
+                "key-management"
+            }
+        )));
+    }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
             checks.push(Check::new(
@@ -166,7 +189,8 @@ fn candidates<'k>(
     };
     let mut first_refusal = None;
     let usable: Vec<&Key> = pool
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|k| match k.check(alg, op, enc) {
             Ok(()) => true,
             Err(e) => {
@@ -176,7 +200,35 @@ fn candidates<'k>(
         })
         .collect();
     if usable.is_empty() {
-        return Err(first_refusal.unwrap_or_else(|| error::runtime("no usable key")));
+        let refusal = first_refusal.unwrap_or_else(|| error::runtime("no usable key"));
+        let reason = error::one_line(&refusal);
+        let verb = if op == Op::Verify {
+            "verify"
+        } else {
+            "decrypt"
+        };
+        // When the token chose the key (by kid) or the content encryption (a dir key
+        // sized for another enc), the token does not fit the key: not authentic. Only a
+        // mismatch between the key and the user's --alg is an unusable key (exit 1).
+        if let Some(kid) = kid.filter(|_| keys.is_set) {
+            return Err(error::not_authentic(format!(
+                "the token's kid \"{kid}\" names a key that cannot {verb} {}: {reason}",
+                alg.name
+            )));
+        }
+        if let Some(enc) = enc
+            && pool.iter().any(|k| {
+                alg::ENCS
+                    .iter()
+                    .any(|other| k.check(alg, op, Some(other)).is_ok())
+            })
+        {
+            return Err(error::not_authentic(format!(
+                "the token's enc {} does not fit the key: {reason}",
+                enc.name
+            )));
+        }
+        return Err(refusal);
     }
     Ok(usable)
 }
@@ -196,7 +248,7 @@ pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Ver
         ));
     }
     let mut checks = Vec::new();
-    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jws, &mut checks)?;
+    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jws, None, &mut checks)?;
     gate::check_crit(&token.header)?;
     let signing_input = token.signing_input().unwrap_or_default();
     let signature = token.decoded.get(1).cloned().unwrap_or_default();
@@ -250,7 +302,7 @@ pub fn decrypt_jwe(
     }
     let mut checks = Vec::new();
     let (_, enc) = gate::check_jwe(token, policy.max_p2c)?;
-    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, &mut checks)?;
+    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, Some(enc), &mut checks)?;
     if !policy.encs.is_empty() && !policy.encs.iter().any(|e| e == enc.name) {
         return Err(error::not_authentic(format!(
             "the token uses enc {}, but only {} {} allowed",
@@ -319,7 +371,9 @@ pub fn decrypt_jwe(
     }
     let inner_text = String::from_utf8(plaintext)
         .map_err(|_| error::malformed("the nested token is not text"))?;
-    let inner = token::parse(&inner_text, token.text.len())
+    // The plaintext is already bounded (by the token's size, or by --max-inflate with
+    // zip), and a compressed nested JWT is longer than the JWE that carries it.
+    let inner = token::parse(&inner_text, inner_text.len())
         .map_err(|e| error::malformed(format!("the nested token: {}", error::one_line(&e))))?;
     if inner.kind != Kind::Jws {
         return Err(error::malformed("the nested token is not a JWS"));
@@ -375,9 +429,14 @@ fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>> 
     }
 }
 
+/// A number no calendar holds, written short (`1e300`, not 301 digits).
+fn out_of_range(t: f64) -> String {
+    format!("{t:e}")
+}
+
 fn when(t: f64, now: i64) -> String {
     if !(-1e15..=1e15).contains(&t) {
-        return format!("{t}");
+        return out_of_range(t);
     }
     let t = t.floor() as i64;
     format!("{} ({})", time::rfc3339(t), time::relative(t, now))
@@ -424,7 +483,7 @@ pub fn check_claims(
                 let at = if (-1e15..=1e15).contains(&exp_i) {
                     time::rfc3339(exp_i as i64)
                 } else {
-                    format!("{exp}")
+                    out_of_range(exp)
                 };
                 return Err(error::rejected(format!("token expired at {at}{ago}")));
             }
@@ -452,10 +511,17 @@ pub fn check_claims(
             ));
         }
     }
-    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    // Ok(None) when absent; a present claim that is not a string is rejected as such.
+    let text = |name: &str| -> Result<Option<&str>> {
+        match claims.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(error::rejected(format!("\"{name}\" is not a string"))),
+        }
+    };
     match &policy.iss {
         None => checks.push(Check::new("iss", "not checked", "")),
-        Some(want) => match text("iss") {
+        Some(want) => match text("iss")? {
             Some(got) if got == want => checks.push(Check::new("iss", "ok", got)),
             Some(got) => {
                 return Err(error::rejected(format!(
@@ -501,7 +567,7 @@ pub fn check_claims(
     }
     match &policy.sub {
         None => checks.push(Check::new("sub", "not checked", "")),
-        Some(want) => match text("sub") {
+        Some(want) => match text("sub")? {
             Some(got) if got == want => checks.push(Check::new("sub", "ok", got)),
             Some(got) => {
                 return Err(error::rejected(format!(

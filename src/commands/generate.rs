@@ -33,13 +33,19 @@ pub fn man(args: &ManArgs) -> Result<()> {
     };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     write_page(dir, "jwtctl", top.clone())?;
-    for sub in top.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("jwtctl-{}", sub.get_name());
+    write_subpages(dir, "jwtctl", &top)
+}
+
+/// A page for every subcommand, and for theirs (`jwtctl-serve-add-user`).
+fn write_subpages(dir: &Path, prefix: &str, parent: &clap::Command) -> Result<()> {
+    for sub in parent.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("{prefix}-{}", sub.get_name());
         write_page(
             dir,
             &name,
             sub.clone().name(name.clone()).bin_name(name.clone()),
         )?;
+        write_subpages(dir, &name, sub)?;
     }
     Ok(())
 }

@@ -1,4 +1,8 @@
 //! `jwtctl inspect`: everything a token says, without a key; with one, whether it checks.
+//! `--scan` (every token in logs) and `--wordlist` (weak-secret search) live in submodules.
+
+mod scan;
+mod wordlist;
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
@@ -17,6 +21,12 @@ use crate::trust::{self, Policy};
 const TIME_CLAIMS: &[&str] = &["iat", "nbf", "exp", "auth_time"];
 
 pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
+    if let Some(wordlist) = &args.wordlist {
+        return wordlist::run(args, global, wordlist);
+    }
+    if args.scan.is_some() {
+        return scan::run(args, global);
+    }
     input::one_stdin_user(&[
         ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
         ("--key", args.key.as_deref()),

@@ -5,6 +5,8 @@ mod generate;
 mod inspect;
 mod issue;
 mod keygen;
+mod login;
+mod serve;
 mod verify;
 
 use anyhow::Result;
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(args) => inspect::run(&args, &cli.global),
         Command::Verify(args) => verify::run(&args, &cli.global),
         Command::Decrypt(args) => decrypt::run(&args, &cli.global),
+        Command::Login(args) => login::run(&args, &cli.global),
+        Command::Serve(args) => serve::run(&args, &cli.global),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

@@ -1,0 +1,190 @@
+//! `jwtctl inspect --wordlist FILE`: find the HMAC secret of an HS* token (or of every HS*
+//! token in scanned logs with `--scan`) among the lines of a wordlist, on every core.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::scan::{self, HsToken, Totals};
+use crate::cli::{GlobalArgs, InspectArgs};
+use crate::crack::{self, Options, Target};
+use crate::error;
+use crate::files;
+use crate::input;
+use crate::output;
+use crate::token;
+
+/// Opens the wordlist (`-` is stdin).
+fn open(name: &str) -> Result<Box<dyn Read>> {
+    if name == "-" {
+        return Ok(Box::new(io::stdin().lock()));
+    }
+    let file = File::open(name).map_err(|e| {
+        error::runtime(format!("cannot read wordlist {name}: {}", files::io_reason(&e)))
+    })?;
+    Ok(Box::new(file))
+}
+
+fn options(args: &InspectArgs) -> Options {
+    Options {
+        threads: scan::threads(args.threads.map(|n| n as usize)),
+        progress: true,
+    }
+}
+
+/// `jwtctl inspect --wordlist FILE [TOKEN]`, or with `--scan`, every HS* token of the inputs.
+pub fn run(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()> {
+    if args.scan.is_some() {
+        return run_scan(args, global, wordlist);
+    }
+    input::one_stdin_user(&[
+        ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
+        ("--wordlist", Some(wordlist)),
+    ])?;
+    let max = args.token_input.max_token_size;
+    let text = input::token_arg(args.token.as_deref(), max, true)?;
+    let parsed = token::parse(&text, max)?;
+    let alg = parsed.alg().unwrap_or("").to_string();
+    let Some(hash) = crack::Hash::for_alg(&alg).filter(|_| parsed.kind == token::Kind::Jws) else {
+        let what = if parsed.kind == token::Kind::Jwe {
+            "a JWE".to_string()
+        } else {
+            format!("signed with {alg}")
+        };
+        return Err(error::usage(format!(
+            "--wordlist needs an HS256, HS384 or HS512 token; this one is {what} (no wordlist can find its key)"
+        )));
+    };
+    let signature = parsed.decoded.get(1).map_or(&[][..], Vec::as_slice);
+    let input = parsed.signing_input().unwrap_or_default();
+    let Some(target) = Target::new(&alg, input.as_bytes(), signature) else {
+        return Err(error::malformed(format!(
+            "the {alg} signature is {} bytes, not {}: no secret can produce it",
+            signature.len(),
+            hash_len(hash)
+        )));
+    };
+    let outcome = crack::search(open(wordlist)?, std::slice::from_ref(&target), &options(args))?;
+    let secret = outcome.secrets.into_iter().next().flatten();
+    if global.json {
+        return output::print_json(&json!({
+            "found": secret.is_some(),
+            "alg": alg,
+            "secret": secret.as_deref().map(String::from_utf8_lossy),
+            "tried": outcome.tried,
+        }));
+    }
+    match secret {
+        Some(secret) => {
+            let mut line = secret;
+            line.push(b'\n');
+            files::write_stdout(&line)
+        }
+        None => {
+            output::note(&format!(
+                "no secret in {wordlist} matched ({} tried)",
+                outcome.tried
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn hash_len(hash: crack::Hash) -> usize {
+    match hash {
+        crack::Hash::Sha256 => 32,
+        crack::Hash::Sha384 => 48,
+        crack::Hash::Sha512 => 64,
+    }
+}
+
+/// `--wordlist FILE --scan [FILE…]`: scan first (collecting each distinct HS* token once),
+/// then one pass over the wordlist for all of them.
+fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()> {
+    input::one_stdin_user(&[
+        ("--scan", scan::inputs_use_stdin(args)),
+        ("--wordlist", Some(wordlist)),
+    ])?;
+    let inputs = scan::inputs(args)?;
+    let totals = Totals::default();
+    let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut tokens: Vec<(u64, HsToken)> = Vec::new();
+    let mut sink = |found: Vec<Option<HsToken>>| -> Result<()> {
+        for token in found.into_iter().flatten() {
+            match seen.get(&token.sha256) {
+                Some(&at) => tokens[at].0 += 1,
+                None => {
+                    seen.insert(token.sha256, tokens.len());
+                    tokens.push((1, token));
+                }
+            }
+        }
+        Ok(())
+    };
+    scan::pipeline(
+        &inputs,
+        scan::threads(args.threads.map(|n| n as usize)),
+        args.token_input.max_token_size,
+        &totals,
+        scan::hs_token,
+        &mut sink,
+    )?;
+    let mut targets = Vec::new();
+    let mut index = Vec::new(); // token number of each target
+    for (i, (_, token)) in tokens.iter_mut().enumerate() {
+        if let Some(target) = token.target.take() {
+            targets.push(target);
+            index.push(i);
+        }
+    }
+    let outcome = crack::search(open(wordlist)?, &targets, &options(args))?;
+    let mut secrets: Vec<Option<Vec<u8>>> = vec![None; tokens.len()];
+    for (secret, i) in outcome.secrets.into_iter().zip(index) {
+        secrets[i] = secret;
+    }
+    let mut out = Vec::new();
+    let mut matched = 0;
+    for ((count, token), secret) in tokens.iter().zip(&secrets) {
+        matched += usize::from(secret.is_some());
+        let name = scan::shown_name(&inputs[token.input]);
+        if global.json {
+            let doc = json!({
+                "file": name,
+                "line": token.line,
+                "offset": token.offset,
+                "count": count,
+                "alg": token.alg,
+                "kid": token.kid.clone().unwrap_or(Value::Null),
+                "iss": token.iss.clone().unwrap_or(Value::Null),
+                "sub": token.sub.clone().unwrap_or(Value::Null),
+                "sha256": hex::encode(token.sha256),
+                "secret": secret.as_deref().map(String::from_utf8_lossy),
+            });
+            out.extend_from_slice(doc.to_string().as_bytes());
+            out.push(b'\n');
+        } else if let Some(secret) = secret {
+            let columns = [
+                format!("{name}:{}", token.line),
+                token.alg.clone(),
+                scan::column(token.kid.as_ref()),
+                scan::column(token.iss.as_ref()),
+                scan::column(token.sub.as_ref()),
+            ];
+            out.extend_from_slice(columns.join("\t").as_bytes());
+            out.push(b'\t');
+            out.extend_from_slice(secret);
+            out.push(b'\n');
+        }
+    }
+    files::write_stdout(&out)?;
+    output::note(&format!(
+        "{matched} of {} distinct HS* token{} matched a secret in {wordlist} ({} tried)",
+        tokens.len(),
+        if tokens.len() == 1 { "" } else { "s" },
+        outcome.tried
+    ));
+    scan::unreadable(&totals, inputs.len())
+}

@@ -1,0 +1,446 @@
+//! Weak-secret search: which line of a wordlist is the HMAC key of HS256/384/512 tokens.
+//!
+//! Every candidate changes the HMAC key, so nothing keyed can be reused; what can be is
+//! the message. Each token's signing input is padded once into SHA-2 blocks (as it follows
+//! the 64- or 128-byte key block), so one candidate costs two compressions for the key
+//! (ipad and opad, shared by all tokens of that hash), the message blocks, and one outer
+//! compression — no allocation. The compression functions are RustCrypto `sha2`'s
+//! (`block_api::compress256/512`, which use SHA-NI when the CPU has it); a differential
+//! test checks the result against the `hmac` crate for every key and message length class.
+//!
+//! The wordlist is read as a stream in large chunks, cut at line ends with memchr, and
+//! the chunks are shared out to worker threads (`std::thread::scope`).
+
+use std::io::{IsTerminal, Read};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock, mpsc};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use sha2::Digest;
+use sha2::block_api::{compress256, compress512};
+
+/// The wordlist is read this many bytes at a time.
+const CHUNK: usize = 256 * 1024;
+
+const IV256: [u32; 8] = [
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+];
+const IV384: [u64; 8] = [
+    0xcbbb9d5dc1059ed8,
+    0x629a292a367cd507,
+    0x9159015a3070dd17,
+    0x152fecd8f70e5939,
+    0x67332667ffc00b31,
+    0x8eb44a8768581511,
+    0xdb0c2e0d64f98fa7,
+    0x47b5481dbefa4fa4,
+];
+const IV512: [u64; 8] = [
+    0x6a09e667f3bcc908,
+    0xbb67ae8584caa73b,
+    0x3c6ef372fe94f82b,
+    0xa54ff53a5f1d36f1,
+    0x510e527fade682d1,
+    0x9b05688c2b3e6c1f,
+    0x1f83d9abfb41bd6b,
+    0x5be0cd19137e2179,
+];
+
+/// The hash of an HS* algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    pub fn for_alg(alg: &str) -> Option<Hash> {
+        match alg {
+            "HS256" => Some(Hash::Sha256),
+            "HS384" => Some(Hash::Sha384),
+            "HS512" => Some(Hash::Sha512),
+            _ => None,
+        }
+    }
+
+    fn output_len(self) -> usize {
+        match self {
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+}
+
+/// A message padded for the inner hash of HMAC, and the MAC to match.
+enum Blocks {
+    B64(Vec<[u8; 64]>),
+    B128(Vec<[u8; 128]>),
+}
+
+/// One token to crack.
+pub struct Target {
+    hash: Hash,
+    blocks: Blocks,
+    mac: Vec<u8>,
+}
+
+/// `message` (after one key block of `block` bytes) with SHA-2 padding, as blocks.
+fn padded<const N: usize>(message: &[u8]) -> Vec<[u8; N]> {
+    let length_bytes = N / 8; // 8 for SHA-256, 16 for SHA-512
+    let total_bits = ((N + message.len()) as u128) * 8;
+    let mut bytes = message.to_vec();
+    bytes.push(0x80);
+    while (bytes.len() + length_bytes) % N != 0 {
+        bytes.push(0);
+    }
+    bytes.extend_from_slice(&total_bits.to_be_bytes()[16 - length_bytes..]);
+    bytes
+        .chunks_exact(N)
+        .map(|c| {
+            let mut block = [0u8; N];
+            block.copy_from_slice(c);
+            block
+        })
+        .collect()
+}
+
+impl Target {
+    /// A target for `alg` (HS256/384/512); `None` for another algorithm or a MAC of the
+    /// wrong length (such a token matches no key).
+    pub fn new(alg: &str, signing_input: &[u8], mac: &[u8]) -> Option<Target> {
+        let hash = Hash::for_alg(alg)?;
+        if mac.len() != hash.output_len() {
+            return None;
+        }
+        let blocks = match hash {
+            Hash::Sha256 => Blocks::B64(padded::<64>(signing_input)),
+            Hash::Sha384 | Hash::Sha512 => Blocks::B128(padded::<128>(signing_input)),
+        };
+        Some(Target {
+            hash,
+            blocks,
+            mac: mac.to_vec(),
+        })
+    }
+}
+
+/// The ipad and opad states of one key, for each hash family in use.
+struct Keyed {
+    inner256: [u32; 8],
+    outer256: [u32; 8],
+    inner384: [u64; 8],
+    outer384: [u64; 8],
+    inner512: [u64; 8],
+    outer512: [u64; 8],
+}
+
+/// Which hash families the targets use, so a key is only prepared for those.
+#[derive(Clone, Copy, Default)]
+struct Families {
+    sha256: bool,
+    sha384: bool,
+    sha512: bool,
+}
+
+fn key_block<const N: usize>(key: &[u8], hashed: impl FnOnce(&[u8]) -> Vec<u8>) -> [u8; N] {
+    let mut block = [0u8; N];
+    if key.len() > N {
+        let digest = hashed(key);
+        block[..digest.len()].copy_from_slice(&digest);
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    block
+}
+
+fn xor<const N: usize>(block: &[u8; N], pad: u8) -> [u8; N] {
+    let mut out = *block;
+    for b in &mut out {
+        *b ^= pad;
+    }
+    out
+}
+
+impl Keyed {
+    fn new() -> Keyed {
+        Keyed {
+            inner256: IV256,
+            outer256: IV256,
+            inner384: IV384,
+            outer384: IV384,
+            inner512: IV512,
+            outer512: IV512,
+        }
+    }
+
+    fn prepare(&mut self, key: &[u8], families: Families) {
+        if families.sha256 {
+            let block = key_block::<64>(key, |k| sha2::Sha256::digest(k).to_vec());
+            self.inner256 = IV256;
+            self.outer256 = IV256;
+            compress256(&mut self.inner256, &[xor(&block, 0x36)]);
+            compress256(&mut self.outer256, &[xor(&block, 0x5c)]);
+        }
+        if families.sha384 {
+            let block = key_block::<128>(key, |k| sha2::Sha384::digest(k).to_vec());
+            self.inner384 = IV384;
+            self.outer384 = IV384;
+            compress512(&mut self.inner384, &[xor(&block, 0x36)]);
+            compress512(&mut self.outer384, &[xor(&block, 0x5c)]);
+        }
+        if families.sha512 {
+            let block = key_block::<128>(key, |k| sha2::Sha512::digest(k).to_vec());
+            self.inner512 = IV512;
+            self.outer512 = IV512;
+            compress512(&mut self.inner512, &[xor(&block, 0x36)]);
+            compress512(&mut self.outer512, &[xor(&block, 0x5c)]);
+        }
+    }
+
+    /// Whether the prepared key signs `target`.
+    fn matches(&self, target: &Target) -> bool {
+        match (&target.blocks, target.hash) {
+            (Blocks::B64(blocks), _) => {
+                let mut inner = self.inner256;
+                compress256(&mut inner, blocks);
+                let mut block = [0u8; 64];
+                for (i, word) in inner.iter().enumerate() {
+                    block[i * 4..i * 4 + 4].copy_from_slice(&word.to_be_bytes());
+                }
+                block[32] = 0x80;
+                block[56..].copy_from_slice(&((64u64 + 32) * 8).to_be_bytes());
+                let mut outer = self.outer256;
+                compress256(&mut outer, &[block]);
+                outer
+                    .iter()
+                    .zip(target.mac.chunks_exact(4))
+                    .all(|(w, m)| w.to_be_bytes() == m)
+            }
+            (Blocks::B128(blocks), hash) => {
+                let (mut inner, mut outer) = if hash == Hash::Sha384 {
+                    (self.inner384, self.outer384)
+                } else {
+                    (self.inner512, self.outer512)
+                };
+                compress512(&mut inner, blocks);
+                let len = hash.output_len();
+                let mut block = [0u8; 128];
+                for (i, word) in inner.iter().take(len / 8).enumerate() {
+                    block[i * 8..i * 8 + 8].copy_from_slice(&word.to_be_bytes());
+                }
+                block[len] = 0x80;
+                block[112..].copy_from_slice(&((128u128 + len as u128) * 8).to_be_bytes());
+                compress512(&mut outer, &[block]);
+                outer
+                    .iter()
+                    .zip(target.mac.chunks_exact(8))
+                    .all(|(w, m)| w.to_be_bytes() == m)
+            }
+        }
+    }
+}
+
+/// The HMAC of one message under one key, computed as the search does (for tests).
+#[cfg(test)]
+fn hmac_like_search(alg: &str, key: &[u8], message: &[u8], mac: &[u8]) -> bool {
+    let target = Target::new(alg, message, mac).unwrap();
+    let families = Families {
+        sha256: target.hash == Hash::Sha256,
+        sha384: target.hash == Hash::Sha384,
+        sha512: target.hash == Hash::Sha512,
+    };
+    let mut keyed = Keyed::new();
+    keyed.prepare(key, families);
+    keyed.matches(&target)
+}
+
+/// The outcome of a search.
+pub struct Outcome {
+    /// For each target, the matching secret (`None` when no line matched).
+    pub secrets: Vec<Option<Vec<u8>>>,
+    /// Candidates tried (all of them when some target stayed unmatched).
+    pub tried: u64,
+}
+
+/// How a search runs.
+pub struct Options {
+    pub threads: usize,
+    /// Show progress on stderr (only done when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Tries every line of `wordlist` (LF or CRLF ends; an empty line is the empty secret)
+/// against every target, on `threads` workers, stopping once every target is matched.
+pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Result<Outcome> {
+    let found: Vec<OnceLock<Vec<u8>>> = targets.iter().map(|_| OnceLock::new()).collect();
+    let remaining = AtomicUsize::new(targets.len());
+    let done = AtomicBool::new(targets.is_empty());
+    let tried = AtomicU64::new(0);
+    let families = Families {
+        sha256: targets.iter().any(|t| t.hash == Hash::Sha256),
+        sha384: targets.iter().any(|t| t.hash == Hash::Sha384),
+        sha512: targets.iter().any(|t| t.hash == Hash::Sha512),
+    };
+    let threads = options.threads.max(1);
+    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(threads * 2);
+    let rx = Mutex::new(rx);
+    let read = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (rx, found, remaining, done, tried) = (&rx, &found, &remaining, &done, &tried);
+            scope.spawn(move || {
+                let mut keyed = Keyed::new();
+                loop {
+                    let chunk = match rx.lock().map(|rx| rx.recv()) {
+                        Ok(Ok(chunk)) => chunk,
+                        _ => break,
+                    };
+                    let mut count = 0u64;
+                    let mut start = 0;
+                    let ends = memchr::memchr_iter(b'\n', &chunk).chain([chunk.len()]);
+                    for end in ends {
+                        let line = &chunk[start..end];
+                        start = end + 1;
+                        if done.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let secret = line.strip_suffix(b"\r").unwrap_or(line);
+                        count += 1;
+                        keyed.prepare(secret, families);
+                        for (target, slot) in targets.iter().zip(found) {
+                            if slot.get().is_none()
+                                && keyed.matches(target)
+                                && slot.set(secret.to_vec()).is_ok()
+                                && remaining.fetch_sub(1, Ordering::AcqRel) == 1
+                            {
+                                done.store(true, Ordering::Release);
+                            }
+                        }
+                    }
+                    tried.fetch_add(count, Ordering::Relaxed);
+                }
+            });
+        }
+        let read = feed(wordlist, &tx, &done, &tried, options.progress);
+        drop(tx);
+        read
+    });
+    if options.progress && std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[K");
+    }
+    read?;
+    Ok(Outcome {
+        secrets: found.into_iter().map(|s| s.into_inner()).collect(),
+        tried: tried.into_inner(),
+    })
+}
+
+/// Reads the wordlist in chunks that end at a line end and sends them to the workers.
+fn feed(
+    mut wordlist: impl Read,
+    tx: &mpsc::SyncSender<Vec<u8>>,
+    done: &AtomicBool,
+    tried: &AtomicU64,
+    progress: bool,
+) -> Result<()> {
+    let progress = progress && std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut shown = started;
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        if done.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let mut chunk = std::mem::take(&mut carry);
+        let start = chunk.len();
+        chunk.resize(start + CHUNK, 0);
+        let n = loop {
+            match wordlist.read(&mut chunk[start..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).context("cannot read the wordlist"),
+            }
+        };
+        chunk.truncate(start + n);
+        if n == 0 {
+            // The last line, without a line end.
+            if !chunk.is_empty() {
+                let _ = tx.send(chunk);
+            }
+            return Ok(());
+        }
+        // Send whole lines; keep the unfinished last line for the next read.
+        match memchr::memrchr(b'\n', &chunk[start..]) {
+            Some(at) => {
+                carry = chunk[start + at + 1..].to_vec();
+                chunk.truncate(start + at);
+                if tx.send(chunk).is_err() {
+                    return Ok(());
+                }
+            }
+            None => carry = chunk,
+        }
+        if progress && shown.elapsed() >= Duration::from_secs(1) {
+            shown = Instant::now();
+            let count = tried.load(Ordering::Relaxed);
+            let rate = count as f64 / started.elapsed().as_secs_f64();
+            eprint!("\r\x1b[Ktried {count} secrets ({:.2} M/s)…", rate / 1e6);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mac(alg: &str, key: &[u8], message: &[u8]) -> Vec<u8> {
+        crate::findings::hmac(alg, key, message).unwrap()
+    }
+
+    #[test]
+    fn agrees_with_the_hmac_crate_for_every_length_class() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for alg in ["HS256", "HS384", "HS512"] {
+            for key_len in [0, 1, 31, 32, 55, 63, 64, 65, 111, 127, 128, 129, 300] {
+                for msg_len in [0, 1, 55, 56, 63, 64, 111, 112, 119, 127, 128, 129, 250, 1000] {
+                    let key: Vec<u8> = (0..key_len).map(|_| next() as u8).collect();
+                    let message: Vec<u8> = (0..msg_len).map(|_| next() as u8).collect();
+                    let good = mac(alg, &key, &message);
+                    assert!(hmac_like_search(alg, &key, &message, &good), "{alg} {key_len} {msg_len}");
+                    let mut bad = good.clone();
+                    bad[good.len() - 1] ^= 1;
+                    assert!(!hmac_like_search(alg, &key, &message, &bad), "{alg} {key_len} {msg_len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn searches_a_stream_on_several_threads() {
+        let message = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0";
+        let targets = vec![
+            Target::new("HS256", message, &mac("HS256", b"hunter2", message)).unwrap(),
+            Target::new("HS512", message, &mac("HS512", b"", message)).unwrap(),
+            Target::new("HS384", message, &mac("HS384", b"never", message)).unwrap(),
+        ];
+        let mut wordlist = Vec::new();
+        for i in 0..100_000 {
+            wordlist.extend_from_slice(format!("word{i}\r\n").as_bytes());
+        }
+        wordlist.extend_from_slice(b"\nhunter2");
+        let outcome = search(&wordlist[..], &targets, &Options { threads: 3, progress: false }).unwrap();
+        assert_eq!(
+            outcome.secrets,
+            vec![Some(b"hunter2".to_vec()), Some(Vec::new()), None]
+        );
+        assert_eq!(outcome.tried, 100_002);
+    }
+}

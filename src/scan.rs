@@ -1,0 +1,312 @@
+//! Finding compact JWS/JWE tokens in arbitrary bytes (logs, HAR files, headers, binary
+//! junk) as a stream: memory stays bounded whatever the input size or line length.
+//!
+//! A *run* is a maximal stretch of base64url characters and dots. A *candidate* starts at
+//! `eyJ` (the base64url of `{"`) where a run starts or right after a dot, and ends where
+//! the run ends. memchr's `memmem` finds `eyJ`, so the bytes between candidates pass at
+//! memory speed; newlines are counted (vectorised) only for line numbers. A candidate whose
+//! run continues past the end of the read buffer is carried over to the next read, so a
+//! token split across reads is found whole. [`tokens_in`] then cuts a candidate into the
+//! tokens that parse strictly (see `token::parse`).
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+use anyhow::{Context, Result};
+use memchr::memmem;
+
+use crate::token::{self, Compact};
+
+/// The default read size.
+pub const DEFAULT_BUFFER: usize = 1024 * 1024;
+
+/// base64url characters (the alphabet of one part of a token).
+const fn b64_table() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        table[i] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+        i += 1;
+    }
+    table
+}
+static B64: [bool; 256] = b64_table();
+
+/// The length of the run (base64url characters and dots) at the start of `bytes`.
+fn run_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !B64[b as usize] && b != b'.')
+        .unwrap_or(bytes.len())
+}
+
+/// A candidate: a run that starts with `eyJ`, where it was found.
+#[derive(Debug)]
+pub struct Candidate<'a> {
+    /// The 1-based line of its first byte.
+    pub line: u64,
+    /// The byte offset of its first byte in the input.
+    pub offset: u64,
+    pub text: &'a [u8],
+}
+
+/// What a scan saw besides its candidates.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub bytes: u64,
+    /// Candidates longer than the limit, skipped.
+    pub oversized: u64,
+}
+
+/// A streaming scanner with a reusable buffer.
+pub struct Scanner {
+    read_size: usize,
+    max_run: usize,
+    buf: Vec<u8>,
+    finder: memmem::Finder<'static>,
+}
+
+impl Scanner {
+    /// Reads `read_size` bytes at a time; candidates longer than `max_run` bytes are skipped
+    /// (counted in [`Stats::oversized`]). Memory: at most `read_size + max_run` bytes.
+    pub fn new(read_size: usize, max_run: usize) -> Scanner {
+        Scanner {
+            read_size: read_size.max(1),
+            max_run,
+            buf: Vec::new(),
+            finder: memmem::Finder::new(b"eyJ"),
+        }
+    }
+
+    /// Scans `reader` to its end, handing every candidate to `emit` in input order.
+    pub fn scan(
+        &mut self,
+        mut reader: impl Read,
+        mut emit: impl FnMut(Candidate<'_>) -> Result<()>,
+    ) -> Result<Stats> {
+        let mut stats = Stats::default();
+        let buf = &mut self.buf;
+        buf.clear();
+        let mut len = 0usize; // bytes held in buf
+        let mut base = 0u64; // input offset of buf[0]
+        let mut line = 1u64; // the line at buf[counted]
+        let mut counted = 0usize;
+        let mut prev = b'\n'; // the byte before buf[0]
+        let mut search = 0usize; // where the next search starts
+        let mut skipping = false; // inside an over-long run: drop it until it ends
+        loop {
+            if buf.len() < len + self.read_size {
+                buf.resize(len + self.read_size, 0);
+            }
+            let n = read_some(&mut reader, &mut buf[len..len + self.read_size])?;
+            let eof = n == 0;
+            len += n;
+            stats.bytes += n as u64;
+            if skipping {
+                let end = search + run_len(&buf[search..len]);
+                skipping = end == len && !eof;
+                search = end;
+            }
+            let mut pending = None;
+            while !skipping && let Some(at) = self.finder.find(&buf[search..len]) {
+                let start = search + at;
+                let before = if start == 0 { prev } else { buf[start - 1] };
+                if B64[before as usize] {
+                    // `eyJ` in the middle of a part: not the start of a token.
+                    search = start + 1;
+                    continue;
+                }
+                let end = start + 3 + run_len(&buf[start + 3..len]);
+                let long = end - start > self.max_run;
+                if end == len && !eof {
+                    // The run may go on in the next read.
+                    if long {
+                        stats.oversized += 1;
+                        skipping = true;
+                        search = len;
+                    } else {
+                        pending = Some(start);
+                    }
+                    break;
+                }
+                if long {
+                    stats.oversized += 1;
+                } else {
+                    line += count_newlines(&buf[counted..start]);
+                    counted = start;
+                    emit(Candidate {
+                        line,
+                        offset: base + start as u64,
+                        text: &buf[start..end],
+                    })?;
+                }
+                search = end;
+            }
+            if eof {
+                return Ok(stats);
+            }
+            // Keep a pending candidate, or the last two bytes (an `eyJ` cut after `ey`).
+            let keep = match pending {
+                Some(start) => start,
+                None if skipping => len,
+                None => search.max(len.saturating_sub(2)),
+            };
+            if keep > 0 {
+                line += count_newlines(&buf[counted..keep]);
+                prev = buf[keep - 1];
+                buf.copy_within(keep..len, 0);
+                len -= keep;
+                base += keep as u64;
+                counted = 0;
+                search = search.saturating_sub(keep);
+            }
+        }
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// `read` that retries on EINTR.
+fn read_some(reader: &mut impl Read, into: &mut [u8]) -> Result<usize> {
+    loop {
+        match reader.read(into) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).context("read failed"),
+        }
+    }
+}
+
+/// A token found in a candidate, with its place in the candidate's text.
+#[derive(Debug)]
+pub struct Found {
+    pub range: Range<usize>,
+    pub token: Compact,
+}
+
+/// The tokens in a candidate: from each part that starts with `eyJ`, the next 5 parts if
+/// they parse as a JWE, else the next 3 if they parse as a JWS; scanning resumes after a
+/// token. So tokens joined by dots, and a token followed by more dotted text, are found.
+/// Returns the tokens and the number of token-shaped windows (3 parts or more from an
+/// `eyJ`) that did not parse.
+pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
+    let mut found = Vec::new();
+    let mut malformed = 0;
+    let Ok(text) = std::str::from_utf8(candidate) else {
+        return (found, 0); // cannot happen: a run is ASCII
+    };
+    // Part i spans starts[i]..starts[i + 1] - 1.
+    let mut starts = vec![0];
+    starts.extend(memchr::memchr_iter(b'.', candidate).map(|dot| dot + 1));
+    let parts = starts.len();
+    let end_of = |last: usize| {
+        if last + 1 < parts {
+            starts[last + 1] - 1
+        } else {
+            text.len()
+        }
+    };
+    let mut i = 0;
+    while i < parts {
+        if !text[starts[i]..].starts_with("eyJ") {
+            i += 1;
+            continue;
+        }
+        let mut taken = 0;
+        for window in [5, 3] {
+            if i + window > parts {
+                continue;
+            }
+            let range = starts[i]..end_of(i + window - 1);
+            if let Ok(token) = token::parse(&text[range.clone()], max_bytes) {
+                found.push(Found { range, token });
+                taken = window;
+                break;
+            }
+        }
+        if taken == 0 {
+            if i + 3 <= parts {
+                malformed += 1;
+            }
+            i += 1;
+        } else {
+            i += taken;
+        }
+    }
+    (found, malformed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JWS: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const JWE: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn";
+
+    /// Every candidate as (line, offset, text), scanning with `read_size`.
+    fn scan(input: &[u8], read_size: usize) -> Vec<(u64, u64, String)> {
+        let mut out = Vec::new();
+        Scanner::new(read_size, 4096)
+            .scan(input, |c| {
+                out.push((c.line, c.offset, String::from_utf8(c.text.to_vec()).unwrap()));
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn finds_candidates_with_lines_and_offsets_at_every_read_size() {
+        let input = format!(
+            "a {JWS} b\r\nno token\n\"{JWE}\" x={JWS}\nlast eyJ.x xeyJhbGc.a.b\n{JWS}"
+        );
+        let expected = vec![
+            (1, 2, JWS.to_string()),
+            (3, (2 + JWS.len() + 4 + 9 + 1) as u64, JWE.to_string()),
+            (3, (2 + JWS.len() + 4 + 9 + 1 + JWE.len() + 4) as u64, JWS.to_string()),
+            (4, (2 + JWS.len() + 4 + 9 + 1 + JWE.len() + 4 + JWS.len() + 6) as u64, "eyJ.x".to_string()),
+            (5, (input.len() - JWS.len()) as u64, JWS.to_string()),
+        ];
+        for size in [1, 2, 3, 5, 7, 64, 1000, 1 << 20] {
+            assert_eq!(scan(input.as_bytes(), size), expected, "read size {size}");
+        }
+    }
+
+    #[test]
+    fn over_long_runs_are_skipped_and_counted() {
+        let long = format!("eyJ{} {JWS}\n", "A".repeat(10_000));
+        for size in [3, 100, 1 << 20] {
+            let mut seen = Vec::new();
+            let stats = Scanner::new(size, 4096)
+                .scan(long.as_bytes(), |c| {
+                    seen.push(c.text.len());
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(seen, [JWS.len()], "read size {size}");
+            assert_eq!(stats.oversized, 1);
+            assert_eq!(stats.bytes, long.len() as u64);
+        }
+    }
+
+    #[test]
+    fn candidates_are_cut_into_tokens() {
+        let texts = |c: &str| -> (Vec<String>, usize) {
+            let (found, bad) = tokens_in(c.as_bytes(), 1 << 20);
+            (found.into_iter().map(|f| c[f.range].to_string()).collect(), bad)
+        };
+        assert_eq!(texts(JWS), (vec![JWS.to_string()], 0));
+        assert_eq!(texts(JWE), (vec![JWE.to_string()], 0));
+        assert_eq!(texts(&format!("{JWS}.{JWE}")), (vec![JWS.to_string(), JWE.to_string()], 0));
+        assert_eq!(texts(&format!("{JWS}.more.text")), (vec![JWS.to_string()], 0));
+        assert_eq!(texts(&format!("{JWS}.")), (vec![JWS.to_string()], 0));
+        assert_eq!(texts("eyJhbGc.eyJ.x"), (vec![], 1));
+        assert_eq!(texts("eyJhbGc.x"), (vec![], 0));
+        // A broken header: the payload's `eyJ` starts no token either.
+        let broken = format!("eyJxx{}", &JWS[3..]);
+        assert_eq!(texts(&broken), (vec![], 1));
+    }
+}

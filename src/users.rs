@@ -1,0 +1,313 @@
+//! The users file of `jwtctl serve`: one `NAME:HASH` line per user, where HASH is an
+//! argon2 password hash in PHC string format (`$argon2id$v=19$m=19456,t=2,p=1$SALT$HASH`),
+//! as `htpasswd` keeps its users. Lines that are empty or start with `#` are comments.
+//!
+//! `jwtctl serve add-user` writes argon2id hashes with the argon2 crate's default
+//! parameters (OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane; about 50 ms per check
+//! on a laptop). Hashes with other argon2 parameters are accepted and checked with their own.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Result;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, Params};
+
+use crate::error;
+use crate::files;
+
+/// The largest users file read.
+const MAX_USERS_BYTES: u64 = 16 * 1024 * 1024;
+/// The longest user name accepted.
+const MAX_NAME_BYTES: usize = 256;
+/// Refuse hashes that ask for more memory (KiB) or passes than this: a hostile or mistaken
+/// file must not make every login cost gigabytes.
+const MAX_M_COST: u32 = 1024 * 1024;
+const MAX_T_COST: u32 = 64;
+
+/// The header a new users file starts with.
+const HEADER: &str = "# jwtctl users file: NAME:ARGON2-PHC-HASH, one user per line.\n\
+# Add users or change passwords with: jwtctl serve add-user --users FILE NAME\n";
+
+/// A user name is 1 to 256 bytes of printable text without `:`, and neither starts with
+/// `#` nor has white space at either end.
+pub fn check_name(name: &str) -> Result<()> {
+    let problem = if name.is_empty() {
+        Some("is empty")
+    } else if name.len() > MAX_NAME_BYTES {
+        Some("is longer than 256 bytes")
+    } else if name.contains(':') {
+        Some("contains ':'")
+    } else if name.chars().any(char::is_control) {
+        Some("contains a control character")
+    } else if name.starts_with('#') {
+        Some("starts with '#'")
+    } else if name.trim() != name {
+        Some("starts or ends with white space")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(error::usage(format!("the user name {problem}"))),
+        None => Ok(()),
+    }
+}
+
+/// One line of the file, kept as it was unless it is the user being changed.
+#[derive(Debug, Clone)]
+enum Line {
+    User { name: String, hash: String },
+    Other(String),
+}
+
+/// A users file as text: editing it keeps comments and the order of users.
+#[derive(Debug, Clone)]
+pub struct UsersFile {
+    lines: Vec<Line>,
+}
+
+impl UsersFile {
+    /// A new, empty file with a header comment.
+    pub fn new() -> UsersFile {
+        UsersFile {
+            lines: HEADER.lines().map(|l| Line::Other(l.to_string())).collect(),
+        }
+    }
+
+    /// Parses the file; every line is checked, and errors name the line.
+    pub fn parse(text: &str, path: &Path) -> Result<UsersFile> {
+        let mut lines = Vec::new();
+        let mut seen = HashMap::new();
+        for (index, line) in text.lines().enumerate() {
+            let number = index + 1;
+            let at = || format!("{}:{number}", path.display());
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                lines.push(Line::Other(line.to_string()));
+                continue;
+            }
+            let Some((name, hash)) = line.split_once(':') else {
+                return Err(error::runtime(format!(
+                    "{}: expected NAME:HASH, found no ':'",
+                    at()
+                )));
+            };
+            check_name(name).map_err(|e| error::runtime(format!("{}: {e}", at())))?;
+            parse_hash(hash.trim_end()).map_err(|e| error::runtime(format!("{}: {e}", at())))?;
+            if let Some(first) = seen.insert(name.to_string(), number) {
+                return Err(error::runtime(format!(
+                    "{}: user {name} is already on line {first}",
+                    at()
+                )));
+            }
+            lines.push(Line::User {
+                name: name.to_string(),
+                hash: hash.trim_end().to_string(),
+            });
+        }
+        Ok(UsersFile { lines })
+    }
+
+    /// Reads and parses FILE.
+    pub fn read(path: &Path) -> Result<UsersFile> {
+        let bytes = files::read_file_limited(path, MAX_USERS_BYTES, "users file")?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            error::runtime(format!("users file {} is not UTF-8 text", path.display()))
+        })?;
+        UsersFile::parse(&text, path)
+    }
+
+    /// Sets `name`'s hash; true when the user was already there.
+    pub fn set(&mut self, name: &str, new_hash: String) -> bool {
+        for line in &mut self.lines {
+            if let Line::User { name: n, hash } = line
+                && n == name
+            {
+                *hash = new_hash;
+                return true;
+            }
+        }
+        self.lines.push(Line::User {
+            name: name.to_string(),
+            hash: new_hash,
+        });
+        false
+    }
+
+    /// The file's text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for line in &self.lines {
+            match line {
+                Line::User { name, hash } => {
+                    out.push_str(name);
+                    out.push(':');
+                    out.push_str(hash);
+                }
+                Line::Other(text) => out.push_str(text),
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The users and their parsed hashes, for checking passwords.
+    pub fn into_users(self) -> Users {
+        let mut users = HashMap::new();
+        for line in self.lines {
+            if let Line::User { name, hash } = line {
+                // Parsed when read: a failure here cannot happen.
+                if let Ok(hash) = parse_hash(&hash) {
+                    users.insert(name, hash);
+                }
+            }
+        }
+        Users { users }
+    }
+}
+
+impl Default for UsersFile {
+    fn default() -> Self {
+        UsersFile::new()
+    }
+}
+
+/// A PHC string of an argon2 variant with sane parameters.
+fn parse_hash(text: &str) -> Result<PasswordHash> {
+    let hash = PasswordHash::new(text)
+        .map_err(|e| error::runtime(format!("the hash is not a PHC string ({e})")))?;
+    let algorithm = hash.algorithm.as_str();
+    if !matches!(algorithm, "argon2id" | "argon2i" | "argon2d") {
+        return Err(error::runtime(format!(
+            "the hash is {algorithm}, but only argon2 (argon2id) hashes are supported"
+        )));
+    }
+    if hash.salt.is_none() || hash.hash.is_none() {
+        return Err(error::runtime("the hash has no salt or no output"));
+    }
+    let params = Params::try_from(&hash)
+        .map_err(|e| error::runtime(format!("the hash has invalid argon2 parameters ({e})")))?;
+    if params.m_cost() > MAX_M_COST || params.t_cost() > MAX_T_COST {
+        return Err(error::runtime(format!(
+            "the hash asks for m={} KiB, t={}: more than the limit of m={MAX_M_COST}, t={MAX_T_COST}",
+            params.m_cost(),
+            params.t_cost()
+        )));
+    }
+    Ok(hash)
+}
+
+/// An argon2id hash of `password` with the default parameters and a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let hash: PasswordHash = Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| error::runtime(format!("cannot hash the password: {e}")))?;
+    Ok(hash.to_string())
+}
+
+/// The users the server knows, with a stand-in hash so that an unknown name costs as much
+/// time as a wrong password.
+pub struct Users {
+    users: HashMap<String, PasswordHash>,
+}
+
+/// Checks passwords against [`Users`]; the same work whether or not the user exists.
+pub struct Checker {
+    users: Users,
+    dummy: PasswordHash,
+}
+
+impl Checker {
+    pub fn new(users: Users) -> Result<Checker> {
+        let mut random = [0u8; 32];
+        openssl::rand::rand_bytes(&mut random)?;
+        let dummy = Argon2::default()
+            .hash_password(&random)
+            .map_err(|e| error::runtime(format!("cannot hash: {e}")))?;
+        Ok(Checker { users, dummy })
+    }
+
+    /// Whether there is no user at all.
+    pub fn is_empty(&self) -> bool {
+        self.users.users.is_empty()
+    }
+
+    /// Whether `password` is `name`'s password.
+    pub fn check(&self, name: &str, password: &str) -> bool {
+        let argon2 = Argon2::default();
+        match self.users.users.get(name) {
+            Some(hash) => argon2.verify_password(password.as_bytes(), hash).is_ok(),
+            None => {
+                let _ = argon2.verify_password(password.as_bytes(), &self.dummy);
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked() {
+        for good in ["alice", "bob.smith@example.com", "Zoë", "a b"] {
+            check_name(good).unwrap();
+        }
+        for bad in ["", "a:b", "#x", " a", "a ", "a\nb", &"x".repeat(257)] {
+            let err = check_name(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn set_keeps_comments_and_order() {
+        let path = Path::new("users");
+        let mut file = UsersFile::new();
+        assert!(!file.set("alice", hash_password("one").unwrap()));
+        assert!(!file.set("bob", hash_password("two").unwrap()));
+        let text = format!("{}# a note\n", file.render());
+        let mut file = UsersFile::parse(&text, path).unwrap();
+        assert!(file.set("alice", hash_password("three").unwrap()));
+        let text = file.render();
+        assert!(text.starts_with("# jwtctl users file"));
+        assert!(text.find("alice:$argon2id$").unwrap() < text.find("bob:").unwrap());
+        assert!(text.ends_with("# a note\n"));
+        let checker = Checker::new(UsersFile::parse(&text, path).unwrap().into_users()).unwrap();
+        assert!(checker.check("alice", "three"));
+        assert!(!checker.check("alice", "one"));
+        assert!(checker.check("bob", "two"));
+        assert!(!checker.check("carol", "two"));
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        let path = Path::new("u.txt");
+        let hash = hash_password("pw").unwrap();
+        let cases = [
+            ("alice\n".to_string(), "u.txt:1: expected NAME:HASH"),
+            (
+                "# c\nalice:nothash\n".to_string(),
+                "u.txt:2: the hash is not a PHC",
+            ),
+            (
+                format!("alice:{hash}\nalice:{hash}\n"),
+                "u.txt:2: user alice is already on line 1",
+            ),
+            (
+                "alice:$pbkdf2-sha256$i=1000$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n".to_string(),
+                "u.txt:1: the hash is pbkdf2-sha256",
+            ),
+            (
+                "alice:$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n"
+                    .to_string(),
+                "u.txt:1: the hash asks for m=4194304 KiB",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = UsersFile::parse(&text, path).unwrap_err().to_string();
+            assert!(err.starts_with(want), "{err}");
+        }
+    }
+}
