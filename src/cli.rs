@@ -117,7 +117,8 @@ const VERIFY_ABOUT: &str =
 Allowed algorithms: those named with --alg, else the key's \"alg\", else every algorithm of \
 the key's type (an RSA or EC key never verifies HS256; a secret never verifies RS256). \
 \"none\" is never accepted. A JWK Set picks the key by the token's kid; keys named by the \
-token itself (jku, x5u, jwk) are never used.
+token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of a JWK \
+Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes).
 
 exp and nbf are checked when present (now >= exp is expired; --leeway widens both, default \
 0s). --iss, --aud, --sub and --require add checks. On success the claims (or the raw \
@@ -205,7 +206,7 @@ pub struct InspectArgs {
     /// The token, text holding it, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// Also check the signature (JWS) or decrypt (JWE) with this key
+    /// Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,
     /// With --key on a nested JWT: the key that verifies the inner JWS
@@ -266,7 +267,7 @@ pub struct VerifyArgs {
     /// The token, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The key that verifies it (JWK, JWK Set, PEM, certificate or secret)
+    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
     #[arg(long, value_name = "KEY")]
     pub key: String,
     /// Accept only this algorithm (repeatable)
@@ -340,6 +341,7 @@ impl KeyInputArgs {
         crate::keys::LoadOptions {
             secret_encoding: self.secret_encoding,
             password_file: self.password_file.clone(),
+            allow_url: false,
         }
     }
 }

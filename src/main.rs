@@ -9,6 +9,7 @@ mod error;
 mod files;
 mod findings;
 mod gate;
+mod http;
 mod input;
 mod jose;
 mod keyconv;

@@ -174,7 +174,7 @@ fn candidates<'k>(
     op: Op,
     enc: Option<&alg::Enc>,
 ) -> Result<Vec<&'k Key>> {
-    let kid = token.header.get("kid").and_then(Value::as_str);
+    let kid = token.kid();
     let pool: Vec<&Key> = match kid {
         Some(kid) if keys.is_set => {
             let found: Vec<&Key> = keys.keys.iter().filter(|k| k.kid() == Some(kid)).collect();

@@ -39,7 +39,10 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     let max = args.token_input.max_token_size;
     let text = input::token_arg(args.token.as_deref(), max, true)?;
     let parsed = token::parse(&text, max)?;
-    let load = args.key_input.load_options();
+    let load = keys::LoadOptions {
+        allow_url: true,
+        ..args.key_input.load_options()
+    };
     let keys = match &args.key {
         Some(reference) => Some(keys::load(reference, &load)?),
         None => None,

@@ -6,20 +6,19 @@
 //! stderr, with the password and token-shaped strings masked.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Result;
 use serde_json::{Value, json};
 use ureq::Agent;
 use ureq::http::Response;
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
 use super::inspect;
 use crate::cli::{ColorChoice, GlobalArgs, LoginArgs};
 use crate::error;
 use crate::files::{self, Mode};
 use crate::gate;
+use crate::http;
 use crate::input;
 use crate::keys::{self, KeySet};
 use crate::output::{self, Style};
@@ -63,7 +62,11 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
         Some(reference) => Some(keys::load(reference, &args.key_input.load_options())?),
         None => None,
     };
-    let agent = agent(args, timeout as u64)?;
+    let agent = http::agent(
+        args.cacert.as_deref(),
+        args.insecure,
+        Duration::from_secs(timeout as u64),
+    )?;
     if args.insecure {
         output::warn(
             "--insecure: the server's certificate is not checked; anyone on the way can read the password and the token",
@@ -266,53 +269,6 @@ fn parse_headers(raw: &[String]) -> Result<Vec<(String, String)>> {
 
 fn has_header(headers: &[(String, String)], name: &str) -> bool {
     headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
-}
-
-/// The HTTP client: certificates verified (system roots, or only --cacert), no redirects,
-/// non-2xx answers returned rather than raised.
-fn agent(args: &LoginArgs, timeout_secs: u64) -> Result<Agent> {
-    let roots = match &args.cacert {
-        Some(path) => RootCerts::new_with_certs(&ca_certificates(path)?),
-        None => RootCerts::PlatformVerifier,
-    };
-    let tls = TlsConfig::builder()
-        .provider(TlsProvider::NativeTls)
-        .root_certs(roots)
-        .disable_verification(args.insecure)
-        .build();
-    Ok(Agent::config_builder()
-        .tls_config(tls)
-        .timeout_global(Some(Duration::from_secs(timeout_secs)))
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .user_agent(format!("jwtctl/{}", env!("CARGO_PKG_VERSION")))
-        .accept("application/json, */*;q=0.5")
-        .build()
-        .new_agent())
-}
-
-fn ca_certificates(path: &Path) -> Result<Vec<Certificate<'static>>> {
-    let pem = files::read_file_limited(path, 4 * 1024 * 1024, "--cacert file")?;
-    let mut certs = Vec::new();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(PemItem::Certificate(cert)) => certs.push(cert),
-            Ok(_) => {}
-            Err(e) => {
-                return Err(error::runtime(format!(
-                    "--cacert {}: not a PEM certificate ({e})",
-                    path.display()
-                )));
-            }
-        }
-    }
-    if certs.is_empty() {
-        return Err(error::runtime(format!(
-            "--cacert {}: no PEM certificate in it",
-            path.display()
-        )));
-    }
-    Ok(certs)
 }
 
 /// Asks for the user name on the terminal (visible, like `login`).

@@ -87,13 +87,18 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     ])?;
     let policy = policy(&args.claims, &args.algs)?;
     let max = args.token_input.max_token_size;
+    // verify (and inspect) also take the URL of a JWK Set.
+    let load = keys::LoadOptions {
+        allow_url: true,
+        ..args.key_input.load_options()
+    };
     if args.batch {
-        let keys = keys::load(&args.key, &args.key_input.load_options())?;
+        let keys = keys::load(&args.key, &load)?;
         return run_batch(&args.threads, max, |token| trust::verify_jws(token, &keys, &policy));
     }
     let text = input::token_arg(args.token.as_deref(), max, false)?;
     let parsed = token::parse(&text, max)?;
-    let keys = keys::load(&args.key, &args.key_input.load_options())?;
+    let keys = keys::load(&args.key, &load)?;
     let verified = trust::verify_jws(&parsed, &keys, &policy)?;
     output::print_verified(&verified, global.json, "verified")
 }

@@ -446,7 +446,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     };
     let result = pipeline(
         &inputs,
-        threads(args.threads),
+        threads(args.threads.map(|n| n as usize)),
         args.token_input.max_token_size,
         &totals,
         |found| {
