@@ -55,7 +55,7 @@ def filler():
             rng.randrange(256), rng.randrange(256), rng.choice(["GET", "POST"]),
             rng.choice(words[2:7]), rng.choice(words[7:13]), rng.randrange(100000),
             rng.choice(words[13:15]))
-    if kind < 0.9:
+    if kind < 0.995:
         return json.dumps({"ts": 1700000000 + rng.randrange(10**6), "level": "info",
                            "msg": " ".join(rng.choice(words) for _ in range(8)),
                            "latency_ms": rng.randrange(1000)})

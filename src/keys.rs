@@ -314,6 +314,7 @@ impl Key {
         }
         if let Some(own) = self.alg()
             && own != name
+            && !(name == "dir" && dir_key_for(own, enc))
         {
             return refuse(format!("this key is for {own} (its \"alg\"), not {name}"));
         }
@@ -387,6 +388,12 @@ impl Key {
             keyconv::jwk_to_public(&self.jwk)?.public_key_to_pem()?
         })
     }
+}
+
+/// Whether a key whose `alg` is a content encryption (`"alg": "A128GCM"`, as RFC 7520
+/// §5.6 and jwcrypto write a `dir` key) may be the `dir` key for `enc`.
+fn dir_key_for(own: &str, enc: Option<&Enc>) -> bool {
+    crate::alg::find_enc(own).is_some_and(|e| enc.is_none_or(|want| want.name == e.name))
 }
 
 /// What a KEY reference held: one key, or a JWK Set kept whole so a command can pick by `kid`.

@@ -33,15 +33,29 @@ const fn b64_table() -> [bool; 256] {
 }
 static B64: [bool; 256] = b64_table();
 
+/// base64url characters and the dot.
+const fn run_table() -> [bool; 256] {
+    let mut table = b64_table();
+    table[b'.' as usize] = true;
+    table
+}
+static RUN: [bool; 256] = run_table();
+
 /// The length of the run (base64url characters and dots) at the start of `bytes`.
 fn run_len(bytes: &[u8]) -> usize {
     bytes
         .iter()
-        .position(|&b| !B64[b as usize] && b != b'.')
+        .position(|&b| !RUN[b as usize])
         .unwrap_or(bytes.len())
 }
 
-/// A candidate: a run that starts with `eyJ`, where it was found.
+/// Whether a run holds at least two dots (three parts), the least a token has.
+fn has_three_parts(run: &[u8]) -> bool {
+    let mut dots = memchr::memchr_iter(b'.', run);
+    dots.next().is_some() && dots.next().is_some()
+}
+
+/// A candidate: a run that starts with `eyJ` and has at least three parts, where it was found.
 #[derive(Debug)]
 pub struct Candidate<'a> {
     /// The 1-based line of its first byte.
@@ -132,7 +146,7 @@ impl Scanner {
                 }
                 if long {
                     stats.oversized += 1;
-                } else {
+                } else if has_three_parts(&buf[start..end]) {
                     line += count_newlines(&buf[counted..start]);
                     counted = start;
                     emit(Candidate {
@@ -221,6 +235,10 @@ pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
                 continue;
             }
             let range = starts[i]..end_of(i + window - 1);
+            let parts = &starts[i..i + window];
+            if !plausible(text, parts, range.end, window == 5) {
+                continue;
+            }
             if let Ok(token) = token::parse(&text[range.clone()], max_bytes) {
                 found.push(Found { range, token });
                 taken = window;
@@ -237,6 +255,55 @@ pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
         }
     }
     (found, malformed)
+}
+
+/// The value of a base64url character.
+fn sextet(b: u8) -> u8 {
+    match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'-' => 62,
+        _ => 63,
+    }
+}
+
+/// Whether a base64url part (alphabet already checked) has a length and final bits the
+/// strict decoder accepts.
+fn canonical(part: &[u8]) -> bool {
+    match (part.len() % 4, part.last()) {
+        (1, _) => false,
+        (2, Some(&last)) => sextet(last) & 0x0f == 0,
+        (3, Some(&last)) => sextet(last) & 0x03 == 0,
+        _ => true,
+    }
+}
+
+/// A cheap look at a window before the strict parse, so that junk is turned away without
+/// building an error (which may capture a backtrace when RUST_BACKTRACE is set): every part
+/// canonical base64url, a header that is a JSON object with a string `alg` (and `enc` for
+/// a JWE).
+fn plausible(text: &str, starts: &[usize], end: usize, jwe: bool) -> bool {
+    use base64::Engine;
+    let bytes = text.as_bytes();
+    for (n, &start) in starts.iter().enumerate() {
+        let stop = starts.get(n + 1).map_or(end, |next| next - 1);
+        if !canonical(&bytes[start..stop]) {
+            return false;
+        }
+    }
+    let header_end = starts.get(1).map_or(end, |next| next - 1);
+    let Ok(header) = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&bytes[starts[0]..header_end])
+    else {
+        return false;
+    };
+    let Ok(header) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header)
+    else {
+        return false;
+    };
+    header.get("alg").is_some_and(serde_json::Value::is_string)
+        && (!jwe || header.get("enc").is_some_and(serde_json::Value::is_string))
 }
 
 #[cfg(test)]
@@ -260,16 +327,27 @@ mod tests {
 
     #[test]
     fn finds_candidates_with_lines_and_offsets_at_every_read_size() {
-        let input = format!(
-            "a {JWS} b\r\nno token\n\"{JWE}\" x={JWS}\nlast eyJ.x xeyJhbGc.a.b\n{JWS}"
-        );
-        let expected = vec![
-            (1, 2, JWS.to_string()),
-            (3, (2 + JWS.len() + 4 + 9 + 1) as u64, JWE.to_string()),
-            (3, (2 + JWS.len() + 4 + 9 + 1 + JWE.len() + 4) as u64, JWS.to_string()),
-            (4, (2 + JWS.len() + 4 + 9 + 1 + JWE.len() + 4 + JWS.len() + 6) as u64, "eyJ.x".to_string()),
-            (5, (input.len() - JWS.len()) as u64, JWS.to_string()),
+        let pieces: [(&str, Option<u64>); 11] = [
+            ("a ", None),
+            (JWS, Some(1)),
+            (" b\r\nno token\n\"", None),
+            (JWE, Some(3)),
+            ("\" x=", None),
+            (JWS, Some(3)),
+            ("\nlast eyJ.x xeyJhbGc.a.b ", None),
+            ("eyJ.x.y", Some(4)),
+            ("\n\x7f\x00binary\n", None),
+            (JWS, Some(6)),
+            ("", None),
         ];
+        let mut input = String::new();
+        let mut expected = Vec::new();
+        for (text, line) in pieces {
+            if let Some(line) = line {
+                expected.push((line, input.len() as u64, text.to_string()));
+            }
+            input.push_str(text);
+        }
         for size in [1, 2, 3, 5, 7, 64, 1000, 1 << 20] {
             assert_eq!(scan(input.as_bytes(), size), expected, "read size {size}");
         }

@@ -135,8 +135,16 @@ fn allowed_token_alg(
         } else {
             Op::Decrypt
         };
+        let first = keys.keys.first();
+        if let Some(own) = first.and_then(Key::alg)
+            && alg::find(own).is_some_and(|a| a.kind != kind)
+        {
+            return Err(error::runtime(format!(
+                "this key is for {own} (its \"alg\"), not {asked}"
+            )));
+        }
         if let Some(wanted) = alg::find(asked).filter(|a| a.kind == kind)
-            && let Some(Err(refusal)) = keys.keys.first().map(|k| k.check(wanted, op, enc))
+            && let Some(Err(refusal)) = first.map(|k| k.check(wanted, op, enc))
         {
             return Err(refusal);
         }

@@ -64,9 +64,15 @@ fn dir_gcm(key: &[u8], header: &Value, plaintext: &[u8], iv: &[u8]) -> String {
     };
     let protected = b64(header.to_string());
     let mut tag = [0u8; 16];
-    let ciphertext =
-        openssl::symm::encrypt_aead(cipher, key, Some(iv), protected.as_bytes(), plaintext, &mut tag)
-            .unwrap();
+    let ciphertext = openssl::symm::encrypt_aead(
+        cipher,
+        key,
+        Some(iv),
+        protected.as_bytes(),
+        plaintext,
+        &mut tag,
+    )
+    .unwrap();
     format!("{protected}..{}.{}.{}", b64(iv), b64(ciphertext), b64(tag))
 }
 
@@ -87,8 +93,8 @@ fn dir_cbc_hs256(key: &[u8], header: &Value, iv: &[u8], ciphertext: &[u8]) -> St
 
 /// AES-128-CBC under the encryption half of an A128CBC-HS256 key; `pad` chooses PKCS#7.
 fn cbc_encrypt(key: &[u8], iv: &[u8], data: &[u8], pad: bool) -> Vec<u8> {
-    let mut crypter = Crypter::new(Cipher::aes_128_cbc(), Mode::Encrypt, &key[16..], Some(iv))
-        .unwrap();
+    let mut crypter =
+        Crypter::new(Cipher::aes_128_cbc(), Mode::Encrypt, &key[16..], Some(iv)).unwrap();
     crypter.pad(pad);
     let mut out = vec![0; data.len() + 32];
     let mut n = crypter.update(data, &mut out).unwrap();
@@ -98,8 +104,7 @@ fn cbc_encrypt(key: &[u8], iv: &[u8], data: &[u8], pad: bool) -> Vec<u8> {
 }
 
 fn deflate(data: &[u8]) -> Vec<u8> {
-    let mut encoder =
-        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(data).unwrap();
     encoder.finish().unwrap()
 }
@@ -160,7 +165,10 @@ fn tampering_with_any_of_the_five_parts_fails_with_exit_4() {
         (rsa.clone(), vec!["--alg", "RSA-OAEP-256"]),
         (for_alg("ECDH-ES+A128KW"), vec!["--enc", "A256CBC-HS512"]),
         (for_alg("ECDH-ES"), vec![]),
-        (for_alg("PBES2-HS256+A128KW"), vec!["--enc", "A192CBC-HS384"]),
+        (
+            for_alg("PBES2-HS256+A128KW"),
+            vec!["--enc", "A192CBC-HS384"],
+        ),
     ];
     for (key, flags) in &cases {
         let good = issue(&[&["--key", key.as_str(), "--sub", "alice"][..], flags].concat());
@@ -173,13 +181,19 @@ fn tampering_with_any_of_the_five_parts_fails_with_exit_4() {
         let has_key = !good.split('.').nth(1).unwrap().is_empty();
         let mut tampered = vec![
             // "JWT" → "KWT": the header still parses, but it is the AAD.
-            ("header", mutate(&good, 0, |h| {
-                let at = h.windows(3).position(|w| w == b"JWT").unwrap();
-                h[at] ^= 1;
-            })),
+            (
+                "header",
+                mutate(&good, 0, |h| {
+                    let at = h.windows(3).position(|w| w == b"JWT").unwrap();
+                    h[at] ^= 1;
+                }),
+            ),
             ("iv", mutate(&good, 2, |iv| iv[0] ^= 1)),
             ("ciphertext", mutate(&good, 3, |c| c[0] ^= 1)),
-            ("ciphertext end", mutate(&good, 3, |c| *c.last_mut().unwrap() ^= 0x80)),
+            (
+                "ciphertext end",
+                mutate(&good, 3, |c| *c.last_mut().unwrap() ^= 0x80),
+            ),
             ("tag", mutate(&good, 4, |t| *t.last_mut().unwrap() ^= 1)),
         ];
         if has_key {
@@ -283,7 +297,14 @@ fn structural_changes_to_a_jwe_are_refused_before_decryption() {
     // Five parts, but not base64url, and the wrong number of parts.
     let parts: Vec<&str> = good.split('.').collect();
     refused(
-        &["--key", &rsa, &format!("{}.{}.{}.{}.{}=", parts[0], parts[1], parts[2], parts[3], parts[4])],
+        &[
+            "--key",
+            &rsa,
+            &format!(
+                "{}.{}.{}.{}.{}=",
+                parts[0], parts[1], parts[2], parts[3], parts[4]
+            ),
+        ],
         3,
         "part 5 (tag) is not base64url",
     );
@@ -353,7 +374,12 @@ fn cbc_hs_tags_of_the_wrong_length_are_refused() {
     let secret = keycache::secret(&key);
     let header = json!({"alg": "dir", "enc": "A128CBC-HS256"});
     let iv = [9u8; 16];
-    let good = dir_cbc_hs256(&secret, &header, &iv, &cbc_encrypt(&secret, &iv, b"{\"sub\":\"alice\"}", true));
+    let good = dir_cbc_hs256(
+        &secret,
+        &header,
+        &iv,
+        &cbc_encrypt(&secret, &iv, b"{\"sub\":\"alice\"}", true),
+    );
     assert_eq!(
         claims_of_decrypt(&["--key", &key, &good]),
         json!({"sub": "alice"})
@@ -414,13 +440,27 @@ fn cbc_padding_errors_and_tag_errors_look_the_same() {
     // Bad padding (the last byte is 0) under a correct tag: only the key holder can make it.
     let mut block = b"{\"sub\":\"alice\"}".to_vec();
     block.resize(32, 0);
-    let bad_padding = dir_cbc_hs256(&secret, &header, &iv, &cbc_encrypt(&secret, &iv, &block, false));
+    let bad_padding = dir_cbc_hs256(
+        &secret,
+        &header,
+        &iv,
+        &cbc_encrypt(&secret, &iv, &block, false),
+    );
     // Padding byte 0x11 (more than a block) under a correct tag.
     block[31] = 0x11;
-    let overlong_padding =
-        dir_cbc_hs256(&secret, &header, &iv, &cbc_encrypt(&secret, &iv, &block, false));
+    let overlong_padding = dir_cbc_hs256(
+        &secret,
+        &header,
+        &iv,
+        &cbc_encrypt(&secret, &iv, &block, false),
+    );
     // Good padding, wrong tag.
-    let good = dir_cbc_hs256(&secret, &header, &iv, &cbc_encrypt(&secret, &iv, b"{}", true));
+    let good = dir_cbc_hs256(
+        &secret,
+        &header,
+        &iv,
+        &cbc_encrypt(&secret, &iv, b"{}", true),
+    );
     let bad_tag = mutate(&good, 4, |t| t[0] ^= 1);
     for (what, token) in [
         ("bad padding", &bad_padding),
@@ -445,7 +485,10 @@ fn cbc_padding_errors_and_tag_errors_look_the_same() {
 #[test]
 fn short_wrapped_keys_are_refused_for_every_key_wrap_family() {
     for (alg, message) in [
-        ("A128KW", "A128KW with A256GCM needs a 40-byte wrapped key, got 7"),
+        (
+            "A128KW",
+            "A128KW with A256GCM needs a 40-byte wrapped key, got 7",
+        ),
         (
             "ECDH-ES+A128KW",
             "ECDH-ES+A128KW with A256GCM needs a 40-byte wrapped key, got 7",
@@ -458,7 +501,13 @@ fn short_wrapped_keys_are_refused_for_every_key_wrap_family() {
         let key = for_alg(alg);
         let good = issue(&["--key", &key]);
         let short = mutate(&good, 1, |k| k.truncate(7));
-        gate_refuses(&format!("{alg} 7-byte encrypted key"), &key, &short, 4, message);
+        gate_refuses(
+            &format!("{alg} 7-byte encrypted key"),
+            &key,
+            &short,
+            4,
+            message,
+        );
         let empty = mutate(&good, 1, |k| k.clear());
         gate_refuses(
             &format!("{alg} empty encrypted key"),
@@ -556,7 +605,12 @@ fn zip_def_is_inflated_under_a_cap() {
     );
     // A small compressed token decrypts.
     let claims = json!({"sub": "alice", "scope": "a ".repeat(500)});
-    let small = dir_gcm(&secret, &header, &deflate(claims.to_string().as_bytes()), &[2; 12]);
+    let small = dir_gcm(
+        &secret,
+        &header,
+        &deflate(claims.to_string().as_bytes()),
+        &[2; 12],
+    );
     assert_eq!(claims_of_decrypt(&["--key", &key, &small]), claims);
     // The cap is adjustable: 300 000 bytes pass with --max-inflate 300000, not 299999.
     let payload = format!("\"{}\"", "x".repeat(299_998));
@@ -576,7 +630,12 @@ fn zip_def_is_inflated_under_a_cap() {
         json!({"sub": "zipped", "iat": 1_700_000_000})
     );
     // Another zip is not supported.
-    let gzip = dir_gcm(&secret, &json!({"alg": "dir", "enc": "A256GCM", "zip": "GZIP"}), b"{}", &[4; 12]);
+    let gzip = dir_gcm(
+        &secret,
+        &json!({"alg": "dir", "enc": "A256GCM", "zip": "GZIP"}),
+        b"{}",
+        &[4; 12],
+    );
     gate_refuses("zip GZIP", &key, &gzip, 3, "unsupported zip \"GZIP\"");
 }
 
@@ -643,13 +702,26 @@ fn pbes2_iteration_counts_are_capped() {
     // Raising the cap lets the count through to decryption (which then fails: the
     // header is authenticated).
     refused(
-        &["--key", &key, "--max-p2c", "400000", &with_p2c(json!(310_001))],
+        &[
+            "--key",
+            &key,
+            "--max-p2c",
+            "400000",
+            &with_p2c(json!(310_001)),
+        ],
         4,
         "decryption failed",
     );
     // A raw password file works as the PBES2 key.
     let password = scratch("decrypt-password", "correct horse battery staple\n");
-    let token = issue(&["--key", &password, "--alg", "PBES2-HS512+A256KW", "--sub", "pw"]);
+    let token = issue(&[
+        "--key",
+        &password,
+        "--alg",
+        "PBES2-HS512+A256KW",
+        "--sub",
+        "pw",
+    ]);
     assert_eq!(
         claims_of_decrypt(&["--key", &password, "--alg", "PBES2-HS512+A256KW", &token]),
         json!({"sub": "pw", "iat": 1_700_000_000})
@@ -688,7 +760,14 @@ fn unknown_critical_headers_are_refused_for_jwe_and_jws() {
     );
     // JWS: a genuine HS256 token with crit b64 (RFC 7797), which jwtctl does not support.
     let hs = for_alg("HS256");
-    let token = issue(&["--key", &hs, "--header", "crit:=[\"b64\"]", "--header", "b64:=false"]);
+    let token = issue(&[
+        "--key",
+        &hs,
+        "--header",
+        "crit:=[\"b64\"]",
+        "--header",
+        "b64:=false",
+    ]);
     jwtctl()
         .args(["verify", "--key", &hs, "--now", NOW, &token])
         .assert()
@@ -701,7 +780,16 @@ fn unknown_critical_headers_are_refused_for_jwe_and_jws() {
 fn nested_jwts_verify_the_inner_jws_or_refuse() {
     let enc = for_alg("A256KW");
     let sign = for_alg("ES256");
-    let token = issue(&["--key", &enc, "--sign-key", &sign, "--sub", "alice", "--exp", "1h"]);
+    let token = issue(&[
+        "--key",
+        &enc,
+        "--sign-key",
+        &sign,
+        "--sub",
+        "alice",
+        "--exp",
+        "1h",
+    ]);
     let claims = json!({"sub": "alice", "exp": 1_700_003_600, "iat": 1_700_000_000});
     let report = json_of(jwtctl().args([
         "decrypt",
@@ -723,7 +811,17 @@ fn nested_jwts_verify_the_inner_jws_or_refuse() {
         .collect();
     assert_eq!(
         names,
-        ["alg", "decryption", "inner alg", "inner signature", "exp", "nbf", "iss", "aud", "sub"]
+        [
+            "alg",
+            "decryption",
+            "inner alg",
+            "inner signature",
+            "exp",
+            "nbf",
+            "iss",
+            "aud",
+            "sub"
+        ]
     );
     // Without --verify-key: refused, and nothing printed.
     refused(
@@ -756,19 +854,39 @@ fn nested_jwts_verify_the_inner_jws_or_refuse() {
     );
     // An HS256 verification key: the inner ES256 is not on its allowlist.
     refused(
-        &["--key", &enc, "--verify-key", &for_alg("HS256"), "--now", NOW, &token],
+        &[
+            "--key",
+            &enc,
+            "--verify-key",
+            &for_alg("HS256"),
+            "--now",
+            NOW,
+            &token,
+        ],
         4,
         "the token asks for ES256, but only HS256 is allowed",
     );
     // The inner claims are checked.
     refused(
-        &["--key", &enc, "--verify-key", &sign, "--now", "1700003600", &token],
+        &[
+            "--key",
+            &enc,
+            "--verify-key",
+            &sign,
+            "--now",
+            "1700003600",
+            &token,
+        ],
         5,
         "token expired at 2023-11-14T23:13:20Z (0s ago)",
     );
     // An unsigned inner token is refused even when it is wrapped in a genuine JWE.
     let dir = for_alg("dir");
-    let inner = format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(r#"{"sub":"admin"}"#));
+    let inner = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"none"}"#),
+        b64(r#"{"sub":"admin"}"#)
+    );
     let wrapped = dir_gcm(
         &keycache::secret(&dir),
         &json!({"alg": "dir", "enc": "A256GCM", "cty": "JWT"}),
@@ -824,14 +942,18 @@ fn rsa1_5_is_used_only_when_named() {
 #[test]
 fn enc_allowlist_and_claim_checks() {
     let key = for_alg("A128KW");
-    let token = issue(&["--key", &key, "--sub", "alice", "--exp", "10m", "--aud", "api"]);
+    let token = issue(&[
+        "--key", &key, "--sub", "alice", "--exp", "10m", "--aud", "api",
+    ]);
     refused(
         &["--key", &key, "--enc", "A128GCM", "--now", NOW, &token],
         4,
         "the token uses enc A256GCM, but only A128GCM is allowed",
     );
     refused(
-        &["--key", &key, "--enc", "A128GCM", "--enc", "A192GCM", "--now", NOW, &token],
+        &[
+            "--key", &key, "--enc", "A128GCM", "--enc", "A192GCM", "--now", NOW, &token,
+        ],
         4,
         "the token uses enc A256GCM, but only A128GCM, A192GCM are allowed",
     );
@@ -884,7 +1006,11 @@ fn a_jws_is_sent_to_verify_and_the_wrong_key_fails() {
     gate_refuses(
         "JWE unknown enc",
         &other,
-        &format!("{}.{}", b64(r#"{"alg":"A256KW","enc":"A512GCM"}"#), parts[1]),
+        &format!(
+            "{}.{}",
+            b64(r#"{"alg":"A256KW","enc":"A512GCM"}"#),
+            parts[1]
+        ),
         3,
         "unsupported enc \"A512GCM\"",
     );
@@ -905,9 +1031,19 @@ fn an_enc_that_does_not_fit_the_dir_key_is_not_authentic() {
         4,
         "the token's enc A128GCM does not fit the key: dir with A128GCM needs a 16-byte key, got a secret (32 bytes)",
     );
-    // A key marked for signing never decrypts.
+    // A signing key never decrypts.
     refused(
         &["--key", &for_alg("HS256"), &token],
+        1,
+        "this key is for HS256 (its \"alg\"), not dir",
+    );
+    let secret = keycache::secret(&small);
+    let sig_use = scratch(
+        "decrypt-sig-use.json",
+        json!({"kty": "oct", "k": b64(secret), "use": "sig"}).to_string(),
+    );
+    refused(
+        &["--key", &sig_use, &token],
         1,
         "this key is marked \"use\": \"sig\" and may not decrypt",
     );

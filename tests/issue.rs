@@ -133,15 +133,7 @@ fn every_jws_algorithm_signs_and_verifies_back_to_the_same_claims() {
         assert_eq!(header_of(&token)["alg"], *alg);
         assert_eq!(header_of(&token)["typ"], "JWT");
         let report = json_of(jwtctl().args([
-            "verify",
-            "--key",
-            key,
-            "--now",
-            NOW,
-            "--json",
-            "--aud",
-            "api",
-            &token,
+            "verify", "--key", key, "--now", NOW, "--json", "--aud", "api", &token,
         ]));
         assert_eq!(report["valid"], true, "{alg}");
         assert_eq!(report["claims"], expected, "{alg}");
@@ -211,7 +203,13 @@ fn jwe_pbes2_with_every_enc() {
 fn the_jwe_matrix_covers_every_key_management_algorithm() {
     assert_eq!(JWE_ALGS.len(), 19);
     assert_eq!(
-        [&JWE_ALGS[..7], &JWE_ALGS[7..11], &JWE_ALGS[11..16], &JWE_ALGS[16..]].concat(),
+        [
+            &JWE_ALGS[..7],
+            &JWE_ALGS[7..11],
+            &JWE_ALGS[11..16],
+            &JWE_ALGS[16..]
+        ]
+        .concat(),
         JWE_ALGS
     );
     assert!(JWE_ALGS[7..11].iter().all(|a| a.starts_with("ECDH")));
@@ -285,7 +283,9 @@ fn claims_from_flags_files_and_stdin() {
 
     let out = stdout_of(
         jwtctl()
-            .args(["issue", "--key", &key, "--now", NOW, "--claims", "-", "--sub", "flag"])
+            .args([
+                "issue", "--key", &key, "--now", NOW, "--claims", "-", "--sub", "flag",
+            ])
             .write_stdin(r#"{"sub": "stdin", "scope": "read"}"#),
     );
     assert_eq!(
@@ -303,10 +303,7 @@ fn claims_from_flags_files_and_stdin() {
             "--claim=n:=[1,",
             "error: --claim n:=…: the value is not valid JSON\n",
         ),
-        (
-            "--claim==x",
-            "error: --claim \"=x\": the name is empty\n",
-        ),
+        ("--claim==x", "error: --claim \"=x\": the name is empty\n"),
     ] {
         jwtctl()
             .args(["issue", "--key", &key, bad])
@@ -458,18 +455,8 @@ fn headers_typ_cty_kid_and_custom_members() {
         json!({"alg": "HS256", "typ": "JWT", "kid": kid})
     );
     let header = header_of(&issue(&[
-        "--key",
-        &key,
-        "--typ",
-        "at+jwt",
-        "--cty",
-        "json",
-        "--kid",
-        "k-1",
-        "--header",
-        "x5t=abc",
-        "--header",
-        "n:=5",
+        "--key", &key, "--typ", "at+jwt", "--cty", "json", "--kid", "k-1", "--header", "x5t=abc",
+        "--header", "n:=5",
     ]));
     assert_eq!(
         header,
@@ -502,7 +489,10 @@ fn json_output_is_token_header_and_claims() {
     assert_eq!(names, ["claims", "header", "token"]);
     let token = report["token"].as_str().unwrap();
     assert_eq!(report["header"], header_of(token));
-    assert_eq!(report["claims"], json!({"sub": "alice", "iat": 1_700_000_000}));
+    assert_eq!(
+        report["claims"],
+        json!({"sub": "alice", "iat": 1_700_000_000})
+    );
     assert_eq!(claims_of(token), report["claims"]);
 }
 
@@ -510,14 +500,7 @@ fn json_output_is_token_header_and_claims() {
 fn nested_jwt_is_signed_then_encrypted_with_cty_jwt() {
     let enc_key = for_alg("ECDH-ES+A256KW");
     let sign_key = for_alg("ES256");
-    let token = issue(&[
-        "--key",
-        &enc_key,
-        "--sign-key",
-        &sign_key,
-        "--sub",
-        "alice",
-    ]);
+    let token = issue(&["--key", &enc_key, "--sign-key", &sign_key, "--sub", "alice"]);
     let header = header_of(&token);
     assert_eq!(header["alg"], "ECDH-ES+A256KW");
     assert_eq!(header["enc"], "A256GCM");
@@ -533,9 +516,15 @@ fn nested_jwt_is_signed_then_encrypted_with_cty_jwt() {
         NOW,
         &token,
     ]));
-    assert_eq!(report["claims"], json!({"sub": "alice", "iat": 1_700_000_000}));
+    assert_eq!(
+        report["claims"],
+        json!({"sub": "alice", "iat": 1_700_000_000})
+    );
     assert_eq!(report["inner_header"]["alg"], "ES256");
-    assert_eq!(report["inner_header"]["kid"], keycache::jwk(&sign_key)["kid"]);
+    assert_eq!(
+        report["inner_header"]["kid"],
+        keycache::jwk(&sign_key)["kid"]
+    );
     // --sign-alg for a key without alg.
     let rsa = rsa();
     let token = issue(&[
@@ -566,7 +555,15 @@ fn nested_jwt_is_signed_then_encrypted_with_cty_jwt() {
         .stdout("")
         .stderr("error: a nested JWT is encrypted with --key: --alg must be a key-management algorithm, not HS256\n");
     jwtctl()
-        .args(["issue", "--key", &enc_key, "--sign-key", &sign_key, "--cty", "x"])
+        .args([
+            "issue",
+            "--key",
+            &enc_key,
+            "--sign-key",
+            &sign_key,
+            "--cty",
+            "x",
+        ])
         .assert()
         .code(2)
         .stdout("")
@@ -642,5 +639,7 @@ fn keys_that_cannot_sign_are_refused() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicates::str::contains("invalid value 'none' for '--alg <ALG>'"));
+        .stderr(predicates::str::contains(
+            "invalid value 'none' for '--alg <ALG>'",
+        ));
 }

@@ -15,15 +15,46 @@ struct Cache {
     made: Mutex<HashMap<String, String>>,
 }
 
+/// Removes key directories left by earlier runs (a static is never dropped, so each run
+/// leaves its directory behind); only those over an hour old, so a concurrent run keeps its.
+fn sweep_old_runs(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+        if old
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("jwtctl-keys-")
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    CACHE.get_or_init(|| Cache {
+    CACHE.get_or_init(|| {
+        sweep_old_runs(Path::new(env!("CARGO_TARGET_TMPDIR")));
+        new_cache()
+    })
+}
+
+fn new_cache() -> Cache {
+    Cache {
         dir: tempfile::Builder::new()
             .prefix("jwtctl-keys-")
             .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .expect("key cache directory"),
         made: Mutex::new(HashMap::new()),
-    })
+    }
 }
 
 /// The directory keys and scratch files live in.
