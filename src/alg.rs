@@ -125,6 +125,21 @@ pub const ENCS: &[Enc] = &[
 /// The content encryption used when none is named (the contract's default).
 pub const DEFAULT_ENC: &str = "A256GCM";
 
+/// The content encryption a JWE gets when none is named: for a `dir` key, the one its
+/// size fits (a 16-byte key means A128GCM, a 64-byte one A256CBC-HS512); else A256GCM.
+pub fn default_enc(alg: &Alg, key_bytes: usize) -> &'static str {
+    if alg.need != KeyNeed::Direct {
+        return DEFAULT_ENC;
+    }
+    match key_bytes {
+        16 => "A128GCM",
+        24 => "A192GCM",
+        48 => "A192CBC-HS384",
+        64 => "A256CBC-HS512",
+        _ => DEFAULT_ENC,
+    }
+}
+
 /// The curves an ECDH-ES key may be on.
 pub const ECDH_CURVES: &[&str] = &["P-256", "P-384", "P-521", "X25519", "X448"];
 

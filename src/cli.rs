@@ -463,9 +463,9 @@ pub struct IssueArgs {
     /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
     #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
     pub alg: Option<String>,
-    /// The content encryption of a JWE
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()), default_value = alg::DEFAULT_ENC)]
-    pub enc: String,
+    /// The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]
+    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
+    pub enc: Option<String>,
     /// Subject claim ("sub")
     #[arg(long, value_name = "SUB")]
     pub sub: Option<String>,

@@ -24,8 +24,9 @@ pub fn one_stdin_user(flags: &[(&str, Option<&str>)]) -> Result<()> {
         .collect();
     if users.len() > 1 {
         return Err(error::usage(format!(
-            "only one input can come from stdin, but {} all say -",
-            users.join(" and ")
+            "only one input can come from stdin, but {} {} say -",
+            users.join(" and "),
+            if users.len() == 2 { "both" } else { "all" }
         )));
     }
     Ok(())

@@ -43,6 +43,22 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     }
 }
 
+/// A payload that is not a JSON object: as text when it is UTF-8, else base64url with
+/// `"payload_encoding": "base64url"` (never silently altered).
+pub fn put_payload(doc: &mut serde_json::Map<String, Value>, payload: &[u8]) {
+    match std::str::from_utf8(payload) {
+        Ok(text) => {
+            doc.insert("payload".into(), Value::String(text.to_string()));
+        }
+        Err(_) => {
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
+            doc.insert("payload".into(), Value::String(encoded));
+            doc.insert("payload_encoding".into(), Value::String("base64url".into()));
+        }
+    }
+}
+
 /// The result of verify/decrypt: claims (or the payload) on stdout, checks on stderr;
 /// with `json`, one document `{valid, header, claims|payload, checks}`.
 pub fn print_verified(verified: &crate::trust::Verified, json: bool, verb: &str) -> Result<()> {
@@ -58,17 +74,18 @@ pub fn print_verified(verified: &crate::trust::Verified, json: bool, verb: &str)
         match &verified.claims {
             Some(claims) => doc["claims"] = Value::Object(claims.clone()),
             None => {
-                doc["payload"] = Value::String(String::from_utf8_lossy(&verified.payload).into())
+                if let Some(map) = doc.as_object_mut() {
+                    put_payload(map, &verified.payload);
+                }
             }
         }
         return print_json(&doc);
     }
     let mut summary = format!("{verb}; checks:");
     for check in &verified.checks {
-        summary.push_str(&format!(
-            "\n  {:<12} {:<15} {}",
-            check.result, check.name, check.detail
-        ));
+        let line = format!("  {:<12} {:<15} {}", check.result, check.name, check.detail);
+        summary.push('\n');
+        summary.push_str(line.trim_end());
     }
     note(summary.trim_end());
     match &verified.claims {

@@ -643,3 +643,15 @@ fn keys_that_cannot_sign_are_refused() {
             "invalid value 'none' for '--alg <ALG>'",
         ));
 }
+
+#[test]
+fn a_dir_key_without_enc_gets_the_enc_its_size_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    for (enc, expected) in [("A128GCM", "A128GCM"), ("A256CBC-HS512", "A256CBC-HS512"), ("A256GCM", "A256GCM")] {
+        let key = dir.path().join(format!("{enc}.json"));
+        jwtctl().args(["keygen", "--alg", "dir", "--enc", enc, "-o"]).arg(&key).assert().success();
+        let out = json_of(jwtctl().arg("issue").arg("--key").arg(&key).args(["--sub", "a", "--json"]));
+        assert_eq!(out["header"]["enc"], expected);
+        assert_eq!(out["header"]["alg"], "dir");
+    }
+}

@@ -782,7 +782,7 @@ fn the_token_comes_from_the_argument_dash_or_stdin() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("error: only one input can come from stdin, but TOKEN and --key all say -\n");
+        .stderr("error: only one input can come from stdin, but TOKEN and --key both say -\n");
     // The key from an environment variable.
     jwtctl()
         .args(["verify", "--key", "env:JWTCTL_TEST_KEY", &t])

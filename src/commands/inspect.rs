@@ -125,10 +125,7 @@ fn put_payload(doc: &mut Map<String, Value>, payload: &[u8]) -> Option<Map<Strin
             Some(claims)
         }
         Err(_) => {
-            doc.insert(
-                "payload".into(),
-                Value::String(String::from_utf8_lossy(payload).into_owned()),
-            );
+            output::put_payload(doc, payload);
             None
         }
     }

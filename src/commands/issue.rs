@@ -48,19 +48,23 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         None => None,
     };
     let outer = header_params(args, &key, from_header, sign_key.is_some())?;
+    let enc = match &args.enc {
+        Some(enc) => enc.as_str(),
+        None => crate::alg::default_enc(alg, key.bits() / 8),
+    };
     let minter = match &sign_key {
         Some(sign_key) => {
             let sign_alg = mint::resolve_alg(args.sign_alg.as_deref(), sign_key, "--sign-alg")?;
             let inner = inner_params(sign_key);
             Minter::new(
                 alg,
-                &args.enc,
+                enc,
                 &key,
                 &outer,
                 Some((sign_alg, sign_key, &inner)),
             )?
         }
-        None => Minter::new(alg, &args.enc, &key, &outer, None)?,
+        None => Minter::new(alg, enc, &key, &outer, None)?,
     };
     if args.batch {
         return run_batch(args, &minter, &claims);

@@ -56,7 +56,10 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
     let users = UsersFile::read(users_path)?.into_users();
     let (key, alg) = server_key(args)?;
     let enc = match alg.kind {
-        TokenKind::Jwe => args.enc.clone().unwrap_or_else(|| alg::DEFAULT_ENC.into()),
+        TokenKind::Jwe => args
+            .enc
+            .clone()
+            .unwrap_or_else(|| alg::default_enc(alg, key.bits() / 8).into()),
         TokenKind::Jws => {
             if let Some(enc) = &args.enc {
                 return Err(error::usage(format!(

@@ -53,8 +53,9 @@ where
                 match verified.claims {
                     Some(claims) => result["claims"] = Value::Object(claims),
                     None => {
-                        result["payload"] =
-                            Value::String(String::from_utf8_lossy(&verified.payload).into_owned())
+                        if let Some(map) = result.as_object_mut() {
+                            output::put_payload(map, &verified.payload);
+                        }
                     }
                 }
             }
