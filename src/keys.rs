@@ -597,6 +597,11 @@ fn recognise_remote(bytes: &[u8]) -> Result<KeySet> {
     Ok(set)
 }
 
+/// Loads an optional KEY (`--verify-key`, inspect's `--key`).
+pub fn load_optional(reference: Option<&str>, opts: &LoadOptions) -> Result<Option<KeySet>> {
+    reference.map(|r| load(r, opts)).transpose()
+}
+
 /// Loads KEY and requires exactly one key (see [`KeySet::single`]).
 pub fn load_one(reference: &str, opts: &LoadOptions, kid: Option<&str>) -> Result<Key> {
     load(reference, opts)?

@@ -66,6 +66,11 @@ pub fn parse_now(text: &str) -> Result<i64> {
         })
 }
 
+/// `--now` if given, else the clock.
+pub fn now_or(pinned: Option<&str>) -> Result<i64> {
+    pinned.map_or_else(|| Ok(now_unix()), parse_now)
+}
+
 /// `2026-11-28T10:00:00Z`, or `out of range` for a value no calendar holds.
 pub fn rfc3339(t: i64) -> String {
     DateTime::from_timestamp(t, 0)

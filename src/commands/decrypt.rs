@@ -26,10 +26,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
     if args.batch {
         let load = args.key_input.load_options();
         let keys = keys::load(&args.key, &load)?;
-        let inner_keys = match &args.verify_key {
-            Some(reference) => Some(keys::load(reference, &load)?),
-            None => None,
-        };
+        let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
         return run_batch(&args.threads, max, |token| {
             trust::decrypt_jwe(token, &keys, &policy, inner_keys.as_ref(), args.no_verify_inner)
         });
@@ -38,10 +35,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
     let parsed = token::parse(&text, max)?;
     let load = args.key_input.load_options();
     let keys = keys::load(&args.key, &load)?;
-    let inner_keys = match &args.verify_key {
-        Some(reference) => Some(keys::load(reference, &load)?),
-        None => None,
-    };
+    let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
     let verified = trust::decrypt_jwe(
         &parsed,
         &keys,

@@ -32,10 +32,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
         ("--key", args.key.as_deref()),
         ("--verify-key", args.verify_key.as_deref()),
     ])?;
-    let now = match &args.now {
-        Some(text) => time::parse_now(text)?,
-        None => time::now_unix(),
-    };
+    let now = time::now_or(args.now.as_deref())?;
     let max = args.token_input.max_token_size;
     let text = input::token_arg(args.token.as_deref(), max, true)?;
     let parsed = token::parse(&text, max)?;
@@ -43,14 +40,8 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
         allow_url: true,
         ..args.key_input.load_options()
     };
-    let keys = match &args.key {
-        Some(reference) => Some(keys::load(reference, &load)?),
-        None => None,
-    };
-    let inner_keys = match &args.verify_key {
-        Some(reference) => Some(keys::load(reference, &load)?),
-        None => None,
-    };
+    let keys = keys::load_optional(args.key.as_deref(), &load)?;
+    let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
     let report = report(&parsed, now, keys.as_ref(), inner_keys.as_ref());
     if global.json {
         return output::print_json(&report);

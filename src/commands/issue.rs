@@ -29,10 +29,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     if args.batch && (args.key == "-" || args.sign_key.as_deref() == Some("-")) {
         return Err(error::usage("--batch reads claims from stdin; give the key another way"));
     }
-    let now = match &args.now {
-        Some(text) => time::parse_now(text)?,
-        None => time::now_unix(),
-    };
+    let now = time::now_or(args.now.as_deref())?;
     let from = match &args.from {
         Some(text) => Some(read_from(text, args.token_input.max_token_size)?),
         None => None,

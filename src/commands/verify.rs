@@ -24,10 +24,7 @@ pub fn policy(claims: &ClaimCheckArgs, algs: &[String]) -> Result<Policy> {
         require: claims.require.clone(),
         leeway: time::parse_duration(&claims.leeway)?,
         ignore_exp: claims.ignore_exp,
-        now: match &claims.now {
-            Some(text) => time::parse_now(text)?,
-            None => time::now_unix(),
-        },
+        now: time::now_or(claims.now.as_deref())?,
         ..Policy::default()
     })
 }
