@@ -12,33 +12,6 @@ use serde_json::{Value, json};
 
 const NOW: &str = "1700000000";
 
-const JWS_ALGS: &[&str] = &[
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384", "ES512", "ES256K", "EdDSA",
-];
-
-const JWE_ALGS: &[&str] = &[
-    "dir",
-    "A128KW",
-    "A192KW",
-    "A256KW",
-    "A128GCMKW",
-    "A192GCMKW",
-    "A256GCMKW",
-    "ECDH-ES",
-    "ECDH-ES+A128KW",
-    "ECDH-ES+A192KW",
-    "ECDH-ES+A256KW",
-    "RSA-OAEP",
-    "RSA-OAEP-256",
-    "RSA-OAEP-384",
-    "RSA-OAEP-512",
-    "RSA1_5",
-    "PBES2-HS256+A128KW",
-    "PBES2-HS384+A192KW",
-    "PBES2-HS512+A256KW",
-];
-
 const ENCS: &[&str] = &[
     "A128GCM",
     "A192GCM",
@@ -647,10 +620,24 @@ fn keys_that_cannot_sign_are_refused() {
 #[test]
 fn a_dir_key_without_enc_gets_the_enc_its_size_fits() {
     let dir = tempfile::tempdir().unwrap();
-    for (enc, expected) in [("A128GCM", "A128GCM"), ("A256CBC-HS512", "A256CBC-HS512"), ("A256GCM", "A256GCM")] {
+    for (enc, expected) in [
+        ("A128GCM", "A128GCM"),
+        ("A256CBC-HS512", "A256CBC-HS512"),
+        ("A256GCM", "A256GCM"),
+    ] {
         let key = dir.path().join(format!("{enc}.json"));
-        jwtctl().args(["keygen", "--alg", "dir", "--enc", enc, "-o"]).arg(&key).assert().success();
-        let out = json_of(jwtctl().arg("issue").arg("--key").arg(&key).args(["--sub", "a", "--json"]));
+        jwtctl()
+            .args(["keygen", "--alg", "dir", "--enc", enc, "-o"])
+            .arg(&key)
+            .assert()
+            .success();
+        let out = json_of(
+            jwtctl()
+                .arg("issue")
+                .arg("--key")
+                .arg(&key)
+                .args(["--sub", "a", "--json"]),
+        );
         assert_eq!(out["header"]["enc"], expected);
         assert_eq!(out["header"]["alg"], "dir");
     }

@@ -7,32 +7,6 @@ use predicates::prelude::*;
 use serde_json::Value;
 use std::os::unix::fs::MetadataExt;
 
-const JWS_ALGS: &[&str] = &[
-    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
-    "ES384", "ES512", "ES256K", "EdDSA",
-];
-const JWE_ALGS: &[&str] = &[
-    "dir",
-    "A128KW",
-    "A192KW",
-    "A256KW",
-    "A128GCMKW",
-    "A192GCMKW",
-    "A256GCMKW",
-    "ECDH-ES",
-    "ECDH-ES+A128KW",
-    "ECDH-ES+A192KW",
-    "ECDH-ES+A256KW",
-    "RSA-OAEP",
-    "RSA-OAEP-256",
-    "RSA-OAEP-384",
-    "RSA-OAEP-512",
-    "RSA1_5",
-    "PBES2-HS256+A128KW",
-    "PBES2-HS384+A192KW",
-    "PBES2-HS512+A256KW",
-];
-
 fn keygen(args: &[&str]) -> Value {
     json_of(jwtctl().arg("keygen").args(args))
 }

@@ -43,3 +43,32 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
     std::fs::write(&path, content).unwrap();
     path.to_str().unwrap().to_string()
 }
+
+/// Every JWS algorithm of RFC 7518 (and EdDSA), as the tests name them.
+pub const JWS_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+    "ES384", "ES512", "ES256K", "EdDSA",
+];
+
+/// Every JWE key-management algorithm.
+pub const JWE_ALGS: &[&str] = &[
+    "dir",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA-OAEP-384",
+    "RSA-OAEP-512",
+    "RSA1_5",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+];
