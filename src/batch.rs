@@ -76,7 +76,9 @@ where
         let writer = scope.spawn(move || write_in_order(done_rx, out));
         let read = read_blocks(&mut input, &work_tx);
         drop(work_tx);
-        let written = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writer failed")));
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("writer failed")));
         read.and(written)
     })
 }

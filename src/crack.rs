@@ -410,14 +410,22 @@ mod tests {
         };
         for alg in ["HS256", "HS384", "HS512"] {
             for key_len in [0, 1, 31, 32, 55, 63, 64, 65, 111, 127, 128, 129, 300] {
-                for msg_len in [0, 1, 55, 56, 63, 64, 111, 112, 119, 127, 128, 129, 250, 1000] {
+                for msg_len in [
+                    0, 1, 55, 56, 63, 64, 111, 112, 119, 127, 128, 129, 250, 1000,
+                ] {
                     let key: Vec<u8> = (0..key_len).map(|_| next() as u8).collect();
                     let message: Vec<u8> = (0..msg_len).map(|_| next() as u8).collect();
                     let good = mac(alg, &key, &message);
-                    assert!(hmac_like_search(alg, &key, &message, &good), "{alg} {key_len} {msg_len}");
+                    assert!(
+                        hmac_like_search(alg, &key, &message, &good),
+                        "{alg} {key_len} {msg_len}"
+                    );
                     let mut bad = good.clone();
                     bad[good.len() - 1] ^= 1;
-                    assert!(!hmac_like_search(alg, &key, &message, &bad), "{alg} {key_len} {msg_len}");
+                    assert!(
+                        !hmac_like_search(alg, &key, &message, &bad),
+                        "{alg} {key_len} {msg_len}"
+                    );
                 }
             }
         }
@@ -436,7 +444,15 @@ mod tests {
             wordlist.extend_from_slice(format!("word{i}\r\n").as_bytes());
         }
         wordlist.extend_from_slice(b"\nhunter2");
-        let outcome = search(&wordlist[..], &targets, &Options { threads: 3, progress: false }).unwrap();
+        let outcome = search(
+            &wordlist[..],
+            &targets,
+            &Options {
+                threads: 3,
+                progress: false,
+            },
+        )
+        .unwrap();
         assert_eq!(
             outcome.secrets,
             vec![Some(b"hunter2".to_vec()), Some(Vec::new()), None]

@@ -51,26 +51,86 @@ impl Finding {
 /// Every code with its severity and meaning; a test keeps `inspect --help` in step.
 #[cfg(test)]
 pub const CODES: &[(&str, &str, &str)] = &[
-    ("alg:none", "critical", "unsigned token (alg none, any capitalisation)"),
-    ("secret:weak", "critical", "an HS* token signed with a well-known secret"),
-    ("header:jku", "high", "the token names a URL to fetch its own key set"),
-    ("header:x5u", "high", "the token names a URL to fetch its own certificate"),
-    ("header:jwk", "high", "the token embeds its own verification key"),
-    ("header:x5c", "high", "the token embeds its own certificate chain"),
-    ("kid:suspicious", "high", "kid holds path, quote, shell or SQL characters"),
-    ("pbes2:p2c-high", "high", "PBES2 p2c over 100000 (costly to process)"),
-    ("claims:secret", "high", "a readable JWS carries what looks like a password or secret"),
+    (
+        "alg:none",
+        "critical",
+        "unsigned token (alg none, any capitalisation)",
+    ),
+    (
+        "secret:weak",
+        "critical",
+        "an HS* token signed with a well-known secret",
+    ),
+    (
+        "header:jku",
+        "high",
+        "the token names a URL to fetch its own key set",
+    ),
+    (
+        "header:x5u",
+        "high",
+        "the token names a URL to fetch its own certificate",
+    ),
+    (
+        "header:jwk",
+        "high",
+        "the token embeds its own verification key",
+    ),
+    (
+        "header:x5c",
+        "high",
+        "the token embeds its own certificate chain",
+    ),
+    (
+        "kid:suspicious",
+        "high",
+        "kid holds path, quote, shell or SQL characters",
+    ),
+    (
+        "pbes2:p2c-high",
+        "high",
+        "PBES2 p2c over 100000 (costly to process)",
+    ),
+    (
+        "claims:secret",
+        "high",
+        "a readable JWS carries what looks like a password or secret",
+    ),
     ("exp:missing", "medium", "no exp: the token never expires"),
     ("lifetime:long", "medium", "exp - iat is over 24 hours"),
     ("iat:future", "medium", "iat is in the future"),
-    ("time:milliseconds", "medium", "a NumericDate looks like milliseconds"),
-    ("header:crit", "medium", "crit names extensions a verifier must understand"),
-    ("header:zip", "medium", "compressed JWE (zip): decompression cost, length leaks"),
-    ("claims:personal", "medium", "a readable JWS carries personal data"),
-    ("alg:deprecated", "medium", "RSA1_5 key management (RFC 8725 advises against it)"),
+    (
+        "time:milliseconds",
+        "medium",
+        "a NumericDate looks like milliseconds",
+    ),
+    (
+        "header:crit",
+        "medium",
+        "crit names extensions a verifier must understand",
+    ),
+    (
+        "header:zip",
+        "medium",
+        "compressed JWE (zip): decompression cost, length leaks",
+    ),
+    (
+        "claims:personal",
+        "medium",
+        "a readable JWS carries personal data",
+    ),
+    (
+        "alg:deprecated",
+        "medium",
+        "RSA1_5 key management (RFC 8725 advises against it)",
+    ),
     ("nbf:future", "low", "nbf is in the future: not valid yet"),
     ("exp:passed", "info", "the token has expired"),
-    ("alg:symmetric", "info", "symmetric algorithm: anyone holding the key can mint tokens"),
+    (
+        "alg:symmetric",
+        "info",
+        "symmetric algorithm: anyone holding the key can mint tokens",
+    ),
 ];
 
 /// Values above this are NumericDates in milliseconds (year 5138 in seconds).
@@ -91,7 +151,10 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
     if let Some(a) = alg::find(alg_name) {
         let symmetric = matches!(
             a.need,
-            alg::KeyNeed::Hmac(_) | alg::KeyNeed::Aes(_) | alg::KeyNeed::Direct | alg::KeyNeed::Password
+            alg::KeyNeed::Hmac(_)
+                | alg::KeyNeed::Aes(_)
+                | alg::KeyNeed::Direct
+                | alg::KeyNeed::Password
         );
         if symmetric {
             found.push(Finding::new(
@@ -118,7 +181,9 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
             found.push(Finding::new(
                 code,
                 Severity::High,
-                format!("the token supplies its own key (\"{name}\"); a verifier must never use it"),
+                format!(
+                    "the token supplies its own key (\"{name}\"); a verifier must never use it"
+                ),
             ));
         }
     }
@@ -256,12 +321,36 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
 }
 
 const SECRET_NAMES: &[&str] = &[
-    "password", "passwd", "pwd", "pass", "secret", "client_secret", "api_key", "apikey",
-    "private_key", "privatekey", "access_key", "secret_key", "credentials", "pin",
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "secret",
+    "client_secret",
+    "api_key",
+    "apikey",
+    "private_key",
+    "privatekey",
+    "access_key",
+    "secret_key",
+    "credentials",
+    "pin",
 ];
 const PERSONAL_NAMES: &[&str] = &[
-    "email", "phone", "phone_number", "mobile", "address", "birthdate", "dob",
-    "date_of_birth", "ssn", "national_id", "passport", "credit_card", "card_number", "iban",
+    "email",
+    "phone",
+    "phone_number",
+    "mobile",
+    "address",
+    "birthdate",
+    "dob",
+    "date_of_birth",
+    "ssn",
+    "national_id",
+    "passport",
+    "credit_card",
+    "card_number",
+    "iban",
     "tax_id",
 ];
 
@@ -272,9 +361,17 @@ fn normalise(name: &str) -> String {
 fn looks_like_secret_value(value: &str) -> bool {
     value.contains("-----BEGIN")
         || value.starts_with("AKIA") && value.len() == 20
-        || ["sk_live_", "sk_test_", "ghp_", "github_pat_", "xoxb-", "xoxp-", "AIza"]
-            .iter()
-            .any(|prefix| value.starts_with(prefix))
+        || [
+            "sk_live_",
+            "sk_test_",
+            "ghp_",
+            "github_pat_",
+            "xoxb-",
+            "xoxp-",
+            "AIza",
+        ]
+        .iter()
+        .any(|prefix| value.starts_with(prefix))
 }
 
 fn sensitive_claims(claims: &Map<String, Value>, found: &mut Vec<Finding>) {
@@ -438,16 +535,31 @@ mod tests {
     #[test]
     fn every_code_is_in_the_inspect_help() {
         for (code, severity, _) in CODES {
-            assert!(crate::cli::INSPECT_ABOUT.contains(code), "{code} ({severity})");
+            assert!(
+                crate::cli::INSPECT_ABOUT.contains(code),
+                "{code} ({severity})"
+            );
         }
     }
 
     #[test]
     fn suspicious_kids() {
-        for kid in ["../../dev/null", "/etc/passwd", "x' OR '1'='1", "k; rm -rf /", "a`id`", "1 union select 1"] {
+        for kid in [
+            "../../dev/null",
+            "/etc/passwd",
+            "x' OR '1'='1",
+            "k; rm -rf /",
+            "a`id`",
+            "1 union select 1",
+        ] {
             assert!(kid_is_suspicious(kid), "{kid}");
         }
-        for kid in ["2024-05-key", "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "key.1", "https-key"] {
+        for kid in [
+            "2024-05-key",
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs",
+            "key.1",
+            "https-key",
+        ] {
             assert!(!kid_is_suspicious(kid), "{kid}");
         }
     }
@@ -459,6 +571,9 @@ mod tests {
             hex::encode(mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
-        assert!(hmac("HS256", b"", b"x").is_some(), "the empty secret is tried too");
+        assert!(
+            hmac("HS256", b"", b"x").is_some(),
+            "the empty secret is tried too"
+        );
     }
 }

@@ -543,8 +543,12 @@ fn jwks_cache_dir() -> Option<std::path::PathBuf> {
 /// fetched with a timeout and a size limit. Keys named by a token (`jku`, `x5u`) never
 /// come here: only a KEY the user gave.
 fn fetch_jwks(url: &str) -> Result<KeySet> {
-    let cached = jwks_cache_dir()
-        .map(|dir| dir.join(format!("{}.json", hex::encode(openssl::sha::sha256(url.as_bytes())))));
+    let cached = jwks_cache_dir().map(|dir| {
+        dir.join(format!(
+            "{}.json",
+            hex::encode(openssl::sha::sha256(url.as_bytes()))
+        ))
+    });
     if let Some(path) = &cached
         && let Ok(meta) = std::fs::metadata(path)
         && meta
@@ -559,11 +563,16 @@ fn fetch_jwks(url: &str) -> Result<KeySet> {
     }
     let agent = crate::http::agent(None, false, JWKS_TIMEOUT)?;
     let mut response = agent.get(url).call().map_err(|e| {
-        error::runtime(format!("cannot fetch the JWK Set: {}", crate::error::one_line(&anyhow::anyhow!(e))))
+        error::runtime(format!(
+            "cannot fetch the JWK Set: {}",
+            crate::error::one_line(&anyhow::anyhow!(e))
+        ))
     })?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
-        return Err(error::runtime(format!("fetching the JWK Set answered HTTP {status}")));
+        return Err(error::runtime(format!(
+            "fetching the JWK Set answered HTTP {status}"
+        )));
     }
     let bytes = response
         .body_mut()
@@ -592,7 +601,9 @@ fn recognise_remote(bytes: &[u8]) -> Result<KeySet> {
     }
     let set = from_json(text)?;
     if set.keys.iter().any(Key::is_symmetric) {
-        return Err(error::runtime("the JWK Set from the URL holds a secret (oct) key; refusing it"));
+        return Err(error::runtime(
+            "the JWK Set from the URL holds a secret (oct) key; refusing it",
+        ));
     }
     Ok(set)
 }

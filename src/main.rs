@@ -39,7 +39,10 @@ fn main() -> ExitCode {
             // One line, as every other error (clap's own is several).
             let text = err.render().to_string();
             let first = text.lines().next().unwrap_or("error: invalid arguments");
-            match text.lines().find_map(|l| l.trim_start().strip_prefix("tip: ")) {
+            match text
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix("tip: "))
+            {
                 Some(tip) => eprintln!("{first} ({tip})"),
                 None => eprintln!("{first}"),
             }

@@ -178,15 +178,22 @@ enum GcmCipher {
 impl DirGcmMinter {
     fn new(alg: &Alg, enc: &str, key: &Key, params: &HeaderParams) -> Result<Option<DirGcmMinter>> {
         use aes_gcm::KeyInit;
-        if alg.name != "dir" || !matches!(enc, "A128GCM" | "A256GCM") || params.members.contains_key("zip") {
+        if alg.name != "dir"
+            || !matches!(enc, "A128GCM" | "A256GCM")
+            || params.members.contains_key("zip")
+        {
             return Ok(None);
         }
         let josekit_path = JweMinter::new(alg, enc, key, params, None)?;
         let secret = key.secret().unwrap_or_default();
         let bad = |_| error::runtime("the key cannot key AES-GCM");
         let cipher = match enc {
-            "A128GCM" => GcmCipher::A128(Box::new(aes_gcm::Aes128Gcm::new_from_slice(&secret).map_err(bad)?)),
-            _ => GcmCipher::A256(Box::new(aes_gcm::Aes256Gcm::new_from_slice(&secret).map_err(bad)?)),
+            "A128GCM" => GcmCipher::A128(Box::new(
+                aes_gcm::Aes128Gcm::new_from_slice(&secret).map_err(bad)?,
+            )),
+            _ => GcmCipher::A256(Box::new(
+                aes_gcm::Aes256Gcm::new_from_slice(&secret).map_err(bad)?,
+            )),
         };
         Ok(Some(DirGcmMinter {
             header_b64: b64(&header_json(josekit_path.header.claims_set())?),
@@ -321,12 +328,7 @@ impl Minter {
 
     /// The josekit path only, for the differential tests of the fast paths.
     #[cfg(test)]
-    pub fn josekit(
-        alg: &Alg,
-        enc: &str,
-        key: &Key,
-        params: &HeaderParams,
-    ) -> Result<Minter> {
+    pub fn josekit(alg: &Alg, enc: &str, key: &Key, params: &HeaderParams) -> Result<Minter> {
         Ok(match alg.kind {
             TokenKind::Jws => Minter::Jws(JwsMinter::new(alg, key, params)?),
             TokenKind::Jwe => Minter::Jwe(JweMinter::new(alg, enc, key, params, None)?),
@@ -408,7 +410,10 @@ mod tests {
                 claims.insert(name, value);
             }
             claims.insert("sub".into(), Value::from(self.text()));
-            claims.insert("iat".into(), Value::from(1_700_000_000 + (self.next() % 1000) as i64));
+            claims.insert(
+                "iat".into(),
+                Value::from(1_700_000_000 + (self.next() % 1000) as i64),
+            );
             claims
         }
     }
@@ -455,7 +460,10 @@ mod tests {
                 // Same header bytes as josekit writes; same shape.
                 assert_eq!(token.split('.').next(), reference.split('.').next());
                 assert_eq!(token.split('.').nth(1), Some(""));
-                assert!(ivs.insert(token.split('.').nth(2).unwrap().to_string()), "IV reused");
+                assert!(
+                    ivs.insert(token.split('.').nth(2).unwrap().to_string()),
+                    "IV reused"
+                );
                 let (plain, header) =
                     josekit::jwe::deserialize_compact(&token, decrypter.as_ref()).unwrap();
                 assert_eq!(plain, payload);

@@ -15,7 +15,10 @@ use std::ops::Range;
 use anyhow::{Context, Result};
 use memchr::memmem;
 
-use crate::token::{self, Compact};
+use serde::de;
+use serde_json::Value;
+
+use crate::token::Kind;
 
 /// The default read size.
 pub const DEFAULT_BUFFER: usize = 1024 * 1024;
@@ -194,38 +197,47 @@ fn read_some(reader: &mut impl Read, into: &mut [u8]) -> Result<usize> {
     }
 }
 
-/// A token found in a candidate, with its place in the candidate's text.
+/// A token found in a candidate: its place in the candidate's text, its kind and the
+/// header members a listing shows.
 #[derive(Debug)]
 pub struct Found {
     pub range: Range<usize>,
-    pub token: Compact,
+    pub kind: Kind,
+    pub alg: String,
+    pub enc: Option<String>,
+    pub kid: Option<Value>,
+}
+
+/// Reusable buffers for [`tokens_in`].
+#[derive(Default)]
+pub struct Scratch {
+    starts: Vec<usize>,
+    header: Vec<u8>,
 }
 
 /// The tokens in a candidate: from each part that starts with `eyJ`, the next 5 parts if
-/// they parse as a JWE, else the next 3 if they parse as a JWS; scanning resumes after a
-/// token. So tokens joined by dots, and a token followed by more dotted text, are found.
-/// Returns the tokens and the number of token-shaped windows (3 parts or more from an
-/// `eyJ`) that did not parse.
-pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
-    let mut found = Vec::new();
+/// they are a JWE, else the next 3 if they are a JWS; the search resumes after a token. So
+/// tokens joined by dots, and a token followed by more dotted text, are found. A window is
+/// a token exactly when `token::parse` accepts it (a test holds the two together), but it
+/// is checked here without building the token or an error: this runs for every candidate
+/// of a scan. Calls `found` for each token; returns the number of token-shaped windows (3
+/// parts or more from an `eyJ`) that were not tokens.
+pub fn tokens_in(
+    candidate: &[u8],
+    max_bytes: usize,
+    scratch: &mut Scratch,
+    mut found: impl FnMut(Found),
+) -> usize {
     let mut malformed = 0;
-    let Ok(text) = std::str::from_utf8(candidate) else {
-        return (found, 0); // cannot happen: a run is ASCII
-    };
     // Part i spans starts[i]..starts[i + 1] - 1.
-    let mut starts = vec![0];
+    let starts = &mut scratch.starts;
+    starts.clear();
+    starts.push(0);
     starts.extend(memchr::memchr_iter(b'.', candidate).map(|dot| dot + 1));
     let parts = starts.len();
-    let end_of = |last: usize| {
-        if last + 1 < parts {
-            starts[last + 1] - 1
-        } else {
-            text.len()
-        }
-    };
     let mut i = 0;
     while i < parts {
-        if !text[starts[i]..].starts_with("eyJ") {
+        if !candidate[starts[i]..].starts_with(b"eyJ") {
             i += 1;
             continue;
         }
@@ -234,13 +246,28 @@ pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
             if i + window > parts {
                 continue;
             }
-            let range = starts[i]..end_of(i + window - 1);
-            let parts = &starts[i..i + window];
-            if !plausible(text, parts, range.end, window == 5) {
+            let end = starts
+                .get(i + window)
+                .map_or(candidate.len(), |next| next - 1);
+            let range = starts[i]..end;
+            if range.len() > max_bytes {
                 continue;
             }
-            if let Ok(token) = token::parse(&text[range.clone()], max_bytes) {
-                found.push(Found { range, token });
+            let kind = if window == 5 { Kind::Jwe } else { Kind::Jws };
+            if let Some(header) = check(
+                candidate,
+                &starts[i..i + window],
+                end,
+                kind,
+                &mut scratch.header,
+            ) {
+                found(Found {
+                    range,
+                    kind,
+                    alg: header.alg,
+                    enc: header.enc,
+                    kid: header.kid,
+                });
                 taken = window;
                 break;
             }
@@ -254,7 +281,7 @@ pub fn tokens_in(candidate: &[u8], max_bytes: usize) -> (Vec<Found>, usize) {
             i += taken;
         }
     }
-    (found, malformed)
+    malformed
 }
 
 /// The value of a base64url character.
@@ -279,31 +306,93 @@ fn canonical(part: &[u8]) -> bool {
     }
 }
 
-/// A cheap look at a window before the strict parse, so that junk is turned away without
-/// building an error (which may capture a backtrace when RUST_BACKTRACE is set): every part
-/// canonical base64url, a header that is a JSON object with a string `alg` (and `enc` for
-/// a JWE).
-fn plausible(text: &str, starts: &[usize], end: usize, jwe: bool) -> bool {
+/// The header members a listing shows.
+struct Header {
+    alg: String,
+    enc: Option<String>,
+    kid: Option<Value>,
+}
+
+/// What `token::parse` checks, on the window of `kind` whose parts start at `starts` and
+/// which ends at `end`: every part canonical base64url, a header that is a JSON object with
+/// unique member names and a string `alg` (and `enc` for a JWE). Members are read as
+/// `Value`s, as the strict parser does, so the same numbers and nesting fail.
+fn check(
+    bytes: &[u8],
+    starts: &[usize],
+    end: usize,
+    kind: Kind,
+    buf: &mut Vec<u8>,
+) -> Option<Header> {
     use base64::Engine;
-    let bytes = text.as_bytes();
     for (n, &start) in starts.iter().enumerate() {
         let stop = starts.get(n + 1).map_or(end, |next| next - 1);
         if !canonical(&bytes[start..stop]) {
-            return false;
+            return None;
         }
     }
-    let header_end = starts.get(1).map_or(end, |next| next - 1);
-    let Ok(header) = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(&bytes[starts[0]..header_end])
-    else {
-        return false;
+    buf.clear();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode_vec(&bytes[starts[0]..starts[1] - 1], buf)
+        .ok()?;
+    let mut de = serde_json::Deserializer::from_slice(buf);
+    let members = de::Deserializer::deserialize_any(&mut de, HeaderVisitor).ok()?;
+    de.end().ok()?;
+    let alg = match members.alg {
+        Some(Value::String(alg)) => alg,
+        _ => return None,
     };
-    let Ok(header) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header)
-    else {
-        return false;
+    let enc = match (kind, members.enc) {
+        (Kind::Jwe, Some(Value::String(enc))) => Some(enc),
+        (Kind::Jwe, _) => return None,
+        (Kind::Jws, Some(Value::String(enc))) => Some(enc),
+        (Kind::Jws, _) => None,
     };
-    header.get("alg").is_some_and(serde_json::Value::is_string)
-        && (!jwe || header.get("enc").is_some_and(serde_json::Value::is_string))
+    Some(Header {
+        alg,
+        enc,
+        kid: members.kid,
+    })
+}
+
+struct Members {
+    alg: Option<Value>,
+    enc: Option<Value>,
+    kid: Option<Value>,
+}
+
+/// A JSON object with unique member names, keeping `alg`, `enc` and `kid`.
+struct HeaderVisitor;
+
+impl<'de> de::Visitor<'de> for HeaderVisitor {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+        let mut members = Members {
+            alg: None,
+            enc: None,
+            kid: None,
+        };
+        let mut names: Vec<String> = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let value: Value = map.next_value()?;
+            if names.contains(&name) {
+                return Err(de::Error::custom("duplicate member"));
+            }
+            match name.as_str() {
+                "alg" => members.alg = Some(value),
+                "enc" => members.enc = Some(value),
+                "kid" => members.kid = Some(value),
+                _ => {}
+            }
+            names.push(name);
+        }
+        Ok(members)
+    }
 }
 
 #[cfg(test)]
@@ -318,7 +407,11 @@ mod tests {
         let mut out = Vec::new();
         Scanner::new(read_size, 4096)
             .scan(input, |c| {
-                out.push((c.line, c.offset, String::from_utf8(c.text.to_vec()).unwrap()));
+                out.push((
+                    c.line,
+                    c.offset,
+                    String::from_utf8(c.text.to_vec()).unwrap(),
+                ));
                 Ok(())
             })
             .unwrap();
@@ -373,18 +466,90 @@ mod tests {
     #[test]
     fn candidates_are_cut_into_tokens() {
         let texts = |c: &str| -> (Vec<String>, usize) {
-            let (found, bad) = tokens_in(c.as_bytes(), 1 << 20);
-            (found.into_iter().map(|f| c[f.range].to_string()).collect(), bad)
+            let mut found = Vec::new();
+            let bad = tokens_in(c.as_bytes(), 1 << 20, &mut Scratch::default(), |f| {
+                found.push(c[f.range].to_string())
+            });
+            (found, bad)
         };
         assert_eq!(texts(JWS), (vec![JWS.to_string()], 0));
         assert_eq!(texts(JWE), (vec![JWE.to_string()], 0));
-        assert_eq!(texts(&format!("{JWS}.{JWE}")), (vec![JWS.to_string(), JWE.to_string()], 0));
-        assert_eq!(texts(&format!("{JWS}.more.text")), (vec![JWS.to_string()], 0));
+        assert_eq!(
+            texts(&format!("{JWS}.{JWE}")),
+            (vec![JWS.to_string(), JWE.to_string()], 0)
+        );
+        assert_eq!(
+            texts(&format!("{JWS}.more.text")),
+            (vec![JWS.to_string()], 0)
+        );
         assert_eq!(texts(&format!("{JWS}.")), (vec![JWS.to_string()], 0));
         assert_eq!(texts("eyJhbGc.eyJ.x"), (vec![], 1));
         assert_eq!(texts("eyJhbGc.x"), (vec![], 0));
         // A broken header: the payload's `eyJ` starts no token either.
         let broken = format!("eyJxx{}", &JWS[3..]);
         assert_eq!(texts(&broken), (vec![], 1));
+    }
+
+    /// `tokens_in` accepts a window exactly when the strict parser does, on valid tokens
+    /// and on many mutations of them.
+    #[test]
+    fn agrees_with_the_strict_parser() {
+        use base64::Engine;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let headers = [
+            r#"{"alg":"HS256"}"#,
+            r#"{"alg":"dir","enc":"A256GCM","kid":"k"}"#,
+            r#"{"alg":"HS256","alg":"none"}"#,
+            r#"{"alg":1}"#,
+            r#"{"typ":"JWT"}"#,
+            r#"{"alg":"RSA-OAEP","enc":7}"#,
+            r#"{"alg":"HS256","x":1e400}"#,
+            r#"{"alg":"HS256"} x"#,
+            r#"["alg"]"#,
+            r#"{"alg":"HS256","enc":"A128GCM"}"#,
+            "{\"alg\":\"HS256\",\"n\":[[[[[[[[[[1]]]]]]]]]]}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"eyJAQgw-_.0Z";
+        let mut checked = 0;
+        for header in headers {
+            for tail in [
+                "e30.c2ln",
+                "e30.",
+                "YQ.Yg.Yw.ZA",
+                ".aXY.Y3Q.dGFn",
+                "e30.c2m",
+                "e30.A",
+                "e3.x.y",
+            ] {
+                let base = format!("{}.{tail}", b64(header));
+                for round in 0..60 {
+                    let mut text = base.clone().into_bytes();
+                    if round > 0 {
+                        let at = (next() as usize) % text.len();
+                        text[at] = alphabet[(next() as usize) % alphabet.len()];
+                    }
+                    let text = String::from_utf8(text).unwrap();
+                    let parts = text.split('.').count();
+                    if !text.starts_with("eyJ") || (parts != 3 && parts != 5) {
+                        continue;
+                    }
+                    let strict = crate::token::parse(&text, 1 << 20).is_ok();
+                    let mut whole = false;
+                    tokens_in(text.as_bytes(), 1 << 20, &mut Scratch::default(), |f| {
+                        whole |= f.range == (0..text.len())
+                    });
+                    assert_eq!(whole, strict, "{text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 }

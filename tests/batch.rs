@@ -8,7 +8,11 @@ use serde_json::Value;
 
 fn key(dir: &std::path::Path, alg: &str, name: &str) -> String {
     let path = dir.join(name);
-    jwtctl().args(["keygen", "--alg", alg, "-o"]).arg(&path).assert().success();
+    jwtctl()
+        .args(["keygen", "--alg", alg, "-o"])
+        .arg(&path)
+        .assert()
+        .success();
     path.to_str().unwrap().to_string()
 }
 
@@ -25,14 +29,36 @@ fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
         .collect();
     let out = stdout_of(
         jwtctl()
-            .args(["issue", "--key", &hs, "--batch", "--threads", "2", "--iss", "ci", "--exp", "15m", "--now", "1700000000"])
+            .args([
+                "issue",
+                "--key",
+                &hs,
+                "--batch",
+                "--threads",
+                "2",
+                "--iss",
+                "ci",
+                "--exp",
+                "15m",
+                "--now",
+                "1700000000",
+            ])
             .write_stdin(input),
     );
     let tokens = lines(&out);
     assert_eq!(tokens.len(), 5000);
     let checked = stdout_of(
         jwtctl()
-            .args(["verify", "--key", &hs, "--batch", "--now", "1700000000", "--iss", "ci"])
+            .args([
+                "verify",
+                "--key",
+                &hs,
+                "--batch",
+                "--now",
+                "1700000000",
+                "--iss",
+                "ci",
+            ])
             .write_stdin(out.clone()),
     );
     for (i, line) in lines(&checked).iter().enumerate() {
@@ -47,9 +73,29 @@ fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
     }
     // The same line minted alone gives the same HS256 token: batch and single agree.
     let single = stdout_of(jwtctl().args([
-        "issue", "--key", &hs, "--iss", "ci", "--exp", "15m", "--now", "1700000000", "--claim", "sub=user0", "--claim", "n:=0",
+        "issue",
+        "--key",
+        &hs,
+        "--iss",
+        "ci",
+        "--exp",
+        "15m",
+        "--now",
+        "1700000000",
+        "--claim",
+        "sub=user0",
+        "--claim",
+        "n:=0",
     ]));
-    let single_claims = json_of(jwtctl().args(["verify", "--json", "--key", &hs, "--now", "1700000000", single.trim()]));
+    let single_claims = json_of(jwtctl().args([
+        "verify",
+        "--json",
+        "--key",
+        &hs,
+        "--now",
+        "1700000000",
+        single.trim(),
+    ]));
     assert_eq!(single_claims["claims"]["sub"], "user0");
 }
 
@@ -57,9 +103,20 @@ fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
 fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let hs = key(dir.path(), "HS256", "hs.json");
-    let input = "{\"sub\":\"a\",\"iss\":\"mine\"}\nnot json\n[1,2]\n\n{\"sub\":\"b\",\"sub\":\"c\"}\n{}\n";
+    let input =
+        "{\"sub\":\"a\",\"iss\":\"mine\"}\nnot json\n[1,2]\n\n{\"sub\":\"b\",\"sub\":\"c\"}\n{}\n";
     let assert = jwtctl()
-        .args(["issue", "--key", &hs, "--batch", "--iss", "flag", "--now", "1700000000", "--no-iat"])
+        .args([
+            "issue",
+            "--key",
+            &hs,
+            "--batch",
+            "--iss",
+            "flag",
+            "--now",
+            "1700000000",
+            "--no-iat",
+        ])
         .write_stdin(input)
         .assert()
         .code(3);
@@ -77,7 +134,10 @@ fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
     let tokens = lines(&stdout);
     assert_eq!(tokens.len(), 2);
     let first = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[0]]));
-    assert_eq!(first["claims"], serde_json::json!({"iss": "mine", "sub": "a"}));
+    assert_eq!(
+        first["claims"],
+        serde_json::json!({"iss": "mine", "sub": "a"})
+    );
     let empty = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[1]]));
     assert_eq!(empty["claims"], serde_json::json!({"iss": "flag"}));
 }
@@ -86,11 +146,21 @@ fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
 fn batch_jwe_minting_decrypts_in_batch() {
     let dir = tempfile::tempdir().unwrap();
     let dir_key = key(dir.path(), "dir", "dir.json");
-    let input: String = (0..300).map(|i| format!("{{\"sub\":\"u{i}\"}}\n")).collect();
-    let out = stdout_of(jwtctl().args(["issue", "--key", &dir_key, "--batch", "--exp", "1h"]).write_stdin(input));
+    let input: String = (0..300)
+        .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
+        .collect();
+    let out = stdout_of(
+        jwtctl()
+            .args(["issue", "--key", &dir_key, "--batch", "--exp", "1h"])
+            .write_stdin(input),
+    );
     assert_eq!(lines(&out).len(), 300);
     assert!(lines(&out).iter().all(|t| t.split('.').count() == 5));
-    let results = stdout_of(jwtctl().args(["decrypt", "--key", &dir_key, "--batch"]).write_stdin(out));
+    let results = stdout_of(
+        jwtctl()
+            .args(["decrypt", "--key", &dir_key, "--batch"])
+            .write_stdin(out),
+    );
     for (i, line) in lines(&results).iter().enumerate() {
         let result: Value = serde_json::from_str(line).unwrap();
         assert_eq!(result["claims"]["sub"], format!("u{i}"));
@@ -105,7 +175,12 @@ fn batch_verification_reports_each_failure_and_exits_with_the_first() {
     let expired = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "b", "--exp", "-1h"]));
     let mut tampered = good.trim().to_string();
     tampered.replace_range(tampered.len() - 2.., "AA");
-    let input = format!("{}\n{}\ngarbage\n{}\n", good.trim(), expired.trim(), tampered);
+    let input = format!(
+        "{}\n{}\ngarbage\n{}\n",
+        good.trim(),
+        expired.trim(),
+        tampered
+    );
     let assert = jwtctl()
         .args(["verify", "--key", &hs, "--batch"])
         .write_stdin(input)
@@ -113,12 +188,23 @@ fn batch_verification_reports_each_failure_and_exits_with_the_first() {
         .code(5)
         .stderr("error: line 2 and maybe others did not pass (see the results)\n");
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    let results: Vec<Value> = lines(&stdout).iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let results: Vec<Value> = lines(&stdout)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(results.len(), 4);
     assert_eq!(results[0]["valid"], true);
     assert_eq!(results[1]["valid"], false);
-    assert!(results[1]["error"].as_str().unwrap().starts_with("token expired at "));
-    assert_eq!(results[2]["error"], "expected 3 parts (JWS) or 5 parts (JWE), found 1");
+    assert!(
+        results[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("token expired at ")
+    );
+    assert_eq!(
+        results[2]["error"],
+        "expected 3 parts (JWS) or 5 parts (JWE), found 1"
+    );
     assert_eq!(results[3]["error"], "signature does not verify (HS256)");
     assert_eq!(results[3]["line"], 4);
 }
@@ -130,5 +216,7 @@ fn batch_needs_a_key_that_is_not_stdin() {
         .write_stdin("{}\n")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--batch reads claims from stdin; give the key another way"));
+        .stderr(predicate::str::contains(
+            "--batch reads claims from stdin; give the key another way",
+        ));
 }

@@ -72,12 +72,21 @@ fn human_output_shows_times_lifetime_and_findings() {
     );
     let out = stdout_of(jwtctl().args(["inspect", "--now", NOW, &token]));
     assert!(out.starts_with("JWS HS256 (signed: anyone can read the claims)\nHeader\n  alg  HS256\n  typ  JWT\nClaims\n"), "{out}");
-    assert!(out.contains("  exp  1700000843  2023-11-14T22:27:23Z  (expires in 14m 3s)\n"), "{out}");
-    assert!(out.contains("  iat  1700000000  2023-11-14T22:13:20Z  (issued now)\n"), "{out}");
+    assert!(
+        out.contains("  exp  1700000843  2023-11-14T22:27:23Z  (expires in 14m 3s)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  iat  1700000000  2023-11-14T22:13:20Z  (issued now)\n"),
+        "{out}"
+    );
     assert!(out.contains("Lifetime 14m 3s (exp - iat)\n"), "{out}");
     assert!(out.contains("Signature HS256, 32 bytes\n"), "{out}");
     assert!(out.contains("  info     alg:symmetric "), "{out}");
-    assert!(!out.contains("\x1b["), "no colour when stdout is not a terminal");
+    assert!(
+        !out.contains("\x1b["),
+        "no colour when stdout is not a terminal"
+    );
     let coloured = stdout_of(jwtctl().args(["inspect", "--color", "always", "--now", NOW, &token]));
     assert!(coloured.contains("\x1b[1mJWS\x1b[0m"));
     let expired = stdout_of(jwtctl().args(["inspect", "--now", "1700008043", &token]));
@@ -95,7 +104,11 @@ fn the_token_is_found_in_surrounding_text_and_stdin() {
     ] {
         let from_arg = json_of(jwtctl().args(["inspect", "--json", &text]));
         assert_eq!(from_arg["header"]["alg"], "HS256", "{text}");
-        let from_stdin = json_of(jwtctl().args(["inspect", "--json"]).write_stdin(text.clone()));
+        let from_stdin = json_of(
+            jwtctl()
+                .args(["inspect", "--json"])
+                .write_stdin(text.clone()),
+        );
         assert_eq!(from_stdin["claims"]["iss"], "joe");
         let dash = json_of(jwtctl().args(["inspect", "--json", "-"]).write_stdin(text));
         assert_eq!(dash["claims"]["iss"], "joe");
@@ -111,7 +124,11 @@ fn each_finding_triggers_only_when_it_should() {
     let cases: Vec<(&str, String, String)> = vec![
         (
             "alg:none",
-            format!("{}.{}.", b64(r#"{"alg":"nOnE"}"#), b64(good_claims.to_string())),
+            format!(
+                "{}.{}.",
+                b64(r#"{"alg":"nOnE"}"#),
+                b64(good_claims.to_string())
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
@@ -146,75 +163,144 @@ fn each_finding_triggers_only_when_it_should() {
         ),
         (
             "time:milliseconds",
-            hs256(&hs, &json!({"iat": now * 1000, "exp": (now + 600) * 1000}), strong()),
+            hs256(
+                &hs,
+                &json!({"iat": now * 1000, "exp": (now + 600) * 1000}),
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "header:jku",
-            hs256(&json!({"alg": "HS256", "jku": "https://evil.example/jwks"}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "jku": "https://evil.example/jwks"}),
+                &good_claims,
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "header:x5u",
-            hs256(&json!({"alg": "HS256", "x5u": "https://evil.example/cert"}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "x5u": "https://evil.example/cert"}),
+                &good_claims,
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "header:jwk",
-            hs256(&json!({"alg": "HS256", "jwk": {"kty": "oct", "k": "AA"}}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "jwk": {"kty": "oct", "k": "AA"}}),
+                &good_claims,
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "header:x5c",
-            hs256(&json!({"alg": "HS256", "x5c": ["MIIB"]}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "x5c": ["MIIB"]}),
+                &good_claims,
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "kid:suspicious",
-            hs256(&json!({"alg": "HS256", "kid": "../../../../dev/null"}), &good_claims, strong()),
-            hs256(&json!({"alg": "HS256", "kid": "2026-key-1"}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "kid": "../../../../dev/null"}),
+                &good_claims,
+                strong(),
+            ),
+            hs256(
+                &json!({"alg": "HS256", "kid": "2026-key-1"}),
+                &good_claims,
+                strong(),
+            ),
         ),
         (
             "header:crit",
-            hs256(&json!({"alg": "HS256", "crit": ["exp"], "exp": 1}), &good_claims, strong()),
+            hs256(
+                &json!({"alg": "HS256", "crit": ["exp"], "exp": 1}),
+                &good_claims,
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "header:zip",
-            format!("{}.YQ.YWFhYWFhYWFhYWFh.YQ.YQ", b64(r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#)),
-            format!("{}.YQ.YWFhYWFhYWFhYWFh.YQ.YQ", b64(r#"{"alg":"dir","enc":"A256GCM"}"#)),
+            format!(
+                "{}.YQ.YWFhYWFhYWFhYWFh.YQ.YQ",
+                b64(r#"{"alg":"dir","enc":"A256GCM","zip":"DEF"}"#)
+            ),
+            format!(
+                "{}.YQ.YWFhYWFhYWFhYWFh.YQ.YQ",
+                b64(r#"{"alg":"dir","enc":"A256GCM"}"#)
+            ),
         ),
         (
             "pbes2:p2c-high",
-            format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAA","p2c":100001}"#)),
-            format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAA","p2c":100000}"#)),
+            format!(
+                "{}.YQ.YQ.YQ.YQ",
+                b64(
+                    r#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAA","p2c":100001}"#
+                )
+            ),
+            format!(
+                "{}.YQ.YQ.YQ.YQ",
+                b64(
+                    r#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2s":"AAAAAAAAAAA","p2c":100000}"#
+                )
+            ),
         ),
         (
             "claims:secret",
-            hs256(&hs, &json!({"iat": now, "exp": now + 60, "db": {"password": "hunter2"}}), strong()),
+            hs256(
+                &hs,
+                &json!({"iat": now, "exp": now + 60, "db": {"password": "hunter2"}}),
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "claims:personal",
-            hs256(&hs, &json!({"iat": now, "exp": now + 60, "email": "a@example.com"}), strong()),
+            hs256(
+                &hs,
+                &json!({"iat": now, "exp": now + 60, "email": "a@example.com"}),
+                strong(),
+            ),
             hs256(&hs, &good_claims, strong()),
         ),
         (
             "alg:symmetric",
             hs256(&hs, &good_claims, strong()),
-            format!("{}.{}.c2ln", b64(r#"{"alg":"ES256"}"#), b64(good_claims.to_string())),
+            format!(
+                "{}.{}.c2ln",
+                b64(r#"{"alg":"ES256"}"#),
+                b64(good_claims.to_string())
+            ),
         ),
         (
             "alg:deprecated",
             format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"RSA1_5","enc":"A128GCM"}"#)),
-            format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"RSA-OAEP-256","enc":"A128GCM"}"#)),
+            format!(
+                "{}.YQ.YQ.YQ.YQ",
+                b64(r#"{"alg":"RSA-OAEP-256","enc":"A128GCM"}"#)
+            ),
         ),
     ];
     for (code, triggers, clean) in &cases {
         let found = codes(&inspect_json(triggers));
-        assert!(found.contains(&code.to_string()), "{code} not found in {found:?}");
+        assert!(
+            found.contains(&code.to_string()),
+            "{code} not found in {found:?}"
+        );
         let found = codes(&inspect_json(clean));
-        assert!(!found.contains(&code.to_string()), "{code} found in a clean token: {found:?}");
+        assert!(
+            !found.contains(&code.to_string()),
+            "{code} found in a clean token: {found:?}"
+        );
     }
     // Every documented code has a case above.
     let documented = stdout_of(jwtctl().args(["inspect", "--help"]));
@@ -247,33 +333,82 @@ fn a_key_checks_the_signature_and_decrypts() {
     let token = hs256(&json!({"alg": "HS256"}), &json!({"sub": "a"}), strong());
     let report = json_of(jwtctl().args(["inspect", "--json", "--key", &key, &token]));
     assert_eq!(report["verification"]["valid"], true);
-    let other = write(dir.path(), "other", "another secret that is long enough, 32+");
+    let other = write(
+        dir.path(),
+        "other",
+        "another secret that is long enough, 32+",
+    );
     let report = json_of(jwtctl().args(["inspect", "--json", "--key", &other, &token]));
     assert_eq!(report["verification"]["valid"], false);
-    assert_eq!(report["verification"]["error"], "signature does not verify (HS256)");
+    assert_eq!(
+        report["verification"]["error"],
+        "signature does not verify (HS256)"
+    );
 
     let jwe_key = dir.path().join("dir.json");
-    jwtctl().args(["keygen", "--alg", "dir", "-o"]).arg(&jwe_key).assert().success();
+    jwtctl()
+        .args(["keygen", "--alg", "dir", "-o"])
+        .arg(&jwe_key)
+        .assert()
+        .success();
     let jwe_key = jwe_key.to_str().unwrap();
-    let jwe = stdout_of(jwtctl().args(["issue", "--key", jwe_key, "--sub", "bob", "--sign-key", &key, "--alg", "dir", "--sign-alg", "HS256"]));
+    let jwe = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        jwe_key,
+        "--sub",
+        "bob",
+        "--sign-key",
+        &key,
+        "--alg",
+        "dir",
+        "--sign-alg",
+        "HS256",
+    ]));
     let jwe = jwe.trim();
     let plain = inspect_json(jwe);
     assert_eq!(plain["type"], "JWE");
     assert_eq!(plain["header"]["cty"], "JWT");
     assert!(plain.get("claims").is_none(), "no claims without the key");
-    let names: Vec<&str> = plain["parts"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["header", "encrypted_key", "iv", "ciphertext", "tag"]);
+    let names: Vec<&str> = plain["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["header", "encrypted_key", "iv", "ciphertext", "tag"]
+    );
     assert_eq!(plain["parts"][1]["bytes"], 0);
     assert_eq!(plain["parts"][2]["bytes"], 12);
     assert_eq!(plain["parts"][4]["bytes"], 16);
-    let opened = json_of(jwtctl().args(["inspect", "--json", "--key", jwe_key, "--verify-key", &key, jwe]));
+    let opened = json_of(jwtctl().args([
+        "inspect",
+        "--json",
+        "--key",
+        jwe_key,
+        "--verify-key",
+        &key,
+        jwe,
+    ]));
     assert_eq!(opened["verification"]["valid"], true);
     assert_eq!(opened["decrypted"]["claims"]["sub"], "bob");
     assert_eq!(opened["decrypted"]["inner_header"]["alg"], "HS256");
-    let checks: Vec<&str> = opened["verification"]["checks"].as_array().unwrap().iter().map(|c| c["check"].as_str().unwrap()).collect();
+    let checks: Vec<&str> = opened["verification"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["check"].as_str().unwrap())
+        .collect();
     assert!(checks.contains(&"inner signature"), "{checks:?}");
     // The claims of a decrypted token are not "readable": no claims:personal for a JWE.
-    assert!(opened["times"]["iat"]["relative"].as_str().unwrap().starts_with("issued"));
+    assert!(
+        opened["times"]["iat"]["relative"]
+            .as_str()
+            .unwrap()
+            .starts_with("issued")
+    );
 }
 
 /// At least 30 kinds of malformed input: exit 3, one line on stderr, nothing on stdout.
@@ -281,41 +416,102 @@ fn a_key_checks_the_signature_and_decrypts() {
 fn malformed_input_exits_3_without_panicking() {
     let h = b64(r#"{"alg":"HS256"}"#);
     let mut inputs: Vec<(String, &str)> = vec![
-        ("not a token".into(), "expected 3 parts (JWS) or 5 parts (JWE), found 1"),
+        (
+            "not a token".into(),
+            "expected 3 parts (JWS) or 5 parts (JWE), found 1",
+        ),
         ("a.b".into(), "found 2"),
         ("a.b.c.d".into(), "found 4"),
         ("a.b.c.d.e.f".into(), "found 6"),
         (format!("{h}=.e30.c2ln"), "part 1 (header) is not base64url"),
-        (format!("{h}.e30=.c2ln"), "part 2 (payload) is not base64url"),
-        (format!("{h}.e30.c2l+"), "part 3 (signature) is not base64url"),
+        (
+            format!("{h}.e30=.c2ln"),
+            "part 2 (payload) is not base64url",
+        ),
+        (
+            format!("{h}.e30.c2l+"),
+            "part 3 (signature) is not base64url",
+        ),
         (format!("{h}.e30.A"), "part 3 (signature) is not base64url"),
-        (format!("{h}.e30.c2m"), "part 3 (signature) is not base64url"),
+        (
+            format!("{h}.e30.c2m"),
+            "part 3 (signature) is not base64url",
+        ),
         (".e30.c2ln".into(), "header is empty"),
         (format!("{}.e30.", b64("[]")), "header is not a JSON object"),
-        (format!("{}.e30.", b64("\"x\"")), "header is not a JSON object"),
+        (
+            format!("{}.e30.", b64("\"x\"")),
+            "header is not a JSON object",
+        ),
         (format!("{}.e30.", b64("42")), "header is not a JSON object"),
         (format!("{}.e30.", b64("{")), "header is not valid JSON"),
-        (format!("{}.e30.", b64(r#"{"alg":"HS256","alg":"none"}"#)), "header has a duplicate member \"alg\""),
-        (format!("{}.e30.", b64([0x7b, 0xff, 0x7d])), "header is not UTF-8 JSON"),
-        (format!("{}.e30.", b64(format!("{{\"a\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000)))), "recursion limit exceeded"),
-        (format!("{}.e30.", b64(r#"{"alg":1e999}"#)), "number out of range"),
-        (format!("{}.e30.", b64(r#"{"typ":"JWT"}"#)), "header has no \"alg\""),
-        (format!("{}.e30.", b64(r#"{"alg":["HS256"]}"#)), "header \"alg\" is not a string"),
-        (format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"dir"}"#)), "JWE header has no \"enc\""),
-        (format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"dir","enc":null}"#)), "header \"enc\" is not a string"),
-        ("{\"protected\":\"x\"}".into(), "JSON-serialised tokens are not supported yet"),
-        (format!("{}.e30.c2ln", b64(r#"{"alg":"HS256","x":1}  trailing"#)), "trailing characters"),
+        (
+            format!("{}.e30.", b64(r#"{"alg":"HS256","alg":"none"}"#)),
+            "header has a duplicate member \"alg\"",
+        ),
+        (
+            format!("{}.e30.", b64([0x7b, 0xff, 0x7d])),
+            "header is not UTF-8 JSON",
+        ),
+        (
+            format!(
+                "{}.e30.",
+                b64(format!(
+                    "{{\"a\":{}{}}}",
+                    "[".repeat(100_000),
+                    "]".repeat(100_000)
+                ))
+            ),
+            "recursion limit exceeded",
+        ),
+        (
+            format!("{}.e30.", b64(r#"{"alg":1e999}"#)),
+            "number out of range",
+        ),
+        (
+            format!("{}.e30.", b64(r#"{"typ":"JWT"}"#)),
+            "header has no \"alg\"",
+        ),
+        (
+            format!("{}.e30.", b64(r#"{"alg":["HS256"]}"#)),
+            "header \"alg\" is not a string",
+        ),
+        (
+            format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"dir"}"#)),
+            "JWE header has no \"enc\"",
+        ),
+        (
+            format!("{}.YQ.YQ.YQ.YQ", b64(r#"{"alg":"dir","enc":null}"#)),
+            "header \"enc\" is not a string",
+        ),
+        (
+            "{\"protected\":\"x\"}".into(),
+            "JSON-serialised tokens are not supported yet",
+        ),
+        (
+            format!("{}.e30.c2ln", b64(r#"{"alg":"HS256","x":1}  trailing"#)),
+            "trailing characters",
+        ),
         (format!("{h}.e3 0.c2ln"), "not base64url"),
         (format!("{h}..c2ln.."), "JWE header has no \"enc\""),
-        (format!("{h}.e30.c2ln="), "part 3 (signature) is not base64url"),
+        (
+            format!("{h}.e30.c2ln="),
+            "part 3 (signature) is not base64url",
+        ),
         ("eyJ".into(), "found 1"),
         ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0".into(), "found 2"),
         ("..".into(), "header is empty"),
         ("...".into(), "found 4"),
         ("....".into(), "header is empty"),
-        (format!("{}.e30.", b64(r#"{"alg":"HS256"} {}"#)), "trailing characters"),
+        (
+            format!("{}.e30.", b64(r#"{"alg":"HS256"} {}"#)),
+            "trailing characters",
+        ),
     ];
-    inputs.push(("x".repeat(1024 * 1024 + 1), "over the limit of 1048576 bytes"));
+    inputs.push((
+        "x".repeat(1024 * 1024 + 1),
+        "over the limit of 1048576 bytes",
+    ));
     assert!(inputs.len() >= 30);
     for (input, message) in &inputs {
         jwtctl()
@@ -324,7 +520,11 @@ fn malformed_input_exits_3_without_panicking() {
             .assert()
             .code(3)
             .stdout("")
-            .stderr(predicate::str::starts_with("error: ").and(predicate::str::contains(*message)).and(predicate::function(|s: &str| s.lines().count() == 1)));
+            .stderr(
+                predicate::str::starts_with("error: ")
+                    .and(predicate::str::contains(*message))
+                    .and(predicate::function(|s: &str| s.lines().count() == 1)),
+            );
     }
 }
 
@@ -347,35 +547,71 @@ fn hostile_claims_give_findings_not_panics() {
     let report = inspect_json(&format!("{}.{}.", b64(hs.to_string()), b64("[1,2,3]")));
     assert_eq!(report["payload"], "[1,2,3]");
     assert!(report.get("claims").is_none());
-    let huge = inspect_json(&format!("{}.{}.", b64(hs.to_string()), b64(r#"{"exp":1e300}"#)));
+    let huge = inspect_json(&format!(
+        "{}.{}.",
+        b64(hs.to_string()),
+        b64(r#"{"exp":1e300}"#)
+    ));
     assert_eq!(huge["times"]["exp"]["relative"], "out of range");
     assert!(codes(&huge).contains(&"time:milliseconds".to_string()));
 }
 
 #[test]
 fn no_token_on_a_terminal_is_a_usage_error_and_limits_are_adjustable() {
-    let big = format!("{}.{}.", b64(r#"{"alg":"HS256"}"#), b64(format!("{{\"x\":\"{}\"}}", "a".repeat(2000))));
+    let big = format!(
+        "{}.{}.",
+        b64(r#"{"alg":"HS256"}"#),
+        b64(format!("{{\"x\":\"{}\"}}", "a".repeat(2000)))
+    );
     jwtctl()
         .args(["inspect", "--max-token-size", "100", &big])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("over the limit of 100 bytes (raise it with --max-token-size)"));
-    jwtctl().args(["inspect", "--max-token-size", "4000", &big]).assert().success();
+        .stderr(predicate::str::contains(
+            "over the limit of 100 bytes (raise it with --max-token-size)",
+        ));
+    jwtctl()
+        .args(["inspect", "--max-token-size", "4000", &big])
+        .assert()
+        .success();
     jwtctl()
         .args(["inspect", "--now", "yesterday", RFC7515_A1])
         .assert()
         .code(2)
-        .stderr("error: invalid --now \"yesterday\": expected an RFC 3339 date-time or Unix seconds\n");
+        .stderr(
+            "error: invalid --now \"yesterday\": expected an RFC 3339 date-time or Unix seconds\n",
+        );
 }
 
 #[test]
 fn inspect_json_round_trips_through_issue_claims() {
     let dir = tempfile::tempdir().unwrap();
     let key = write(dir.path(), "k", strong());
-    let token = stdout_of(jwtctl().args(["issue", "--key", &key, "--alg", "HS256", "--sub", "alice", "--claim", "role=admin", "--now", NOW]));
+    let token = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &key,
+        "--alg",
+        "HS256",
+        "--sub",
+        "alice",
+        "--claim",
+        "role=admin",
+        "--now",
+        NOW,
+    ]));
     let report = stdout_of(jwtctl().args(["inspect", "--json", token.trim()]));
     let edited = report.replace("\"admin\"", "\"root\"");
-    let reissued = stdout_of(jwtctl().args(["issue", "--key", &key, "--alg", "HS256", "--claims", "-", "--now", NOW]).write_stdin(edited));
+    let reissued = stdout_of(
+        jwtctl()
+            .args([
+                "issue", "--key", &key, "--alg", "HS256", "--claims", "-", "--now", NOW,
+            ])
+            .write_stdin(edited),
+    );
     let claims = inspect_json(reissued.trim())["claims"].clone();
-    assert_eq!(claims, json!({"sub": "alice", "role": "root", "iat": 1_700_000_000}));
+    assert_eq!(
+        claims,
+        json!({"sub": "alice", "role": "root", "iat": 1_700_000_000})
+    );
 }

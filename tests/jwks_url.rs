@@ -6,8 +6,8 @@ use common::*;
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Serves `body` to every request on 127.0.0.1 and counts the requests.
 fn serve(body: String) -> (String, Arc<AtomicUsize>) {
@@ -38,23 +38,47 @@ fn serve(body: String) -> (String, Arc<AtomicUsize>) {
 fn a_jwks_url_verifies_by_kid_and_is_cached() {
     let dir = tempfile::tempdir().unwrap();
     let private = dir.path().join("es.json");
-    jwtctl().args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"]).arg(&private).assert().success();
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
+        .arg(&private)
+        .assert()
+        .success();
     let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
     let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
-    let token = stdout_of(jwtctl().arg("issue").arg("--key").arg(&private).args(["--sub", "alice"]));
+    let token = stdout_of(
+        jwtctl()
+            .arg("issue")
+            .arg("--key")
+            .arg(&private)
+            .args(["--sub", "alice"]),
+    );
     let cache = dir.path().join("cache");
     for _ in 0..2 {
-        let claims = json_of(jwtctl().args(["verify", "--json", "--key", &url, token.trim()]).env("XDG_CACHE_HOME", &cache));
+        let claims = json_of(
+            jwtctl()
+                .args(["verify", "--json", "--key", &url, token.trim()])
+                .env("XDG_CACHE_HOME", &cache),
+        );
         assert_eq!(claims["claims"]["sub"], "alice");
     }
-    assert_eq!(hits.load(Ordering::SeqCst), 1, "the second run used the cache");
-    let report = json_of(jwtctl().args(["inspect", "--json", "--key", &url, token.trim()]).env("XDG_CACHE_HOME", &cache));
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "the second run used the cache"
+    );
+    let report = json_of(
+        jwtctl()
+            .args(["inspect", "--json", "--key", &url, token.trim()])
+            .env("XDG_CACHE_HOME", &cache),
+    );
     assert_eq!(report["verification"]["valid"], true);
 }
 
 #[test]
 fn urls_are_for_verify_and_inspect_only_and_never_secrets() {
-    let (url, _) = serve(r#"{"keys":[{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}]}"#.to_string());
+    let (url, _) = serve(
+        r#"{"keys":[{"kty":"oct","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"}]}"#.to_string(),
+    );
     let cache = tempfile::tempdir().unwrap();
     let token = "eyJhbGciOiJIUzI1NiJ9.e30.ZRAkdKWbvDrRinvLUYOQtlSpc_fo2LHZNeTcGRs9Vh8";
     jwtctl()
@@ -62,15 +86,21 @@ fn urls_are_for_verify_and_inspect_only_and_never_secrets() {
         .env("XDG_CACHE_HOME", cache.path())
         .assert()
         .code(1)
-        .stderr(format!("error: key {url}: the JWK Set from the URL holds a secret (oct) key; refusing it\n"));
+        .stderr(format!(
+            "error: key {url}: the JWK Set from the URL holds a secret (oct) key; refusing it\n"
+        ));
     jwtctl()
         .args(["decrypt", "--key", &url, token])
         .assert()
         .code(2)
-        .stderr(format!("error: {url}: a key URL is accepted by verify and inspect only\n"));
+        .stderr(format!(
+            "error: {url}: a key URL is accepted by verify and inspect only\n"
+        ));
     jwtctl()
         .args(["verify", "--key", "http://example.com/jwks.json", token])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("a JWK Set URL must be https:// (plain http only on loopback)"));
+        .stderr(predicate::str::contains(
+            "a JWK Set URL must be https:// (plain http only on loopback)",
+        ));
 }

@@ -28,7 +28,13 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         let keys = keys::load(&args.key, &load)?;
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
         return run_batch(&args.threads, max, |token| {
-            trust::decrypt_jwe(token, &keys, &policy, inner_keys.as_ref(), args.no_verify_inner)
+            trust::decrypt_jwe(
+                token,
+                &keys,
+                &policy,
+                inner_keys.as_ref(),
+                args.no_verify_inner,
+            )
         });
     }
     let text = input::token_arg(args.token.as_deref(), max, false)?;

@@ -60,7 +60,11 @@ pub fn report(
     let mut doc = Map::new();
     doc.insert(
         "type".into(),
-        json!(if token.kind == Kind::Jws { "JWS" } else { "JWE" }),
+        json!(if token.kind == Kind::Jws {
+            "JWS"
+        } else {
+            "JWE"
+        }),
     );
     doc.insert("header".into(), Value::Object(token.header.clone()));
     let names: &[&str] = match token.kind {
@@ -251,7 +255,11 @@ pub fn render(report: &Value, style: &Style) -> String {
                 .and_then(|d| d.get("payload"))
                 .or_else(|| report.get("payload"));
             if let Some(Value::String(payload)) = payload {
-                out.push_str(&format!("{}\n  {}\n", style.bold("Payload"), payload.escape_debug()));
+                out.push_str(&format!(
+                    "{}\n  {}\n",
+                    style.bold("Payload"),
+                    payload.escape_debug()
+                ));
             }
         }
     }
@@ -275,7 +283,11 @@ pub fn render(report: &Value, style: &Style) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    out.push_str(&format!("{} {} bytes\n", style.bold("Parts"), sizes.join(", ")));
+    out.push_str(&format!(
+        "{} {} bytes\n",
+        style.bold("Parts"),
+        sizes.join(", ")
+    ));
     if let Some(v) = report.get("verification") {
         let verdict = if v["valid"] == true {
             let checks: Vec<String> = v["checks"]
@@ -329,7 +341,12 @@ fn section(out: &mut String, style: &Style, title: &str, members: &Value, times:
     let Some(members) = members.as_object() else {
         return;
     };
-    let width = members.keys().map(|k| k.chars().count()).max().unwrap_or(0).min(24);
+    let width = members
+        .keys()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(24);
     for (name, value) in members {
         let shown = match value {
             Value::String(s) => s.escape_debug().to_string(),

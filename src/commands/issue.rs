@@ -27,7 +27,9 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         ("--from", args.from.as_deref()),
     ])?;
     if args.batch && (args.key == "-" || args.sign_key.as_deref() == Some("-")) {
-        return Err(error::usage("--batch reads claims from stdin; give the key another way"));
+        return Err(error::usage(
+            "--batch reads claims from stdin; give the key another way",
+        ));
     }
     let now = time::now_or(args.now.as_deref())?;
     let from = match &args.from {
@@ -53,13 +55,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         Some(sign_key) => {
             let sign_alg = mint::resolve_alg(args.sign_alg.as_deref(), sign_key, "--sign-alg")?;
             let inner = inner_params(sign_key);
-            Minter::new(
-                alg,
-                enc,
-                &key,
-                &outer,
-                Some((sign_alg, sign_key, &inner)),
-            )?
+            Minter::new(alg, enc, &key, &outer, Some((sign_alg, sign_key, &inner)))?
         }
         None => Minter::new(alg, enc, &key, &outer, None)?,
     };
@@ -90,15 +86,18 @@ fn run_batch(args: &IssueArgs, minter: &Minter, base: &Map<String, Value>) -> Re
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let threads = batch::threads(args.threads.threads);
-    let (failed, _) = batch::run(reader, std::io::stdout(), threads, |_, line| {
-        match batch_payload(line, &base).and_then(|p| minter.mint_payload(&p)) {
+    let (failed, _) = batch::run(
+        reader,
+        std::io::stdout(),
+        threads,
+        |_, line| match batch_payload(line, &base).and_then(|p| minter.mint_payload(&p)) {
             Ok(mut token) => {
                 token.push('\n');
                 LineResult::Output(token)
             }
             Err(e) => LineResult::Failed(error::one_line(&e)),
-        }
-    })?;
+        },
+    )?;
     if failed > 0 {
         return Err(error::malformed(format!(
             "{failed} line{} could not be turned into tokens",
@@ -163,8 +162,10 @@ fn read_from(text: &str, max: usize) -> Result<From> {
 /// `inspect --json` output given to `--claims` stands for its claims, so that
 /// `inspect --json | edit | issue --claims -` round-trips; any other object is the claims.
 fn inspected_claims(object: Map<String, Value>) -> Map<String, Value> {
-    let is_report = matches!(object.get("type").and_then(Value::as_str), Some("JWS" | "JWE"))
-        && object.get("header").is_some_and(Value::is_object);
+    let is_report = matches!(
+        object.get("type").and_then(Value::as_str),
+        Some("JWS" | "JWE")
+    ) && object.get("header").is_some_and(Value::is_object);
     match (is_report, object.get("claims")) {
         (true, Some(Value::Object(claims))) => claims.clone(),
         _ => object,

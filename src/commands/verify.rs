@@ -37,38 +37,43 @@ where
 {
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let first_failure = std::sync::Mutex::new(None::<(usize, u8)>);
-    batch::run(reader, std::io::stdout(), batch::threads(threads.threads), |n, line| {
-        let outcome = std::str::from_utf8(line)
-            .map_err(|_| error::malformed("the line is not UTF-8 text"))
-            .and_then(|text| token::parse(text, max))
-            .and_then(|parsed| check(&parsed));
-        let mut result = json!({ "line": n });
-        match outcome {
-            Ok(verified) => {
-                result["valid"] = json!(true);
-                result["error"] = Value::Null;
-                match verified.claims {
-                    Some(claims) => result["claims"] = Value::Object(claims),
-                    None => {
-                        if let Some(map) = result.as_object_mut() {
-                            output::put_payload(map, &verified.payload);
+    batch::run(
+        reader,
+        std::io::stdout(),
+        batch::threads(threads.threads),
+        |n, line| {
+            let outcome = std::str::from_utf8(line)
+                .map_err(|_| error::malformed("the line is not UTF-8 text"))
+                .and_then(|text| token::parse(text, max))
+                .and_then(|parsed| check(&parsed));
+            let mut result = json!({ "line": n });
+            match outcome {
+                Ok(verified) => {
+                    result["valid"] = json!(true);
+                    result["error"] = Value::Null;
+                    match verified.claims {
+                        Some(claims) => result["claims"] = Value::Object(claims),
+                        None => {
+                            if let Some(map) = result.as_object_mut() {
+                                output::put_payload(map, &verified.payload);
+                            }
                         }
                     }
                 }
-            }
-            Err(e) => {
-                result["valid"] = json!(false);
-                result["error"] = json!(error::one_line(&e));
-                let code = error::exit_code(&e);
-                if let Ok(mut first) = first_failure.lock()
-                    && first.is_none_or(|(line, _)| n < line)
-                {
-                    *first = Some((n, code));
+                Err(e) => {
+                    result["valid"] = json!(false);
+                    result["error"] = json!(error::one_line(&e));
+                    let code = error::exit_code(&e);
+                    if let Ok(mut first) = first_failure.lock()
+                        && first.is_none_or(|(line, _)| n < line)
+                    {
+                        *first = Some((n, code));
+                    }
                 }
             }
-        }
-        LineResult::Output(format!("{result}\n"))
-    })?;
+            LineResult::Output(format!("{result}\n"))
+        },
+    )?;
     match first_failure.into_inner().ok().flatten() {
         None => Ok(()),
         Some((line, code)) => Err(error::with_code(
@@ -92,7 +97,9 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     };
     if args.batch {
         let keys = keys::load(&args.key, &load)?;
-        return run_batch(&args.threads, max, |token| trust::verify_jws(token, &keys, &policy));
+        return run_batch(&args.threads, max, |token| {
+            trust::verify_jws(token, &keys, &policy)
+        });
     }
     let text = input::token_arg(args.token.as_deref(), max, false)?;
     let parsed = token::parse(&text, max)?;

@@ -1,9 +1,11 @@
 //! `jwtctl inspect --scan`: every token in logs, one line (or JSON Line) per token.
 //!
 //! The calling thread reads and finds candidates (`crate::scan`); batches of candidates go
-//! to worker threads, which parse them strictly and render their lines; a writer thread
+//! to worker threads, which cut them into tokens and render their lines; a writer thread
 //! puts the batches back in input order. Memory is bounded by the read buffer, the
 //! longest token and a few batches in flight (plus the distinct tokens with `--unique`).
+//! Without `--key` a token is never built whole: the header members come from the scanner
+//! and only the payload is decoded, for `iss`, `sub` and `exp`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -13,7 +15,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, mpsc};
 
 use anyhow::Result;
-use serde_json::{Map, Value, json};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de;
+use serde_json::Value;
 use sha2::Digest;
 
 use crate::cli::{GlobalArgs, InspectArgs};
@@ -22,9 +27,9 @@ use crate::error;
 use crate::files;
 use crate::input;
 use crate::keys::{self, KeySet};
-use crate::scan::{self, Scanner};
+use crate::scan::{self, Scanner, Scratch};
 use crate::time;
-use crate::token::{self, Compact, Kind};
+use crate::token::{self, Kind};
 use crate::trust::{self, Policy};
 
 /// A batch is sent to the workers at this many candidates or bytes of candidate text.
@@ -49,27 +54,49 @@ pub fn inputs(args: &InspectArgs) -> Result<Vec<String>> {
     Ok(inputs)
 }
 
+/// The stdin use of the scan inputs, for the one-stdin-user check.
+pub fn inputs_use_stdin(args: &InspectArgs) -> Option<&'static str> {
+    let none = args.token.is_none() && args.scan.as_ref().is_none_or(Vec::is_empty);
+    let named = args.token.iter().chain(args.scan.iter().flatten());
+    (none || named.into_iter().any(|n| n == "-")).then_some("-")
+}
+
 /// The worker thread count: `--threads`, else every core.
-pub fn threads(requested: Option<usize>) -> usize {
+pub fn threads(requested: Option<u32>) -> usize {
     requested
-        .filter(|n| *n > 0)
+        .map(|n| n.max(1) as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Candidates from one input, with their text laid end to end.
-pub struct Batch {
-    pub input: usize,
+struct Batch {
+    input: usize,
     items: Vec<(u64, u64, Range<usize>)>,
     text: Vec<u8>,
 }
 
-/// A token as the workers pass it on: where it was first seen, its fingerprint.
+fn new_batch(input: usize) -> Batch {
+    Batch {
+        input,
+        items: Vec::with_capacity(BATCH_ITEMS),
+        text: Vec::new(),
+    }
+}
+
+/// A token a worker hands to the per-token work.
 pub struct Located<'a> {
     pub input: usize,
     pub line: u64,
     pub offset: u64,
-    pub text: &'a str,
-    pub token: Compact,
+    /// The token's text (ASCII).
+    pub text: &'a [u8],
+    pub found: &'a scan::Found,
+}
+
+impl Located<'_> {
+    fn text_str(&self) -> &str {
+        std::str::from_utf8(self.text).unwrap_or_default()
+    }
 }
 
 /// Counts over a whole scan.
@@ -78,19 +105,21 @@ pub struct Totals {
     pub bytes: AtomicU64,
     pub tokens: AtomicU64,
     pub malformed: AtomicU64,
+    pub oversized: AtomicU64,
     pub unreadable: AtomicU64,
 }
 
-/// Scans `inputs` on `threads` workers: each worker maps a batch's tokens with `work`; the
-/// results reach `sink` in input order. Inputs that cannot be read are reported on stderr
-/// and counted; the others are still scanned. A failing `sink` stops the scan.
-pub fn pipeline<R: Send>(
+/// Scans `inputs` with `threads` workers. A worker runs `work` on each token of a batch,
+/// collecting into a fresh `A`; the `A`s reach `sink` in input order. An input that
+/// cannot be read is reported on stderr and counted, and the others are still scanned. A
+/// failing `sink` stops the scan and its error is returned.
+pub fn pipeline<A: Default + Send>(
     inputs: &[String],
     threads: usize,
     max_token: usize,
     totals: &Totals,
-    work: impl Fn(Located<'_>) -> R + Sync,
-    sink: &mut (impl FnMut(Vec<R>) -> Result<()> + Send),
+    work: impl Fn(Located<'_>, &mut A) + Sync,
+    sink: &mut (impl FnMut(A) -> Result<()> + Send),
 ) -> Result<()> {
     let threads = threads.max(1);
     let read_size = std::env::var(READ_SIZE_VAR)
@@ -99,13 +128,14 @@ pub fn pipeline<R: Send>(
         .unwrap_or(scan::DEFAULT_BUFFER);
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Batch)>(threads * 2);
     let work_rx = Mutex::new(work_rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<R>)>(threads * 2);
+    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, A)>(threads * 2);
     let stopped = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let stopped = &stopped;
         for _ in 0..threads {
             let (work_rx, done_tx, work) = (&work_rx, done_tx.clone(), &work);
             scope.spawn(move || {
+                let mut scratch = Scratch::default();
                 loop {
                     let Ok(Ok((seq, batch))) = work_rx.lock().map(|rx| rx.recv()) else {
                         break;
@@ -114,8 +144,8 @@ pub fn pipeline<R: Send>(
                     if stopped.load(Ordering::Relaxed) {
                         continue;
                     }
-                    let results = run_batch(&batch, max_token, totals, work);
-                    if done_tx.send((seq, results)).is_err() {
+                    let done = run_batch(&batch, max_token, totals, &mut scratch, work);
+                    if done_tx.send((seq, done)).is_err() {
                         stopped.store(true, Ordering::Relaxed);
                     }
                 }
@@ -125,11 +155,11 @@ pub fn pipeline<R: Send>(
         let writer = scope.spawn(move || {
             let mut waiting = BTreeMap::new();
             let mut next = 0;
-            for (seq, results) in done_rx {
-                waiting.insert(seq, results);
-                while let Some(results) = waiting.remove(&next) {
+            for (seq, done) in done_rx {
+                waiting.insert(seq, done);
+                while let Some(done) = waiting.remove(&next) {
                     next += 1;
-                    if let Err(e) = sink(results) {
+                    if let Err(e) = sink(done) {
                         stopped.store(true, Ordering::Relaxed);
                         return Err(e);
                     }
@@ -170,82 +200,147 @@ pub fn pipeline<R: Send>(
             match scanned {
                 Ok(stats) => {
                     totals.bytes.fetch_add(stats.bytes, Ordering::Relaxed);
+                    totals
+                        .oversized
+                        .fetch_add(stats.oversized, Ordering::Relaxed);
                 }
                 Err(_) if stopped.load(Ordering::Relaxed) => break,
                 Err(e) => {
                     totals.unreadable.fetch_add(1, Ordering::Relaxed);
-                    eprintln!("error: cannot read {}: {}", shown_name(name), error::one_line(&e));
+                    eprintln!("error: cannot read {name}: {}", error::one_line(&e));
                 }
             }
         }
         drop(work_tx);
-        writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the writer failed")))
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the writer failed")))
     })
 }
 
-fn new_batch(input: usize) -> Batch {
-    Batch {
-        input,
-        items: Vec::with_capacity(BATCH_ITEMS),
-        text: Vec::new(),
-    }
-}
-
 /// Opens an input (`-` is stdin) and hands it to `scan`.
-fn read_input(name: &str, scan: impl FnOnce(&mut dyn io::Read) -> Result<scan::Stats>) -> Result<scan::Stats> {
+fn read_input(
+    name: &str,
+    scan: impl FnOnce(&mut dyn io::Read) -> Result<scan::Stats>,
+) -> Result<scan::Stats> {
     if name == "-" {
         return scan(&mut io::stdin().lock());
     }
     let mut file = File::open(name).map_err(|e| error::runtime(files::io_reason(&e)))?;
-    scan(&mut file).map_err(|e| match e.downcast_ref::<io::Error>() {
+    scan(&mut file).map_err(|e| match e.root_cause().downcast_ref::<io::Error>() {
         Some(io) => error::runtime(files::io_reason(io)),
         None => e,
     })
 }
 
-/// The name of an input as shown: `-` for stdin, the path as given otherwise.
-pub fn shown_name(name: &str) -> &str {
-    name
-}
-
-fn run_batch<R>(
+fn run_batch<A: Default>(
     batch: &Batch,
     max_token: usize,
     totals: &Totals,
-    work: &impl Fn(Located<'_>) -> R,
-) -> Vec<R> {
-    let mut results = Vec::with_capacity(batch.items.len());
+    scratch: &mut Scratch,
+    work: &impl Fn(Located<'_>, &mut A),
+) -> A {
+    let mut done = A::default();
+    let mut tokens = 0;
+    let mut malformed = 0;
     for (line, offset, range) in &batch.items {
         let candidate = &batch.text[range.clone()];
-        let (found, malformed) = scan::tokens_in(candidate, max_token);
-        totals.malformed.fetch_add(malformed as u64, Ordering::Relaxed);
-        totals.tokens.fetch_add(found.len() as u64, Ordering::Relaxed);
-        for found in found {
-            let text = std::str::from_utf8(&candidate[found.range.clone()]).unwrap_or("");
-            results.push(work(Located {
+        malformed += scan::tokens_in(candidate, max_token, scratch, |found| {
+            tokens += 1;
+            let located = Located {
                 input: batch.input,
                 line: *line,
                 offset: offset + found.range.start as u64,
-                text,
-                token: found.token,
-            }));
-        }
+                text: &candidate[found.range.clone()],
+                found: &found,
+            };
+            work(located, &mut done);
+        });
     }
-    results
+    totals.tokens.fetch_add(tokens, Ordering::Relaxed);
+    totals
+        .malformed
+        .fetch_add(malformed as u64, Ordering::Relaxed);
+    done
 }
 
-/// What `--scan` shows of one token.
-struct Summary {
-    kind: &'static str,
-    alg: Option<String>,
-    enc: Option<String>,
-    kid: Option<Value>,
-    iss: Option<Value>,
-    sub: Option<Value>,
-    exp: Option<Value>,
-    exp_status: String,
-    /// With `--key`: Ok, or the reason it failed.
-    check: Option<Result<(), String>>,
+/// The claims a listing shows. Read member by member (other members are skipped unparsed),
+/// so a listing costs little per token.
+#[derive(Default)]
+pub struct Claims {
+    pub iss: Option<Value>,
+    pub sub: Option<Value>,
+    pub exp: Option<Value>,
+}
+
+enum ClaimName {
+    Iss,
+    Sub,
+    Exp,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for ClaimName {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl de::Visitor<'_> for NameVisitor {
+            type Value = ClaimName;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<ClaimName, E> {
+                Ok(match name {
+                    "iss" => ClaimName::Iss,
+                    "sub" => ClaimName::Sub,
+                    "exp" => ClaimName::Exp,
+                    _ => ClaimName::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
+    }
+}
+
+struct ClaimsVisitor;
+
+impl<'de> de::Visitor<'de> for ClaimsVisitor {
+    type Value = Claims;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<Claims, M::Error> {
+        let mut claims = Claims::default();
+        while let Some(name) = map.next_key::<ClaimName>()? {
+            match name {
+                ClaimName::Iss => claims.iss = Some(map.next_value()?),
+                ClaimName::Sub => claims.sub = Some(map.next_value()?),
+                ClaimName::Exp => claims.exp = Some(map.next_value()?),
+                ClaimName::Other => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(claims)
+    }
+}
+
+/// The listed claims of a JWS payload; `None` when it is not a JSON object.
+pub fn payload_claims(payload_b64: &[u8], buf: &mut Vec<u8>) -> Option<Claims> {
+    buf.clear();
+    URL_SAFE_NO_PAD.decode_vec(payload_b64, buf).ok()?;
+    let mut de = serde_json::Deserializer::from_slice(buf);
+    let claims = de::Deserializer::deserialize_any(&mut de, ClaimsVisitor).ok()?;
+    de.end().ok()?;
+    Some(claims)
+}
+
+/// The listed claims of a full claims object (a decrypted JWE).
+fn claims_of(map: &serde_json::Map<String, Value>) -> Claims {
+    Claims {
+        iss: map.get("iss").cloned(),
+        sub: map.get("sub").cloned(),
+        exp: map.get("exp").cloned(),
+    }
 }
 
 /// The keys of `--key` and `--verify-key`, and "now".
@@ -253,242 +348,6 @@ pub struct Context {
     pub now: i64,
     pub keys: Option<KeySet>,
     pub inner_keys: Option<KeySet>,
-}
-
-fn summarize(token: &Compact, context: &Context) -> Summary {
-    let mut claims = match token.kind {
-        Kind::Jws => token::parse_json_object(token.payload().unwrap_or_default(), "payload").ok(),
-        Kind::Jwe => None,
-    };
-    let check = context.keys.as_ref().map(|keys| {
-        let policy = Policy {
-            ignore_times: true,
-            now: context.now,
-            max_p2c: crate::gate::DEFAULT_MAX_P2C,
-            max_inflate: crate::gate::DEFAULT_MAX_INFLATE,
-            ..Policy::default()
-        };
-        let result = match token.kind {
-            Kind::Jws => trust::verify_jws(token, keys, &policy),
-            Kind::Jwe => trust::decrypt_jwe(token, keys, &policy, context.inner_keys.as_ref(), true),
-        };
-        match result {
-            Ok(verified) => {
-                if token.kind == Kind::Jwe {
-                    claims = verified.claims;
-                }
-                Ok(())
-            }
-            Err(e) => Err(error::one_line(&e)),
-        }
-    });
-    let decrypted = token.kind == Kind::Jws || matches!(check, Some(Ok(())));
-    let exp_status = match &claims {
-        None if !decrypted => "encrypted".to_string(),
-        None => "no claims".to_string(),
-        Some(claims) => exp_status(claims.get("exp"), context.now),
-    };
-    let claim = |name: &str| claims.as_ref().and_then(|c| c.get(name)).cloned();
-    Summary {
-        kind: if token.kind == Kind::Jws { "JWS" } else { "JWE" },
-        alg: token.alg().map(str::to_string),
-        enc: token.enc().map(str::to_string),
-        kid: token.header.get("kid").cloned(),
-        iss: claim("iss"),
-        sub: claim("sub"),
-        exp: claim("exp"),
-        exp_status,
-        check,
-    }
-}
-
-/// `expires in 5m`, `expired 2h ago`, `no exp`, …
-fn exp_status(exp: Option<&Value>, now: i64) -> String {
-    let Some(exp) = exp else {
-        return "no exp".to_string();
-    };
-    let Some(value) = exp.as_f64() else {
-        return "exp not a number".to_string();
-    };
-    if !(-1e15..=1e15).contains(&value) {
-        return "exp out of range".to_string();
-    }
-    let t = value.floor() as i64;
-    if now >= t {
-        format!("expired {}", time::relative(t, now))
-    } else {
-        format!("expires {}", time::relative(t, now))
-    }
-}
-
-/// A value for a tab-separated column: `-` when absent, control characters escaped.
-pub fn column(value: Option<&Value>) -> String {
-    match value {
-        None | Some(Value::Null) => "-".to_string(),
-        Some(Value::String(s)) => escaped(s),
-        Some(other) => escaped(&other.to_string()),
-    }
-}
-
-fn escaped(text: &str) -> String {
-    if text.is_empty() {
-        "\"\"".to_string()
-    } else if text.chars().any(char::is_control) {
-        text.escape_debug().to_string()
-    } else {
-        text.to_string()
-    }
-}
-
-/// One token's output line (without its newline), and its fingerprint.
-struct Line {
-    sha256: [u8; 32],
-    text: Vec<u8>,
-}
-
-/// How lines are laid out.
-#[derive(Clone, Copy)]
-struct Layout {
-    json: bool,
-    show_token: bool,
-}
-
-fn render(found: &Located<'_>, name: &str, summary: &Summary, layout: Layout) -> Line {
-    let sha256: [u8; 32] = sha2::Sha256::digest(found.text.as_bytes()).into();
-    if layout.json {
-        let mut doc = Map::new();
-        doc.insert("file".into(), json!(name));
-        doc.insert("line".into(), json!(found.line));
-        doc.insert("offset".into(), json!(found.offset));
-        doc.insert("type".into(), json!(summary.kind));
-        doc.insert("alg".into(), json!(summary.alg));
-        doc.insert("enc".into(), json!(summary.enc));
-        doc.insert("kid".into(), summary.kid.clone().unwrap_or(Value::Null));
-        doc.insert("iss".into(), summary.iss.clone().unwrap_or(Value::Null));
-        doc.insert("sub".into(), summary.sub.clone().unwrap_or(Value::Null));
-        doc.insert("exp".into(), summary.exp.clone().unwrap_or(Value::Null));
-        doc.insert("exp_status".into(), json!(summary.exp_status));
-        doc.insert("sha256".into(), json!(hex::encode(sha256)));
-        if let Some(check) = &summary.check {
-            doc.insert("valid".into(), json!(check.is_ok()));
-            doc.insert("error".into(), json!(check.as_ref().err()));
-        }
-        if layout.show_token {
-            doc.insert("token".into(), json!(found.text));
-        }
-        let text = serde_json::to_vec(&Value::Object(doc)).unwrap_or_default();
-        return Line { sha256, text };
-    }
-    let alg = match (&summary.alg, &summary.enc) {
-        (Some(alg), Some(enc)) if summary.kind == "JWE" => format!("{}/{}", escaped(alg), escaped(enc)),
-        (Some(alg), _) => escaped(alg),
-        (None, _) => "-".to_string(),
-    };
-    let mut columns = vec![
-        format!("{}:{}", name, found.line),
-        summary.kind.to_string(),
-        alg,
-        column(summary.kid.as_ref()),
-        column(summary.iss.as_ref()),
-        column(summary.sub.as_ref()),
-        summary.exp_status.clone(),
-    ];
-    if let Some(check) = &summary.check {
-        columns.push(if check.is_ok() { "valid" } else { "invalid" }.to_string());
-    }
-    if layout.show_token {
-        columns.push(found.text.to_string());
-    }
-    Line {
-        sha256,
-        text: columns.join("\t").into_bytes(),
-    }
-}
-
-/// `jwtctl inspect --scan`.
-pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
-    input::one_stdin_user(&[
-        ("--scan", inputs_use_stdin(args)),
-        ("--key", args.key.as_deref()),
-        ("--verify-key", args.verify_key.as_deref()),
-    ])?;
-    let inputs = inputs(args)?;
-    let context = load_context(args)?;
-    let layout = Layout {
-        json: global.json,
-        show_token: args.show_token,
-    };
-    let names: Vec<String> = inputs.iter().map(|n| shown_name(n).to_string()).collect();
-    let totals = Totals::default();
-    let unique = args.unique;
-    let mut folded: HashMap<[u8; 32], usize> = HashMap::new();
-    let mut first: Vec<(u64, Vec<u8>)> = Vec::new();
-    let mut out = io::stdout();
-    let mut sink = |lines: Vec<Line>| -> Result<()> {
-        if unique {
-            for line in lines {
-                match folded.get(&line.sha256) {
-                    Some(&at) => first[at].0 += 1,
-                    None => {
-                        folded.insert(line.sha256, first.len());
-                        first.push((1, line.text));
-                    }
-                }
-            }
-            return Ok(());
-        }
-        let mut bytes = Vec::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
-        for line in lines {
-            bytes.extend_from_slice(&line.text);
-            bytes.push(b'\n');
-        }
-        write_out(&mut out, &bytes)
-    };
-    let result = pipeline(
-        &inputs,
-        threads(args.threads.map(|n| n as usize)),
-        args.token_input.max_token_size,
-        &totals,
-        |found| {
-            let summary = summarize(&found.token, &context);
-            render(&found, &names[found.input], &summary, layout)
-        },
-        &mut sink,
-    );
-    let stopped = matches!(&result, Err(e) if is_broken_pipe(e));
-    if !stopped {
-        result?;
-    }
-    if unique && !stopped {
-        let mut bytes = Vec::new();
-        for (count, text) in &first {
-            if layout.json {
-                bytes.extend_from_slice(format!("{{\"count\":{count},").as_bytes());
-                bytes.extend_from_slice(&text[1..]);
-            } else {
-                bytes.extend_from_slice(format!("{count}\t").as_bytes());
-                bytes.extend_from_slice(text);
-            }
-            bytes.push(b'\n');
-        }
-        match write_out(&mut io::stdout(), &bytes) {
-            Err(e) if is_broken_pipe(&e) => {}
-            other => other?,
-        }
-    }
-    summary_note(&totals, inputs.len(), unique.then_some(first.len()));
-    unreadable(&totals, inputs.len())
-}
-
-/// The stdin use of the scan inputs, for the one-stdin-user check.
-pub fn inputs_use_stdin(args: &InspectArgs) -> Option<&'static str> {
-    let named = args.token.iter().chain(args.scan.iter().flatten());
-    let none = args.token.is_none() && args.scan.as_ref().is_none_or(Vec::is_empty);
-    if none || named.into_iter().any(|n| n == "-") {
-        Some("-")
-    } else {
-        None
-    }
 }
 
 pub fn load_context(args: &InspectArgs) -> Result<Context> {
@@ -512,11 +371,303 @@ pub fn load_context(args: &InspectArgs) -> Result<Context> {
     })
 }
 
-/// Writes to stdout; a closed pipe stops the scan quietly.
-pub fn write_out(out: &mut io::Stdout, bytes: &[u8]) -> Result<()> {
-    let mut lock = out.lock();
-    lock.write_all(bytes)
-        .and_then(|()| lock.flush())
+/// The payload part of a JWS's text.
+fn payload_part(text: &[u8]) -> &[u8] {
+    let mut dots = memchr::memchr_iter(b'.', text);
+    match (dots.next(), dots.next()) {
+        (Some(a), Some(b)) => &text[a + 1..b],
+        _ => &[],
+    }
+}
+
+/// What the listing says of one token: its claims (None: encrypted or not a JSON object)
+/// and, with `--key`, whether it checked.
+fn examine(
+    located: &Located<'_>,
+    context: &Context,
+    buf: &mut Vec<u8>,
+) -> (Option<Claims>, Option<Result<(), String>>) {
+    let Some(keys) = &context.keys else {
+        let claims = match located.found.kind {
+            Kind::Jws => payload_claims(payload_part(located.text), buf),
+            Kind::Jwe => None,
+        };
+        return (claims, None);
+    };
+    let token = match token::parse(located.text_str(), located.text.len()) {
+        Ok(token) => token,
+        Err(e) => return (None, Some(Err(error::one_line(&e)))),
+    };
+    let policy = Policy {
+        ignore_times: true,
+        now: context.now,
+        max_p2c: crate::gate::DEFAULT_MAX_P2C,
+        max_inflate: crate::gate::DEFAULT_MAX_INFLATE,
+        ..Policy::default()
+    };
+    match token.kind {
+        Kind::Jws => {
+            let claims = payload_claims(payload_part(located.text), buf);
+            let check = trust::verify_jws(&token, keys, &policy)
+                .map(|_| ())
+                .map_err(|e| error::one_line(&e));
+            (claims, Some(check))
+        }
+        Kind::Jwe => {
+            match trust::decrypt_jwe(&token, keys, &policy, context.inner_keys.as_ref(), true) {
+                Ok(verified) => (verified.claims.as_ref().map(claims_of), Some(Ok(()))),
+                Err(e) => (None, Some(Err(error::one_line(&e)))),
+            }
+        }
+    }
+}
+
+/// `expires in 5m`, `expired 2h ago`, `no exp`, …
+fn exp_status(exp: Option<&Value>, now: i64) -> String {
+    let Some(exp) = exp else {
+        return "no exp".to_string();
+    };
+    let Some(value) = exp.as_f64() else {
+        return "exp not a number".to_string();
+    };
+    if !(-1e15..=1e15).contains(&value) {
+        return "exp out of range".to_string();
+    }
+    let t = value.floor() as i64;
+    if now >= t {
+        format!("expired {}", time::relative(t, now))
+    } else {
+        format!("expires {}", time::relative(t, now))
+    }
+}
+
+/// A value for a tab-separated column: `-` when absent, `""` when empty, control
+/// characters escaped, non-strings as JSON.
+pub fn column(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "-".to_string(),
+        Some(Value::String(s)) => escaped(s),
+        Some(other) => escaped(&other.to_string()),
+    }
+}
+
+fn escaped(text: &str) -> String {
+    if text.is_empty() {
+        "\"\"".to_string()
+    } else if text.chars().any(char::is_control) {
+        text.escape_debug().to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// How lines are laid out.
+#[derive(Clone, Copy)]
+struct Layout {
+    json: bool,
+    show_token: bool,
+    /// Compute the SHA-256 of each token (for --json and --unique).
+    fingerprint: bool,
+}
+
+/// A worker's output for one batch: the lines, and each line's fingerprint and extent.
+#[derive(Default)]
+struct Rendered {
+    bytes: Vec<u8>,
+    lines: Vec<([u8; 32], Range<usize>)>,
+}
+
+fn json_value(out: &mut Vec<u8>, value: Option<&Value>) {
+    match value {
+        Some(value) => serde_json::to_writer(&mut *out, value).unwrap_or_default(),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn json_str(out: &mut Vec<u8>, text: &str) {
+    serde_json::to_writer(&mut *out, text).unwrap_or_default();
+}
+
+/// Appends one token's line (with its newline) to `out`.
+fn render(
+    out: &mut Rendered,
+    located: &Located<'_>,
+    name: &str,
+    context: &Context,
+    layout: Layout,
+    buf: &mut Vec<u8>,
+) {
+    let (claims, check) = examine(located, context, buf);
+    let found = located.found;
+    let kind = if found.kind == Kind::Jws {
+        "JWS"
+    } else {
+        "JWE"
+    };
+    let status = match &claims {
+        Some(claims) => exp_status(claims.exp.as_ref(), context.now),
+        None if found.kind == Kind::Jwe && !matches!(check, Some(Ok(()))) => "encrypted".into(),
+        None => "no claims".into(),
+    };
+    let claims = claims.unwrap_or_default();
+    let sha256: [u8; 32] = if layout.fingerprint {
+        sha2::Sha256::digest(located.text).into()
+    } else {
+        [0; 32]
+    };
+    let start = out.bytes.len();
+    let o = &mut out.bytes;
+    if layout.json {
+        o.extend_from_slice(b"{\"file\":");
+        json_str(o, name);
+        let _ = write!(
+            o,
+            ",\"line\":{},\"offset\":{},\"type\":\"{kind}\",\"alg\":",
+            located.line, located.offset
+        );
+        json_str(o, &found.alg);
+        o.extend_from_slice(b",\"enc\":");
+        match &found.enc {
+            Some(enc) => json_str(o, enc),
+            None => o.extend_from_slice(b"null"),
+        }
+        for (field, value) in [
+            ("kid", &found.kid),
+            ("iss", &claims.iss),
+            ("sub", &claims.sub),
+            ("exp", &claims.exp),
+        ] {
+            let _ = write!(o, ",\"{field}\":");
+            json_value(o, value.as_ref());
+        }
+        o.extend_from_slice(b",\"exp_status\":");
+        json_str(o, &status);
+        let _ = write!(o, ",\"sha256\":\"{}\"", hex::encode(sha256));
+        if let Some(check) = &check {
+            let _ = write!(o, ",\"valid\":{},\"error\":", check.is_ok());
+            match check {
+                Ok(()) => o.extend_from_slice(b"null"),
+                Err(e) => json_str(o, e),
+            }
+        }
+        if layout.show_token {
+            o.extend_from_slice(b",\"token\":\"");
+            o.extend_from_slice(located.text);
+            o.push(b'"');
+        }
+        o.push(b'}');
+    } else {
+        let _ = write!(
+            o,
+            "{name}:{}\t{kind}\t{}",
+            located.line,
+            escaped(&found.alg)
+        );
+        if let (Kind::Jwe, Some(enc)) = (found.kind, &found.enc) {
+            let _ = write!(o, "/{}", escaped(enc));
+        }
+        for value in [&found.kid, &claims.iss, &claims.sub] {
+            o.push(b'\t');
+            o.extend_from_slice(column(value.as_ref()).as_bytes());
+        }
+        o.push(b'\t');
+        o.extend_from_slice(status.as_bytes());
+        if let Some(check) = &check {
+            o.extend_from_slice(if check.is_ok() {
+                b"\tvalid"
+            } else {
+                b"\tinvalid"
+            });
+        }
+        if layout.show_token {
+            o.push(b'\t');
+            o.extend_from_slice(located.text);
+        }
+    }
+    let end = out.bytes.len();
+    out.bytes.push(b'\n');
+    out.lines.push((sha256, start..end));
+}
+
+/// `jwtctl inspect --scan`.
+pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
+    input::one_stdin_user(&[
+        ("--scan", inputs_use_stdin(args)),
+        ("--key", args.key.as_deref()),
+        ("--verify-key", args.verify_key.as_deref()),
+    ])?;
+    let inputs = inputs(args)?;
+    let context = load_context(args)?;
+    let unique = args.unique;
+    let layout = Layout {
+        json: global.json,
+        show_token: args.show_token,
+        fingerprint: global.json || unique,
+    };
+    let totals = Totals::default();
+    let mut folded: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut first: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut sink = |rendered: Rendered| -> Result<()> {
+        if !unique {
+            return write_out(&rendered.bytes);
+        }
+        for (sha256, range) in rendered.lines {
+            match folded.get(&sha256) {
+                Some(&at) => first[at].0 += 1,
+                None => {
+                    folded.insert(sha256, first.len());
+                    first.push((1, rendered.bytes[range].to_vec()));
+                }
+            }
+        }
+        Ok(())
+    };
+    let result = pipeline(
+        &inputs,
+        threads(args.threads),
+        args.token_input.max_token_size,
+        &totals,
+        |located, out: &mut Rendered| {
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            BUF.with_borrow_mut(|buf| {
+                render(out, &located, &inputs[located.input], &context, layout, buf)
+            });
+        },
+        &mut sink,
+    );
+    let closed = matches!(&result, Err(e) if is_broken_pipe(e));
+    if !closed {
+        result?;
+    }
+    if unique && !closed {
+        let mut bytes = Vec::new();
+        for (count, text) in &first {
+            if layout.json {
+                let _ = write!(bytes, "{{\"count\":{count},");
+                bytes.extend_from_slice(&text[1..]);
+            } else {
+                let _ = write!(bytes, "{count}\t");
+                bytes.extend_from_slice(text);
+            }
+            bytes.push(b'\n');
+        }
+        match write_out(&bytes) {
+            Err(e) if is_broken_pipe(&e) => {}
+            other => other?,
+        }
+    }
+    summary_note(&totals, inputs.len(), unique.then_some(first.len()));
+    unreadable(&totals, inputs.len())
+}
+
+/// Writes to stdout in one call; a closed pipe is reported as an `io::Error` of kind
+/// `BrokenPipe` so the scan can stop quietly.
+pub fn write_out(bytes: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
         .map_err(anyhow::Error::new)
 }
 
@@ -542,9 +693,13 @@ pub fn summary_note(totals: &Totals, inputs: usize, unique: Option<usize>) {
     if let Some(unique) = unique {
         note.push_str(&format!(" ({unique} distinct)"));
     }
-    let malformed = totals.malformed.load(Ordering::Relaxed);
-    if malformed > 0 {
-        note.push_str(&format!(", {malformed} token-shaped strings skipped (malformed)"));
+    let skipped =
+        totals.malformed.load(Ordering::Relaxed) + totals.oversized.load(Ordering::Relaxed);
+    if skipped > 0 {
+        note.push_str(&format!(
+            "; {skipped} token-shaped string{} skipped (malformed or too long)",
+            if skipped == 1 { "" } else { "s" }
+        ));
     }
     eprintln!("{note}");
 }
@@ -553,11 +708,14 @@ pub fn summary_note(totals: &Totals, inputs: usize, unique: Option<usize>) {
 pub fn unreadable(totals: &Totals, inputs: usize) -> Result<()> {
     match totals.unreadable.load(Ordering::Relaxed) {
         0 => Ok(()),
-        n => Err(error::runtime(format!("{n} of {inputs} inputs could not be read"))),
+        n => Err(error::runtime(format!(
+            "{n} of {inputs} input{} could not be read",
+            if inputs == 1 { "" } else { "s" }
+        ))),
     }
 }
 
-/// A token found by a scan, for `--wordlist --scan`: an HS* target and where it was.
+/// An HS* token found by a scan, for `--wordlist --scan`: what to crack and where it was.
 pub struct HsToken {
     pub sha256: [u8; 32],
     pub target: Option<Target>,
@@ -566,28 +724,31 @@ pub struct HsToken {
     pub offset: u64,
     pub alg: String,
     pub kid: Option<Value>,
-    pub iss: Option<Value>,
-    pub sub: Option<Value>,
+    pub claims: Claims,
 }
 
-/// The HS* token in `found`, if it is one.
-pub fn hs_token(found: Located<'_>) -> Option<HsToken> {
-    let token = &found.token;
-    let alg = token.alg()?;
-    crate::crack::Hash::for_alg(alg)?;
-    let input = token.signing_input()?;
-    let target = Target::new(alg, input.as_bytes(), token.decoded.get(1)?);
-    let claims = token::parse_json_object(token.payload().unwrap_or_default(), "payload").ok();
-    let claim = |name: &str| claims.as_ref().and_then(|c| c.get(name)).cloned();
-    Some(HsToken {
-        sha256: sha2::Sha256::digest(found.text.as_bytes()).into(),
-        target,
-        input: found.input,
-        line: found.line,
-        offset: found.offset,
-        alg: alg.to_string(),
-        kid: token.header.get("kid").cloned(),
-        iss: claim("iss"),
-        sub: claim("sub"),
-    })
+/// Collects the HS* tokens of a batch.
+pub fn collect_hs(located: Located<'_>, out: &mut Vec<HsToken>) {
+    let found = located.found;
+    if found.kind != Kind::Jws || crate::crack::Hash::for_alg(&found.alg).is_none() {
+        return;
+    }
+    let text = located.text;
+    let Some(last_dot) = memchr::memrchr(b'.', text) else {
+        return;
+    };
+    let Ok(mac) = URL_SAFE_NO_PAD.decode(&text[last_dot + 1..]) else {
+        return;
+    };
+    let mut buf = Vec::new();
+    out.push(HsToken {
+        sha256: sha2::Sha256::digest(text).into(),
+        target: Target::new(&found.alg, &text[..last_dot], &mac),
+        input: located.input,
+        line: located.line,
+        offset: located.offset,
+        alg: found.alg.clone(),
+        kid: found.kid.clone(),
+        claims: payload_claims(payload_part(text), &mut buf).unwrap_or_default(),
+    });
 }

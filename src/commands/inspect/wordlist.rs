@@ -23,14 +23,17 @@ fn open(name: &str) -> Result<Box<dyn Read>> {
         return Ok(Box::new(io::stdin().lock()));
     }
     let file = File::open(name).map_err(|e| {
-        error::runtime(format!("cannot read wordlist {name}: {}", files::io_reason(&e)))
+        error::runtime(format!(
+            "cannot read wordlist {name}: {}",
+            files::io_reason(&e)
+        ))
     })?;
     Ok(Box::new(file))
 }
 
 fn options(args: &InspectArgs) -> Options {
     Options {
-        threads: scan::threads(args.threads.map(|n| n as usize)),
+        threads: scan::threads(args.threads),
         progress: true,
     }
 }
@@ -50,7 +53,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()
     let alg = parsed.alg().unwrap_or("").to_string();
     let Some(hash) = crack::Hash::for_alg(&alg).filter(|_| parsed.kind == token::Kind::Jws) else {
         let what = if parsed.kind == token::Kind::Jwe {
-            "a JWE".to_string()
+            format!("a JWE ({alg}/{})", parsed.enc().unwrap_or("?"))
         } else {
             format!("signed with {alg}")
         };
@@ -67,7 +70,11 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()
             hash_len(hash)
         )));
     };
-    let outcome = crack::search(open(wordlist)?, std::slice::from_ref(&target), &options(args))?;
+    let outcome = crack::search(
+        open(wordlist)?,
+        std::slice::from_ref(&target),
+        &options(args),
+    )?;
     let secret = outcome.secrets.into_iter().next().flatten();
     if global.json {
         return output::print_json(&json!({
@@ -112,8 +119,8 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
     let totals = Totals::default();
     let mut seen: HashMap<[u8; 32], usize> = HashMap::new();
     let mut tokens: Vec<(u64, HsToken)> = Vec::new();
-    let mut sink = |found: Vec<Option<HsToken>>| -> Result<()> {
-        for token in found.into_iter().flatten() {
+    let mut sink = |found: Vec<HsToken>| -> Result<()> {
+        for token in found {
             match seen.get(&token.sha256) {
                 Some(&at) => tokens[at].0 += 1,
                 None => {
@@ -126,10 +133,10 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
     };
     scan::pipeline(
         &inputs,
-        scan::threads(args.threads.map(|n| n as usize)),
+        scan::threads(args.threads),
         args.token_input.max_token_size,
         &totals,
-        scan::hs_token,
+        scan::collect_hs,
         &mut sink,
     )?;
     let mut targets = Vec::new();
@@ -149,7 +156,7 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
     let mut matched = 0;
     for ((count, token), secret) in tokens.iter().zip(&secrets) {
         matched += usize::from(secret.is_some());
-        let name = scan::shown_name(&inputs[token.input]);
+        let name = &inputs[token.input];
         if global.json {
             let doc = json!({
                 "file": name,
@@ -158,8 +165,8 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
                 "count": count,
                 "alg": token.alg,
                 "kid": token.kid.clone().unwrap_or(Value::Null),
-                "iss": token.iss.clone().unwrap_or(Value::Null),
-                "sub": token.sub.clone().unwrap_or(Value::Null),
+                "iss": token.claims.iss.clone().unwrap_or(Value::Null),
+                "sub": token.claims.sub.clone().unwrap_or(Value::Null),
                 "sha256": hex::encode(token.sha256),
                 "secret": secret.as_deref().map(String::from_utf8_lossy),
             });
@@ -170,8 +177,8 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
                 format!("{name}:{}", token.line),
                 token.alg.clone(),
                 scan::column(token.kid.as_ref()),
-                scan::column(token.iss.as_ref()),
-                scan::column(token.sub.as_ref()),
+                scan::column(token.claims.iss.as_ref()),
+                scan::column(token.claims.sub.as_ref()),
             ];
             out.extend_from_slice(columns.join("\t").as_bytes());
             out.push(b'\t');

@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The benchmark suite: jwtctl's bulk modes against baselines measured in the same run on the
+# same machine, printed as a table of figures and ratios (see BENCHMARKS.md).
+#
+#   benches/run.sh                      # everything, 500 MB scan log (~10 minutes on 2 cores)
+#   BENCH_SCAN_MB=50 BENCH_QUICK=1 benches/run.sh   # a quick run (~2 minutes)
+#
+# Knobs (environment): BENCH_SCAN_MB (scan log size, default 500; ~200 tokens per MB),
+# BENCH_SECONDS (openssl speed seconds, default 3), BENCH_THREADS (default: every core),
+# BENCH_QUICK=1 (fewer tokens/words/runs), BENCH_KEEP=DIR (keep the data in DIR).
+# Installs what is missing: hyperfine, ripgrep, GNU time (apt), PyJWT and jwcrypto (pip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+SCAN_MB=${BENCH_SCAN_MB:-500}
+SECS=${BENCH_SECONDS:-3}
+THREADS=${BENCH_THREADS:-$(nproc)}
+QUICK=${BENCH_QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+  N_FAST=200000 N_SIGN=20000 N_RSA=4000 N_PY=3000 N_PY_RSA=500 WORDS=2000000 RUNS=2
+else
+  N_FAST=2000000 N_SIGN=200000 N_RSA=20000 N_PY=20000 N_PY_RSA=2000 WORDS=20000000 RUNS=3
+fi
+
+log() { echo "== $*" >&2; }
+
+# --- tools ------------------------------------------------------------------------------
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v rg >/dev/null || missing+=(ripgrep)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v column >/dev/null || missing+=(bsdextrautils)
+command -v openssl >/dev/null || missing+=(openssl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+python3 -c 'import jwt, cryptography' 2>/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check pyjwt cryptography
+python3 -c 'import jwcrypto' 2>/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check jwcrypto
+
+log "building (release)"
+cargo build --release --quiet
+J=$ROOT/target/release/jwtctl
+
+if [ -n "${BENCH_KEEP:-}" ]; then
+  T=$BENCH_KEEP
+  mkdir -p "$T"
+else
+  T=$(mktemp -d)
+  trap 'rm -rf "$T"' EXIT
+fi
+cd "$T"
+
+# --- helpers ----------------------------------------------------------------------------
+# best SECONDS over RUNS runs of a shell command; its stdout goes to a file (not /dev/null,
+# which GNU grep detects and then stops at the first match)
+best() {
+  local runs=$1 cmd=$2 best="" s e t i
+  for ((i = 0; i < runs; i++)); do
+    s=$(date +%s%N)
+    bash -c "$cmd" >out.tmp
+    e=$(date +%s%N)
+    t=$((e - s))
+    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+  done
+  awk -v n="$best" 'BEGIN { printf "%.4f", n / 1e9 }'
+}
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+# the last machine-readable "+F…" line of openssl speed, field N (1-based)
+speed() {
+  local field=$1
+  shift
+  openssl speed -seconds "$SECS" -mr -multi "$THREADS" "$@" 2>/dev/null | grep '^+F' | tail -1 |
+    awk -F: -v f="$field" '{ printf "%.0f\n", $f }'
+}
+ROWS=()
+row() { ROWS+=("$(printf '%s\t%s\t%s\t%s\t%s' "$@")"); }
+
+# --- openssl speed: the primitives ------------------------------------------------------
+log "openssl speed (${SECS}s each, -multi $THREADS)"
+TOKEN_HS=$(S=not-in-any-wordlist-secret-of-at-least-32-bytes "$J" issue --key env:S --alg HS256 \
+  --iss https://issuer.example --sub alice --now 1700000000 --exp 1h)
+HS_LEN=$(printf '%s' "${TOKEN_HS%.*}" | wc -c)
+HMAC_BPS=$(speed 4 -hmac sha256 -bytes "$HS_LEN")
+HMAC_OPS=$(calc "$HMAC_BPS / $HS_LEN" 0)
+GCM_LEN=128
+GCM_BPS=$(speed 4 -evp aes-256-gcm -bytes "$GCM_LEN")
+GCM_OPS=$(calc "$GCM_BPS / $GCM_LEN" 0)
+ECDSA_OPS=$(speed 4 ecdsap256)
+ED_OPS=$(speed 5 ed25519)
+RSA_OPS=$(speed 4 rsa2048)
+row "openssl HMAC-SHA256 (${HS_LEN} B), ops/s" "$HMAC_OPS" "" "" "baseline"
+row "openssl AES-256-GCM (${GCM_LEN} B), ops/s" "$GCM_OPS" "" "" "baseline"
+row "openssl ECDSA P-256 sign/s" "$ECDSA_OPS" "" "" "baseline"
+row "openssl Ed25519 sign/s" "$ED_OPS" "" "" "baseline"
+row "openssl RSA-2048 sign/s" "$RSA_OPS" "" "" "baseline"
+
+# --- batch minting ----------------------------------------------------------------------
+log "batch minting"
+python3 - "$N_FAST" <<'EOF'
+import json, sys
+n = int(sys.argv[1])
+with open("claims.jsonl", "w") as f:
+    for i in range(n):
+        f.write(json.dumps({"sub": f"user-{i}", "scope": "read write", "tenant": i % 97}) + "\n")
+EOF
+"$J" keygen --alg HS256 -o hs.json --force 2>/dev/null
+"$J" keygen --alg dir --enc A256GCM -o dir.json --force 2>/dev/null
+"$J" keygen --alg ES256 -o es.json --force 2>/dev/null
+"$J" keygen --alg EdDSA -o ed.json --force 2>/dev/null
+"$J" keygen --alg RS256 -o rs.json --force 2>/dev/null
+for k in es ed rs; do "$J" keygen --convert "$k.json" --format pem >"$k.pem"; done
+cat >pyjwt_loop.py <<'EOF'
+import json, sys, time
+alg, n, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+claims = [{"sub": f"user-{i}", "scope": "read write", "tenant": i % 97, "iat": 1700000000,
+           "exp": 1700003600} for i in range(n)]
+start = time.perf_counter()
+if alg == "dir":
+    from jwcrypto import jwe, jwk
+    k = jwk.JWK(**json.load(open(key)))
+    for c in claims:
+        t = jwe.JWE(json.dumps(c), protected={"alg": "dir", "enc": "A256GCM"})
+        t.add_recipient(k)
+        t.serialize(compact=True)
+else:
+    import jwt
+    if alg == "HS256":
+        import base64
+        k = json.load(open(key))["k"]
+        secret = base64.urlsafe_b64decode(k + "=" * (-len(k) % 4))
+    else:  # the key object once, as a long-running signer would hold it
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+        secret = load_pem_private_key(open(key, "rb").read(), None)
+    for c in claims:
+        jwt.encode(c, secret, algorithm=alg)
+print(n / (time.perf_counter() - start))
+EOF
+# name alg key n pyn baseline-ops baseline-name target
+mint() {
+  local name=$1 key=$2 n=$3 pyalg=$4 pykey=$5 pyn=$6 base=$7 target=$8
+  head -n "$n" claims.jsonl >claims.n
+  local t rate py
+  t=$(best "$RUNS" "'$J' issue --batch --threads $THREADS --key $key --now 1700000000 --exp 1h < claims.n")
+  rate=$(calc "$n / $t" 0)
+  py=$(python3 pyjwt_loop.py "$pyalg" "$pyn" "$pykey" | cut -d. -f1)
+  row "issue --batch $name, tokens/s" "$rate" "Python $py" "$(calc "$rate / $py" 1)x" ""
+  if [ -n "$base" ]; then
+    row "  vs openssl primitive x$THREADS" "$rate" "$base" "$(calc "100 * $rate / $base" 0)%" "$target"
+  fi
+}
+mint HS256 hs.json "$N_FAST" HS256 hs.json "$N_PY" "" ""
+row "  (target: >= 1000000 tokens/s)" "" "" "" ">= 1000000/s"
+mint "dir+A256GCM" dir.json "$N_FAST" dir dir.json "$N_PY" "" ""
+row "  (target: >= 1000000 tokens/s)" "" "" "" ">= 1000000/s"
+mint ES256 es.json "$N_SIGN" ES256 es.pem "$N_PY" "$ECDSA_OPS" ">= 85%"
+mint EdDSA ed.json "$N_SIGN" EdDSA ed.pem "$N_PY" "$ED_OPS" ">= 85%"
+mint RS256 rs.json "$N_RSA" RS256 rs.pem "$N_PY_RSA" "$RSA_OPS" ">= 85%"
+
+# --- scan -------------------------------------------------------------------------------
+TOKENS=$((SCAN_MB * 200))
+log "scan: generating a ${SCAN_MB} MB log with $TOKENS tokens"
+python3 "$ROOT/benches/gen_log.py" log.txt "$SCAN_MB" "$TOKENS"
+cat log.txt >/dev/null # into the page cache
+PATTERN='eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?'
+log "scan: timing"
+T_SCAN=$(best "$RUNS" "'$J' inspect --scan log.txt")
+T_SCAN_JSON=$(best "$RUNS" "'$J' inspect --scan --json log.txt")
+T_RG=$(best "$RUNS" "rg -o '$PATTERN' log.txt")
+T_RGN=$(best "$RUNS" "rg -on '$PATTERN' log.txt")
+T_GREP=$(best 1 "LC_ALL=C grep -oE '$PATTERN' log.txt")
+RSS_SCAN=$(/usr/bin/time -f %M "$J" inspect --scan log.txt 2>&1 >/dev/null | tail -1)
+RSS_RG=$(/usr/bin/time -f %M rg -o "$PATTERN" log.txt 2>&1 >/dev/null | tail -1)
+N_SCAN=$("$J" inspect --scan log.txt | wc -l)
+N_RG=$(rg -o "$PATTERN" log.txt | wc -l)
+MBS() { calc "$SCAN_MB / $1" 0; }
+row "inspect --scan ${SCAN_MB} MB, MB/s ($N_SCAN tokens)" "$(MBS "$T_SCAN")" "rg -o $(MBS "$T_RG") ($N_RG matches)" "$(calc "$T_RG / $T_SCAN")x" ">= 1x rg"
+row "inspect --scan --json, MB/s" "$(MBS "$T_SCAN_JSON")" "rg -on $(MBS "$T_RGN")" "$(calc "$T_RGN / $T_SCAN_JSON")x" ""
+row "  vs grep -oE (LC_ALL=C), MB/s" "$(MBS "$T_SCAN")" "grep $(MBS "$T_GREP")" "$(calc "$T_GREP / $T_SCAN")x" ""
+row "  peak RSS, MiB" "$(calc "$RSS_SCAN / 1024" 1)" "rg $(calc "$RSS_RG / 1024" 1)" "" "<= 32 MiB"
+
+# --- weak-secret search -----------------------------------------------------------------
+log "weak-secret search: $WORDS candidates"
+seq -f 'candidate-%.0f' 1 "$WORDS" >words.txt
+T_WL=$(best "$RUNS" "'$J' inspect --wordlist words.txt --threads $THREADS '$TOKEN_HS' 2>/dev/null")
+WL_RATE=$(calc "$WORDS / $T_WL" 0)
+row "inspect --wordlist (HS256, ${HS_LEN} B), secrets/s" "$WL_RATE" "openssl $HMAC_OPS" "$(calc "100 * $WL_RATE / $HMAC_OPS" 0)%" ">= 50%"
+
+# --- startup ----------------------------------------------------------------------------
+log "startup"
+echo 'fn main() { println!("hello"); }' >hello.rs
+rustc -O hello.rs -o hello 2>/dev/null
+TOKEN_A1=$(cat "$ROOT/tests/fixtures/rfc7515-a1.jwt")
+hyperfine -N --warmup 20 --runs 300 --export-json start.json ./hello "$J inspect $TOKEN_A1" \
+  "$J --version" >/dev/null 2>&1
+read -r H_MS I_MS V_MS < <(python3 -c '
+import json
+r = json.load(open("start.json"))["results"]
+print(*("%.2f" % (x["mean"] * 1000) for x in r))')
+row "inspect TOKEN start, ms" "$I_MS" "hello $H_MS" "$(calc "$I_MS / $H_MS")x" "<= 1.5x"
+row "  jwtctl --version start, ms" "$V_MS" "hello $H_MS" "$(calc "$V_MS / $H_MS")x" ""
+
+# --- table ------------------------------------------------------------------------------
+echo
+echo "jwtctl benchmarks — $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(openssl version | cut -d' ' -f1-2), threads $THREADS"
+{
+  printf 'benchmark\tjwtctl\tbaseline\tratio\ttarget\n'
+  printf '%s\n' "${ROWS[@]}"
+} | column -t -s $'\t'
