@@ -68,7 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;issue' {
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
-            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE')
+            [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject claim ("sub")')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Issuer claim ("iss")')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Audience claim ("aud"); repeat it for several audiences')
@@ -101,13 +101,18 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;inspect' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Also check the signature (JWS) or decrypt (JWE) with this key')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)')
             [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'With --key on a nested JWT: the key that verifies the inner JWS')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings')
+            [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Find every token in FILEs (or stdin) and print one line per token')
+            [CompletionResult]::new('--wordlist', '--wordlist', [CompletionResultType]::ParameterName, 'Try every line of FILE as the secret of an HS256/384/512 token')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --scan or --wordlist: worker threads [default: every core]')
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--unique', '--unique', [CompletionResultType]::ParameterName, 'With --scan: print each distinct token once, with its number of sightings')
+            [CompletionResult]::new('--show-token', '--show-token', [CompletionResultType]::ParameterName, 'With --scan: also print the tokens themselves (they are credentials)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -116,7 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;verify' {
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate or secret)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --batch: worker threads [default: every core]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer ("iss")')

@@ -63,7 +63,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;issue'= {
             cand --key 'The key that signs (JWS) or encrypts (JWE) the token'
             cand --alg 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]'
-            cand --enc 'The content encryption of a JWE'
+            cand --enc 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]'
             cand --sub 'Subject claim ("sub")'
             cand --iss 'Issuer claim ("iss")'
             cand --aud 'Audience claim ("aud"); repeat it for several audiences'
@@ -95,13 +95,18 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;inspect'= {
-            cand --key 'Also check the signature (JWS) or decrypt (JWE) with this key'
+            cand --key 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)'
             cand --verify-key 'With --key on a nested JWT: the key that verifies the inner JWS'
             cand --now 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings'
+            cand --scan 'Find every token in FILEs (or stdin) and print one line per token'
+            cand --wordlist 'Try every line of FILE as the secret of an HS256/384/512 token'
+            cand --threads 'With --scan or --wordlist: worker threads [default: every core]'
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
             cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --unique 'With --scan: print each distinct token once, with its number of sightings'
+            cand --show-token 'With --scan: also print the tokens themselves (they are credentials)'
             cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -109,7 +114,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;verify'= {
-            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate or secret)'
+            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)'
             cand --alg 'Accept only this algorithm (repeatable)'
             cand --threads 'With --batch: worker threads [default: every core]'
             cand --iss 'Require this issuer ("iss")'

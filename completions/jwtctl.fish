@@ -149,7 +149,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l enc -d 'The content encryption of a JWE' -r -f -a "A128CBC-HS256\t''
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l enc -d 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]' -r -f -a "A128CBC-HS256\t''
 A192CBC-HS384\t''
 A256CBC-HS512\t''
 A128GCM\t''
@@ -219,9 +219,12 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Read o
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l verify-key -d 'With --key on a nested JWT: the key that verifies the inner JWS' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'With --scan or --wordlist: worker threads [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
@@ -231,10 +234,12 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l password-file 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l show-token -d 'With --scan: also print the tokens themselves (they are credentials)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate or secret)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

@@ -93,7 +93,7 @@ fn padded<const N: usize>(message: &[u8]) -> Vec<[u8; N]> {
     let total_bits = ((N + message.len()) as u128) * 8;
     let mut bytes = message.to_vec();
     bytes.push(0x80);
-    while (bytes.len() + length_bytes) % N != 0 {
+    while !(bytes.len() + length_bytes).is_multiple_of(N) {
         bytes.push(0);
     }
     bytes.extend_from_slice(&total_bits.to_be_bytes()[16 - length_bytes..]);

@@ -37,7 +37,8 @@ fn token(sub: &str, exp_in: Option<i64>) -> String {
 }
 
 /// A JWE-shaped token (not decryptable: made-up parts).
-const JWE: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYxMjM0NTY3ODkw.Y3Q.dGFnMTIzNDU2Nzg5MDEyMw";
+const JWE: &str =
+    "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYxMjM0NTY3ODkw.Y3Q.dGFnMTIzNDU2Nzg5MDEyMw";
 
 fn scan(args: &[&str], stdin: impl Into<Vec<u8>>) -> String {
     stdout_of(
@@ -50,7 +51,11 @@ fn scan(args: &[&str], stdin: impl Into<Vec<u8>>) -> String {
 
 #[test]
 fn lists_tokens_in_order_with_file_and_line() {
-    let (a, b, c) = (token("alice", Some(7200)), token("bob", Some(-7200)), token("carol", None));
+    let (a, b, c) = (
+        token("alice", Some(7200)),
+        token("bob", Some(-7200)),
+        token("carol", None),
+    );
     let log = format!(
         "start\nGET /x Authorization: Bearer {a}\nnothing here\n{{\"t\":\"{b}\"}} and again {a}\n\
          cookie: session={c}; theme=dark\n{JWE}\n"
@@ -117,7 +122,9 @@ fn adjacent_joined_and_overlapping_candidates() {
             .lines()
             .map(|l| {
                 let doc: Value = serde_json::from_str(l).unwrap();
-                doc["sub"].as_str().map_or("JWE".to_string(), str::to_string)
+                doc["sub"]
+                    .as_str()
+                    .map_or("JWE".to_string(), str::to_string)
             })
             .collect();
         assert_eq!(subs, expected, "{text}");
@@ -148,7 +155,10 @@ fn a_long_line_without_newline_and_binary_junk() {
         .lines()
         .map(|l| {
             let doc: Value = serde_json::from_str(l).unwrap();
-            (doc["line"].as_u64().unwrap(), doc["offset"].as_u64().unwrap())
+            (
+                doc["line"].as_u64().unwrap(),
+                doc["offset"].as_u64().unwrap(),
+            )
         })
         .collect();
     let expected: Vec<(u64, u64)> = offsets.iter().map(|&o| (1, o as u64)).collect();
@@ -166,10 +176,19 @@ fn unique_folds_repeats_and_counts_them() {
          2\t-:2\tJWS\tHS256\tk1\thttps://issuer.example\tb\tno exp\n"
     );
     let out = scan(&["--unique", "--json"], log);
-    let docs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(docs.len(), 2);
-    assert_eq!((docs[0]["count"].clone(), docs[0]["line"].clone()), (json!(3), json!(1)));
-    assert_eq!((docs[1]["count"].clone(), docs[1]["line"].clone()), (json!(2), json!(2)));
+    assert_eq!(
+        (docs[0]["count"].clone(), docs[0]["line"].clone()),
+        (json!(3), json!(1))
+    );
+    assert_eq!(
+        (docs[1]["count"].clone(), docs[1]["line"].clone()),
+        (json!(2), json!(2))
+    );
 }
 
 #[test]
@@ -200,8 +219,20 @@ fn json_lines_have_stable_fields_and_tokens_only_on_request() {
     let jwe = scan(&["--json"], JWE);
     let doc: Value = serde_json::from_str(jwe.trim()).unwrap();
     assert_eq!(
-        (doc["type"].clone(), doc["alg"].clone(), doc["enc"].clone(), doc["exp_status"].clone(), doc["sub"].clone()),
-        (json!("JWE"), json!("dir"), json!("A256GCM"), json!("encrypted"), Value::Null)
+        (
+            doc["type"].clone(),
+            doc["alg"].clone(),
+            doc["enc"].clone(),
+            doc["exp_status"].clone(),
+            doc["sub"].clone()
+        ),
+        (
+            json!("JWE"),
+            json!("dir"),
+            json!("A256GCM"),
+            json!("encrypted"),
+            Value::Null
+        )
     );
 }
 
@@ -210,7 +241,11 @@ fn a_key_adds_a_validity_column_and_decrypts() {
     let dir = tempfile::tempdir().unwrap();
     let key = write(dir.path(), "secret", secret());
     let good = token("good", None);
-    let forged = hs256(&json!({"alg": "HS256"}), &json!({"sub": "forged"}), b"some other secret, long enough...");
+    let forged = hs256(
+        &json!({"alg": "HS256"}),
+        &json!({"sub": "forged"}),
+        b"some other secret, long enough...",
+    );
     let jwe_key = dir.path().join("dir.json");
     jwtctl()
         .args(["keygen", "--alg", "dir", "-o"])
@@ -218,7 +253,9 @@ fn a_key_adds_a_validity_column_and_decrypts() {
         .assert()
         .success();
     let jwe_key = jwe_key.to_str().unwrap();
-    let jwe = stdout_of(jwtctl().args(["issue", "--key", jwe_key, "--sub", "sealed", "--now", NOW, "--exp", "1h"]));
+    let jwe = stdout_of(jwtctl().args([
+        "issue", "--key", jwe_key, "--sub", "sealed", "--now", NOW, "--exp", "1h",
+    ]));
     let log = format!("{good}\n{forged}\n{}\n", jwe.trim());
 
     let kid: Value = serde_json::from_str(&std::fs::read_to_string(jwe_key).unwrap()).unwrap();
@@ -233,12 +270,29 @@ fn a_key_adds_a_validity_column_and_decrypts() {
         )
     );
     let out = scan(&["--json", "--key", jwe_key], log);
-    let docs: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(docs[0]["valid"], false);
-    assert!(docs[0]["error"].as_str().unwrap().contains("HS256"), "{}", docs[0]["error"]);
+    assert!(
+        docs[0]["error"].as_str().unwrap().contains("HS256"),
+        "{}",
+        docs[0]["error"]
+    );
     assert_eq!(
-        (docs[2]["valid"].clone(), docs[2]["error"].clone(), docs[2]["sub"].clone(), docs[2]["exp_status"].clone()),
-        (json!(true), Value::Null, json!("sealed"), json!("expires in 1h"))
+        (
+            docs[2]["valid"].clone(),
+            docs[2]["error"].clone(),
+            docs[2]["sub"].clone(),
+            docs[2]["exp_status"].clone()
+        ),
+        (
+            json!(true),
+            Value::Null,
+            json!("sealed"),
+            json!("expires in 1h")
+        )
     );
 }
 
@@ -246,7 +300,11 @@ fn a_key_adds_a_validity_column_and_decrypts() {
 fn several_files_stdin_and_unreadable_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let one = write(dir.path(), "one.log", format!("{}\n", token("one", None)));
-    let two = write(dir.path(), "two.log", format!("\n\n{}\n", token("two", None)));
+    let two = write(
+        dir.path(),
+        "two.log",
+        format!("\n\n{}\n", token("two", None)),
+    );
     let missing = dir.path().join("missing.log");
     let missing = missing.to_str().unwrap();
     let out = jwtctl()
@@ -256,12 +314,20 @@ fn several_files_stdin_and_unreadable_inputs() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "an unreadable input exits 1");
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let places: Vec<&str> = stdout.lines().map(|l| l.split('\t').next().unwrap()).collect();
-    assert_eq!(places, [format!("{one}:1"), "-:1".to_string(), format!("{two}:3")]);
+    let places: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        places,
+        [format!("{one}:1"), "-:1".to_string(), format!("{two}:3")]
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         stderr,
-        format!("error: cannot read {missing}: No such file or directory\nerror: 1 of 4 inputs could not be read\n")
+        format!(
+            "error: cannot read {missing}: No such file or directory\nerror: 1 of 4 inputs could not be read\n"
+        )
     );
 
     // A TOKEN argument is one more file.
@@ -283,10 +349,7 @@ fn no_tokens_is_success_with_empty_output() {
 
 #[test]
 fn usage_errors() {
-    jwtctl()
-        .args(["inspect", "--unique", "x"])
-        .assert()
-        .code(2);
+    jwtctl().args(["inspect", "--unique", "x"]).assert().code(2);
     jwtctl()
         .args(["inspect", "--scan", "--threads", "0"])
         .write_stdin("")
@@ -297,5 +360,7 @@ fn usage_errors() {
         .write_stdin("")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("only one input can come from stdin"));
+        .stderr(predicates::str::contains(
+            "only one input can come from stdin",
+        ));
 }

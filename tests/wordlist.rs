@@ -58,12 +58,23 @@ fn wordlist(n: usize, extra: &[(usize, &str)], line_end: &str) -> String {
 #[test]
 fn finds_the_secret_of_each_hs_algorithm() {
     let dir = tempfile::tempdir().unwrap();
-    let words = write(dir.path(), "words.txt", wordlist(5000, &[(4321, "tr0ub4dor&3")], "\n"));
+    let words = write(
+        dir.path(),
+        "words.txt",
+        wordlist(5000, &[(4321, "tr0ub4dor&3")], "\n"),
+    );
     for alg in ["HS256", "HS384", "HS512"] {
         let token = hs(alg, "alice", b"tr0ub4dor&3");
         for threads in ["1", "3"] {
             jwtctl()
-                .args(["inspect", "--wordlist", &words, "--threads", threads, &token])
+                .args([
+                    "inspect",
+                    "--wordlist",
+                    &words,
+                    "--threads",
+                    threads,
+                    &token,
+                ])
                 .assert()
                 .success()
                 .stdout("tr0ub4dor&3\n")
@@ -75,7 +86,11 @@ fn finds_the_secret_of_each_hs_algorithm() {
 #[test]
 fn crlf_lines_the_last_line_and_the_empty_secret() {
     let dir = tempfile::tempdir().unwrap();
-    let crlf = write(dir.path(), "crlf.txt", wordlist(300, &[(299, "windows")], "\r\n"));
+    let crlf = write(
+        dir.path(),
+        "crlf.txt",
+        wordlist(300, &[(299, "windows")], "\r\n"),
+    );
     let token = hs("HS256", "a", b"windows");
     jwtctl()
         .args(["inspect", "--wordlist", &crlf, &token])
@@ -110,10 +125,16 @@ fn no_match_exits_0_with_empty_stdout_and_a_note() {
         .stdout("")
         .stderr(format!("no secret in {words} matched (1000 tried)\n"));
     let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &token]));
-    assert_eq!(doc, json!({"found": false, "alg": "HS256", "secret": null, "tried": 1000}));
+    assert_eq!(
+        doc,
+        json!({"found": false, "alg": "HS256", "secret": null, "tried": 1000})
+    );
     let good = hs("HS512", "a", b"filler-999");
     let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &good]));
-    assert_eq!((doc["found"].clone(), doc["secret"].clone()), (json!(true), json!("filler-999")));
+    assert_eq!(
+        (doc["found"].clone(), doc["secret"].clone()),
+        (json!(true), json!("filler-999"))
+    );
 }
 
 #[test]
@@ -150,13 +171,19 @@ fn non_hs_tokens_and_missing_wordlists_are_refused() {
         .code(2)
         .stdout("")
         .stderr("error: --wordlist needs an HS256, HS384 or HS512 token; this one is signed with RS256 (no wordlist can find its key)\n");
-    let jwe = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYxMjM0NTY3ODkw.Y3Q.dGFnMTIzNDU2Nzg5MDEyMw";
+    let jwe =
+        "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXYxMjM0NTY3ODkw.Y3Q.dGFnMTIzNDU2Nzg5MDEyMw";
     jwtctl()
         .args(["inspect", "--wordlist", &words, jwe])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("this one is a JWE (dir/A256GCM)"));
-    let short = format!("{}.{}.{}", b64(r#"{"alg":"HS256"}"#), b64("{}"), b64([1u8; 16]));
+    let short = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"HS256"}"#),
+        b64("{}"),
+        b64([1u8; 16])
+    );
     jwtctl()
         .args(["inspect", "--wordlist", &words, &short])
         .assert()
@@ -164,7 +191,12 @@ fn non_hs_tokens_and_missing_wordlists_are_refused() {
         .stderr("error: the HS256 signature is 16 bytes, not 32: no secret can produce it\n");
     let missing = dir.path().join("none.txt");
     jwtctl()
-        .args(["inspect", "--wordlist", missing.to_str().unwrap(), &hs("HS256", "a", b"x")])
+        .args([
+            "inspect",
+            "--wordlist",
+            missing.to_str().unwrap(),
+            &hs("HS256", "a", b"x"),
+        ])
         .assert()
         .code(1)
         .stdout("")
@@ -186,7 +218,12 @@ fn a_whole_log_is_checked_in_one_pass() {
     let a = hs("HS256", "alice", b"letmein");
     let b = hs("HS512", "bob", b"hunter2");
     let c = hs("HS384", "carol", b"a secret nobody will guess, ever");
-    let rs = format!("{}.{}.{}", b64(r#"{"alg":"RS256"}"#), b64("{}"), b64([7u8; 256]));
+    let rs = format!(
+        "{}.{}.{}",
+        b64(r#"{"alg":"RS256"}"#),
+        b64("{}"),
+        b64([7u8; 256])
+    );
     let log = write(
         dir.path(),
         "app.log",
@@ -205,11 +242,22 @@ fn a_whole_log_is_checked_in_one_pass() {
         String::from_utf8(out.stderr).unwrap(),
         format!("2 of 3 distinct HS* tokens matched a secret in {words} (2002 tried)\n")
     );
-    let json = stdout_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, "--scan", &log]));
-    let docs: Vec<Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let json =
+        stdout_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, "--scan", &log]));
+    let docs: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let summary: Vec<(Value, Value, Value, Value)> = docs
         .iter()
-        .map(|d| (d["line"].clone(), d["count"].clone(), d["alg"].clone(), d["secret"].clone()))
+        .map(|d| {
+            (
+                d["line"].clone(),
+                d["count"].clone(),
+                d["alg"].clone(),
+                d["secret"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
