@@ -194,7 +194,7 @@ row "inspect --wordlist (HS256, ${HS_LEN} B), secrets/s" "$WL_RATE" "openssl $HM
 log "startup"
 echo 'fn main() { println!("hello"); }' >hello.rs
 rustc -O hello.rs -o hello 2>/dev/null
-TOKEN_A1=$(cat "$ROOT/tests/fixtures/rfc7515-a1.jwt")
+TOKEN_A1=$(cat "$ROOT/tests/fixtures/rfc7515/rfc7515-a1.jwt")
 hyperfine -N --warmup 20 --runs 300 --export-json start.json ./hello "$J inspect $TOKEN_A1" \
   "$J --version" >/dev/null 2>&1
 read -r H_MS I_MS V_MS < <(python3 -c '
