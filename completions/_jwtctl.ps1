@@ -204,6 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on (port 0 picks a free port)')
             [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)')
+            [CompletionResult]::new('--kid', '--kid', [CompletionResultType]::ParameterName, 'With a JWK Set --key: the kid of the key to use')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The token algorithm [default: the key''s "alg", else dir]')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM]')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long a token lives (e.g. 90s, 15m, 1h)')

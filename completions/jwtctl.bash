@@ -730,7 +730,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__serve)
-            opts="-h -V --listen --users --key --ephemeral-key --alg --enc --ttl --iss --aud --secret-encoding --password-file --json --color --help --version add-user help"
+            opts="-h -V --listen --users --key --ephemeral-key --kid --alg --enc --ttl --iss --aud --secret-encoding --password-file --json --color --help --version add-user help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,6 +745,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -194,6 +194,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --listen 'The address to listen on (port 0 picks a free port)'
             cand --users 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)'
             cand --key 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)'
+            cand --kid 'With a JWK Set --key: the kid of the key to use'
             cand --alg 'The token algorithm [default: the key''s "alg", else dir]'
             cand --enc 'The content encryption of a JWE [default: A256GCM]'
             cand --ttl 'How long a token lives (e.g. 90s, 15m, 1h)'

@@ -388,6 +388,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s V -l version -d 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l listen -d 'The address to listen on (port 0 picks a free port)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l users -d 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l key -d 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l kid -d 'With a JWK Set --key: the kid of the key to use' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l alg -d 'The token algorithm [default: the key\'s "alg", else dir]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

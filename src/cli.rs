@@ -677,6 +677,9 @@ pub struct ServeArgs {
     /// Generate a key in memory instead: every token dies with the process
     #[arg(long, group = "key_source")]
     pub ephemeral_key: bool,
+    /// With a JWK Set --key: the kid of the key to use
+    #[arg(long, value_name = "KID", requires = "key")]
+    pub kid: Option<String>,
     /// The token algorithm [default: the key's "alg", else dir]
     #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
     pub alg: Option<String>,

@@ -903,6 +903,48 @@ fn serve_refuses_a_missing_key_file() {
     assert!(!Path::new(&missing).exists());
 }
 
+#[test]
+fn serve_picks_a_key_from_a_jwk_set_by_kid() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    add_user(users.to_str().unwrap(), "alice", PASSWORD);
+    let keys: Vec<Value> = ["a", "b"]
+        .iter()
+        .map(|kid| {
+            json_of(jwtctl().args(["keygen", "--alg", "HS256", "--kid", kid, "--json"]))["key"]
+                .clone()
+        })
+        .collect();
+    let set = dir.path().join("set.json");
+    std::fs::write(&set, serde_json::json!({ "keys": keys }).to_string()).unwrap();
+    std::fs::set_permissions(&set, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let set = set.to_str().unwrap();
+    jwtctl()
+        .args(["serve", "--users", users.to_str().unwrap(), "--key", set])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: key {set}: the JWK Set holds 2 keys; pick one with --kid\n"
+        ));
+    let server = Server::start(&[
+        "--users",
+        users.to_str().unwrap(),
+        "--key",
+        set,
+        "--kid",
+        "b",
+    ]);
+    let (code, token, _) = login(
+        &format!("http://127.0.0.1:{}/login", server.port),
+        "alice",
+        PASSWORD,
+        &[],
+    );
+    assert_eq!(code, 0);
+    let header = json_of(jwtctl().args(["inspect", "--json", token.trim()]))["header"].clone();
+    assert_eq!(header["kid"], "b");
+}
+
 /// A self-signed certificate for 127.0.0.1 (as `openssl req -x509` makes one), PEM.
 fn self_signed() -> (Vec<u8>, Vec<u8>) {
     use openssl::asn1::Asn1Time;

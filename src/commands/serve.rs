@@ -245,7 +245,11 @@ fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
             }
         }
     }
-    let key = keys::load_one(reference, &args.key_input.load_options(), None)?;
+    let key = keys::load_one(
+        reference,
+        &args.key_input.load_options(),
+        args.kid.as_deref(),
+    )?;
     let name = args.alg.as_deref().or(key.alg()).unwrap_or("dir");
     let alg = mint::resolve_alg(Some(name), &key, "--alg")?;
     Ok((key, alg))
