@@ -332,9 +332,6 @@ impl Minter {
                 Ok(Minter::Ecdsa(EcdsaMinter::new(alg, key, params)?))
             }
             (TokenKind::Jws, None) => Ok(Minter::Jws(JwsMinter::new(alg, key, params)?)),
-            (TokenKind::Jwe, None) if DirGcmMinter::new(alg, enc, key, params)?.is_some() => Ok(
-                Minter::DirGcm(DirGcmMinter::new(alg, enc, key, params)?.expect("checked above")),
-            ),
             (TokenKind::Jws, Some(_)) => Err(error::usage(format!(
                 "a nested JWT is encrypted with --key: --alg must be a key-management algorithm, not {}",
                 alg.name
@@ -350,7 +347,10 @@ impl Minter {
                         }
                         Some(JwsMinter::new(sign_alg, sign_key, sign_params)?)
                     }
-                    None => None,
+                    None => match DirGcmMinter::new(alg, enc, key, params)? {
+                        Some(fast) => return Ok(Minter::DirGcm(fast)),
+                        None => None,
+                    },
                 };
                 Ok(Minter::Jwe(JweMinter::new(alg, enc, key, params, inner)?))
             }
