@@ -450,6 +450,40 @@ fn when(t: f64, now: i64) -> String {
     format!("{} ({})", time::rfc3339(t), time::relative(t, now))
 }
 
+/// An exact-match check of a string claim (`--iss`, `--sub`), recorded in `checks`. A
+/// claim that is not asked for is not looked at; one that is must be a string.
+fn exact_claim(
+    claims: &Map<String, Value>,
+    name: &str,
+    label: &str,
+    want: Option<&str>,
+    checks: &mut Vec<Check>,
+) -> Result<()> {
+    let Some(want) = want else {
+        checks.push(Check::new(name, "not checked", ""));
+        return Ok(());
+    };
+    let got = match claims.get(name) {
+        None => None,
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(_) => return Err(error::rejected(format!("\"{name}\" is not a string"))),
+    };
+    match got {
+        Some(got) if got == want => checks.push(Check::new(name, "ok", got)),
+        Some(got) => {
+            return Err(error::rejected(format!(
+                "{label} is \"{got}\", expected \"{want}\""
+            )));
+        }
+        None => {
+            return Err(error::rejected(format!(
+                "token has no {name}, expected \"{want}\""
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Checks exp, nbf and what the policy asks for, recording each in `checks`.
 pub fn check_claims(
     claims: Option<&Map<String, Value>>,
@@ -519,30 +553,7 @@ pub fn check_claims(
             ));
         }
     }
-    // Ok(None) when absent; a present claim that is not a string is rejected as such.
-    let text = |name: &str| -> Result<Option<&str>> {
-        match claims.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(error::rejected(format!("\"{name}\" is not a string"))),
-        }
-    };
-    match &policy.iss {
-        None => checks.push(Check::new("iss", "not checked", "")),
-        Some(want) => match text("iss")? {
-            Some(got) if got == want => checks.push(Check::new("iss", "ok", got)),
-            Some(got) => {
-                return Err(error::rejected(format!(
-                    "issuer is \"{got}\", expected \"{want}\""
-                )));
-            }
-            None => {
-                return Err(error::rejected(format!(
-                    "token has no iss, expected \"{want}\""
-                )));
-            }
-        },
-    }
+    exact_claim(claims, "iss", "issuer", policy.iss.as_deref(), checks)?;
     match &policy.aud {
         None => checks.push(Check::new(
             "aud",
@@ -573,22 +584,7 @@ pub fn check_claims(
             checks.push(Check::new("aud", "ok", want.as_str()));
         }
     }
-    match &policy.sub {
-        None => checks.push(Check::new("sub", "not checked", "")),
-        Some(want) => match text("sub")? {
-            Some(got) if got == want => checks.push(Check::new("sub", "ok", got)),
-            Some(got) => {
-                return Err(error::rejected(format!(
-                    "subject is \"{got}\", expected \"{want}\""
-                )));
-            }
-            None => {
-                return Err(error::rejected(format!(
-                    "token has no sub, expected \"{want}\""
-                )));
-            }
-        },
-    }
+    exact_claim(claims, "sub", "subject", policy.sub.as_deref(), checks)?;
     for name in &policy.require {
         if !claims.contains_key(name) {
             return Err(error::rejected(format!(
