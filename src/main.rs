@@ -35,10 +35,22 @@ fn main() -> ExitCode {
             let _ = err.print();
             return ExitCode::SUCCESS;
         }
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `jwtctl` alone: the help, on stderr, as a usage error.
+            let _ = err.print();
+            return ExitCode::from(2);
+        }
         Err(err) => {
             // One line, as every other error (clap's own is several).
             let text = err.render().to_string();
-            let first = text.lines().next().unwrap_or("error: invalid arguments");
+            // The first paragraph, folded: it names the flag (and, for a missing one, which).
+            let paragraph = text
+                .split("\n\n")
+                .next()
+                .unwrap_or("error: invalid arguments");
+            let first = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
             match text
                 .lines()
                 .find_map(|l| l.trim_start().strip_prefix("tip: "))
