@@ -114,10 +114,7 @@ fn decrypt(args: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 fn refused(args: &[&str], code: i32, message: &str) {
-    decrypt(args)
-        .code(code)
-        .stdout("")
-        .stderr(format!("error: {message}\n"));
+    refused_by("decrypt", args, code, message);
 }
 
 /// A refusal by the gate: exact code and message, and quick. Returns the wall time.

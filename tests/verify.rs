@@ -80,10 +80,7 @@ fn verify(args: &[&str]) -> assert_cmd::assert::Assert {
 }
 
 fn refused(args: &[&str], code: i32, message: &str) {
-    verify(args)
-        .code(code)
-        .stdout("")
-        .stderr(format!("error: {message}\n"));
+    refused_by("verify", args, code, message);
 }
 
 fn check_names(report: &Value) -> Vec<(String, String)> {

@@ -21,6 +21,18 @@ pub fn fixture_text(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
+/// Runs `jwtctl COMMAND ARGS…` and asserts a refusal: this exit code, nothing on stdout,
+/// and exactly this one-line error on stderr.
+pub fn refused_by(command: &str, args: &[&str], code: i32, message: &str) {
+    jwtctl()
+        .arg(command)
+        .args(args)
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(format!("error: {message}\n"));
+}
+
 /// Runs a command and returns its stdout, asserting success.
 pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().expect("runs");
