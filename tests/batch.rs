@@ -6,16 +6,6 @@ use common::*;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn key(dir: &std::path::Path, alg: &str, name: &str) -> String {
-    let path = dir.join(name);
-    jwtctl()
-        .args(["keygen", "--alg", alg, "-o"])
-        .arg(&path)
-        .assert()
-        .success();
-    path.to_str().unwrap().to_string()
-}
-
 fn lines(text: &str) -> Vec<&str> {
     text.lines().collect()
 }
@@ -23,7 +13,7 @@ fn lines(text: &str) -> Vec<&str> {
 #[test]
 fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
     let dir = tempfile::tempdir().unwrap();
-    let hs = key(dir.path(), "HS256", "hs.json");
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
     let input: String = (0..5000)
         .map(|i| format!("{{\"sub\":\"user{i}\",\"n\":{i}}}\r\n"))
         .collect();
@@ -102,7 +92,7 @@ fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
 #[test]
 fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
     let dir = tempfile::tempdir().unwrap();
-    let hs = key(dir.path(), "HS256", "hs.json");
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
     let input =
         "{\"sub\":\"a\",\"iss\":\"mine\"}\nnot json\n[1,2]\n\n{\"sub\":\"b\",\"sub\":\"c\"}\n{}\n";
     let assert = jwtctl()
@@ -145,7 +135,7 @@ fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
 #[test]
 fn batch_jwe_minting_decrypts_in_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let dir_key = key(dir.path(), "dir", "dir.json");
+    let dir_key = keygen_file(dir.path(), "dir", "dir.json");
     let input: String = (0..300)
         .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
         .collect();
@@ -170,7 +160,7 @@ fn batch_jwe_minting_decrypts_in_batch() {
 #[test]
 fn batch_verification_reports_each_failure_and_exits_with_the_first() {
     let dir = tempfile::tempdir().unwrap();
-    let hs = key(dir.path(), "HS256", "hs.json");
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
     let good = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "a", "--exp", "1h"]));
     let expired = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "b", "--exp", "-1h"]));
     let mut tampered = good.trim().to_string();

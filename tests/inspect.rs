@@ -345,13 +345,8 @@ fn a_key_checks_the_signature_and_decrypts() {
         "signature does not verify (HS256)"
     );
 
-    let jwe_key = dir.path().join("dir.json");
-    jwtctl()
-        .args(["keygen", "--alg", "dir", "-o"])
-        .arg(&jwe_key)
-        .assert()
-        .success();
-    let jwe_key = jwe_key.to_str().unwrap();
+    let jwe_key = keygen_file(dir.path(), "dir", "dir.json");
+    let jwe_key = jwe_key.as_str();
     let jwe = stdout_of(jwtctl().args([
         "issue",
         "--key",

@@ -246,13 +246,8 @@ fn a_key_adds_a_validity_column_and_decrypts() {
         &json!({"sub": "forged"}),
         b"some other secret, long enough...",
     );
-    let jwe_key = dir.path().join("dir.json");
-    jwtctl()
-        .args(["keygen", "--alg", "dir", "-o"])
-        .arg(&jwe_key)
-        .assert()
-        .success();
-    let jwe_key = jwe_key.to_str().unwrap();
+    let jwe_key = keygen_file(dir.path(), "dir", "dir.json");
+    let jwe_key = jwe_key.as_str();
     let jwe = stdout_of(jwtctl().args([
         "issue", "--key", jwe_key, "--sub", "sealed", "--now", NOW, "--exp", "1h",
     ]));

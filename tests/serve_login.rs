@@ -668,26 +668,18 @@ fn answer(status: &str, headers: &[&str], body: &str) -> String {
     text
 }
 
+/// An HS256 token for bob, valid 5 minutes, under a fresh key in `dir`.
+fn bob_token(dir: &Path) -> String {
+    let key = keygen_file(dir, "HS256", "hs.json");
+    stdout_of(jwtctl().args(["issue", "--key", &key, "--sub", "bob", "--exp", "5m"]))
+        .trim()
+        .to_string()
+}
+
 #[test]
 fn login_finds_tokens_where_it_is_told() {
     let dir = tempfile::tempdir().unwrap();
-    let key = dir.path().join("hs.json");
-    jwtctl()
-        .args(["keygen", "--alg", "HS256", "-o"])
-        .arg(&key)
-        .assert()
-        .success();
-    let mut issue = jwtctl();
-    issue.args([
-        "issue",
-        "--key",
-        key.to_str().unwrap(),
-        "--sub",
-        "bob",
-        "--exp",
-        "5m",
-    ]);
-    let token = stdout_of(&mut issue).trim().to_string();
+    let token = bob_token(dir.path());
 
     let cases: Vec<(Vec<&str>, String)> = vec![
         (
@@ -839,13 +831,8 @@ fn add_user_changes_passwords_and_keeps_the_file_private() {
     assert!(!text.contains("third"));
     assert_eq!(std::fs::metadata(&users).unwrap().mode() & 0o777, 0o600);
 
-    let key = dir.path().join("k.json");
-    jwtctl()
-        .args(["keygen", "--alg", "HS256", "-o"])
-        .arg(&key)
-        .assert()
-        .success();
-    let server = Server::start(&["--users", users_s, "--key", key.to_str().unwrap()]);
+    let key = keygen_file(dir.path(), "HS256", "k.json");
+    let server = Server::start(&["--users", users_s, "--key", &key]);
     assert_eq!(login(&server.url("/login"), "alice", "first", &[]).0, 1);
     assert_eq!(login(&server.url("/login"), "alice", "third", &[]).0, 0);
     assert_eq!(login(&server.url("/login"), "bob", "second", &[]).0, 0);
@@ -1042,23 +1029,7 @@ fn login_checks_https_certificates() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = self_signed();
     let cert_path = write(dir.path(), "ca.pem", &cert);
-    let secret = dir.path().join("hs.json");
-    jwtctl()
-        .args(["keygen", "--alg", "HS256", "-o"])
-        .arg(&secret)
-        .assert()
-        .success();
-    let mut issue = jwtctl();
-    issue.args([
-        "issue",
-        "--key",
-        secret.to_str().unwrap(),
-        "--sub",
-        "bob",
-        "--exp",
-        "5m",
-    ]);
-    let token = stdout_of(&mut issue).trim().to_string();
+    let token = bob_token(dir.path());
     let ok = || answer("200 OK", &[], &json!({ "access_token": token }).to_string());
 
     // Trusted with --cacert.

@@ -49,6 +49,17 @@ pub fn json_of(cmd: &mut Command) -> serde_json::Value {
     serde_json::from_str(&stdout_of(cmd)).expect("stdout is JSON")
 }
 
+/// Generates a key for `alg` into `dir/name` (mode 0600) and returns the path.
+pub fn keygen_file(dir: &Path, alg: &str, name: &str) -> String {
+    let path = dir.join(name);
+    jwtctl()
+        .args(["keygen", "--alg", alg, "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    path.to_str().unwrap().to_string()
+}
+
 /// Writes `content` to `name` inside `dir` and returns the path as a string.
 pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
     let path = dir.join(name);
