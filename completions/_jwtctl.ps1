@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;keygen' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm the key is for (sets kty, size and the JWK''s alg)')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'With --alg dir: the content encryption, which sizes the key [default: A256GCM]')
             [CompletionResult]::new('--kty', '--kty', [CompletionResultType]::ParameterName, 'The key type, when no --alg is given')
@@ -55,10 +56,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--convert', '--convert', [CompletionResultType]::ParameterName, 'Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace existing output files')
             [CompletionResult]::new('--protect', '--protect', [CompletionResultType]::ParameterName, 'Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -66,6 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;issue' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]')
@@ -90,10 +91,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--no-iat', '--no-iat', [CompletionResultType]::ParameterName, 'Leave "iat" out')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one JSON claims object per line on stdin, write one token per line')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -101,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;inspect' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)')
             [CompletionResult]::new('--verify-key', '--verify-key', [CompletionResultType]::ParameterName, 'With --key on a nested JWT: the key that verifies the inner JWS')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings')
@@ -110,10 +111,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--unique', '--unique', [CompletionResultType]::ParameterName, 'With --scan: print each distinct token once, with its number of sightings')
             [CompletionResult]::new('--show-token', '--show-token', [CompletionResultType]::ParameterName, 'With --scan: also print the tokens themselves (they are credentials)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -121,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;verify' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --batch: worker threads [default: every core]')
@@ -133,10 +134,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one token per line on stdin, write one JSON result per line')
             [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not reject an expired token (the check list says so)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -144,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;decrypt' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that decrypts it (JWK, JWK Set, PEM, secret or password)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this key-management algorithm (repeatable)')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'Accept only this content encryption (repeatable)')
@@ -160,11 +161,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--no-verify-inner', '--no-verify-inner', [CompletionResultType]::ParameterName, 'Accept a nested JWT without verifying its inner JWS (the check list says so)')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one token per line on stdin, write one JSON result per line')
             [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not reject an expired token (the check list says so)')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -172,6 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;login' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The user name [default: asked on the terminal]')
             [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from environment variable NAME')
             [CompletionResult]::new('--user-field', '--user-field', [CompletionResultType]::ParameterName, 'The name of the user name field')
@@ -187,13 +188,12 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Then GET this URL with the token as Bearer and show the answer on stderr')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin')
             [CompletionResult]::new('--form', '--form', [CompletionResultType]::ParameterName, 'Send the credentials form-encoded instead of as JSON')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Do not verify the server''s HTTPS certificate (warns)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s HTTPS certificate (warns)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing -o FILE')
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -201,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;serve' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on (port 0 picks a free port)')
             [CompletionResult]::new('--users', '--users', [CompletionResultType]::ParameterName, 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)')
@@ -212,9 +213,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The audience ("aud") put in tokens and required by /whoami')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--ephemeral-key', '--ephemeral-key', [CompletionResultType]::ParameterName, 'Generate a key in memory instead: every token dies with the process')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('--ephemeral-key', '--ephemeral-key', [CompletionResultType]::ParameterName, 'Generate a key in memory instead: every token dies with the process')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -255,8 +255,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;man' {
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -296,10 +296,6 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             break
         }
         'jwtctl;help;serve' {
-            [CompletionResult]::new('add-user', 'add-user', [CompletionResultType]::ParameterValue, 'Add a user to a users file, or change a user''s password')
-            break
-        }
-        'jwtctl;help;serve;add-user' {
             break
         }
         'jwtctl;help;completions' {

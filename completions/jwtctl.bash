@@ -76,9 +76,6 @@ _jwtctl() {
             jwtctl__subcmd__help,verify)
                 cmd="jwtctl__subcmd__help__subcmd__verify"
                 ;;
-            jwtctl__subcmd__help__subcmd__serve,add-user)
-                cmd="jwtctl__subcmd__help__subcmd__serve__subcmd__add__subcmd__user"
-                ;;
             jwtctl__subcmd__serve,add-user)
                 cmd="jwtctl__subcmd__serve__subcmd__add__subcmd__user"
                 ;;
@@ -134,12 +131,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decrypt)
-            opts="-h -V --key --alg --enc --verify-key --no-verify-inner --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --json --color --help --version"
+            opts="-h -V --json --color --key --alg --enc --verify-key --no-verify-inner --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -202,10 +203,6 @@ _jwtctl() {
                     ;;
                 --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -342,22 +339,8 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__help__subcmd__serve)
-            opts="add-user"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        jwtctl__subcmd__help__subcmd__serve__subcmd__add__subcmd__user)
             opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -384,12 +367,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --key --verify-key --now --scan --unique --show-token --wordlist --threads --max-token-size --secret-encoding --password-file --json --color --help --version"
+            opts="-h -V --json --color --key --verify-key --now --scan --unique --show-token --wordlist --threads --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -426,10 +413,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -438,12 +421,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --kid --typ --cty --header --sign-key --sign-alg --now --batch --threads --max-token-size --secret-encoding --password-file --json --color --help --version"
+            opts="-h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --kid --typ --cty --header --sign-key --sign-alg --now --batch --threads --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -540,10 +527,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -552,12 +535,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__keygen)
-            opts="-o -h -V --alg --enc --kty --crv --size --kid --use --format --out --public-out --force --public --convert --protect --secret-encoding --password-file --json --color --help --version"
+            opts="-o -h -V --json --color --alg --enc --kty --crv --size --kid --use --format --out --public-out --force --public --convert --protect --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --alg)
                     COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA dir A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW RSA-OAEP RSA-OAEP-256 RSA-OAEP-384 RSA-OAEP-512 RSA1_5 PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
                     return 0
@@ -618,10 +605,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -630,12 +613,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__login)
-            opts="-H -k -o -h -V --user --password-stdin --password-env --form --user-field --password-field --token-from --header --cacert --insecure --timeout --out --force --key --probe --secret-encoding --password-file --json --color --help --version"
+            opts="-H -k -o -h -V --json --color --user --password-stdin --password-env --form --user-field --password-field --token-from --header --cacert --insecure --timeout --out --force --key --probe --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -696,10 +683,6 @@ _jwtctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -708,18 +691,18 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__man)
-            opts="-h -V --out-dir --json --color --help --version"
+            opts="-h -V --json --color --out-dir --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -730,12 +713,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__serve)
-            opts="-h -V --listen --users --key --ephemeral-key --kid --alg --enc --ttl --iss --aud --secret-encoding --password-file --json --color --help --version add-user help"
+            opts="-h -V --json --color --listen --users --key --ephemeral-key --kid --alg --enc --ttl --iss --aud --secret-encoding --password-file --help --version add-user help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -778,10 +765,6 @@ _jwtctl() {
                     ;;
                 --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -856,12 +839,16 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --key --alg --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --json --color --help --version"
+            opts="-h -V --json --color --key --alg --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -908,10 +895,6 @@ _jwtctl() {
                     ;;
                 --password-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

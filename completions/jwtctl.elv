@@ -36,6 +36,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'jwtctl;keygen'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --alg 'The algorithm the key is for (sets kty, size and the JWK''s alg)'
             cand --enc 'With --alg dir: the content encryption, which sizes the key [default: A256GCM]'
             cand --kty 'The key type, when no --alg is given'
@@ -51,16 +52,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --convert 'Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --force 'Replace existing output files'
             cand --protect 'Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;issue'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --key 'The key that signs (JWS) or encrypts (JWE) the token'
             cand --alg 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]'
             cand --enc 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]'
@@ -85,16 +86,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --no-iat 'Leave "iat" out'
             cand --batch 'Read one JSON claims object per line on stdin, write one token per line'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;inspect'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --key 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)'
             cand --verify-key 'With --key on a nested JWT: the key that verifies the inner JWS'
             cand --now 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings'
@@ -104,16 +105,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --unique 'With --scan: print each distinct token once, with its number of sightings'
             cand --show-token 'With --scan: also print the tokens themselves (they are credentials)'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;verify'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)'
             cand --alg 'Accept only this algorithm (repeatable)'
             cand --threads 'With --batch: worker threads [default: every core]'
@@ -126,16 +127,16 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --batch 'Read one token per line on stdin, write one JSON result per line'
             cand --ignore-exp 'Do not reject an expired token (the check list says so)'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;decrypt'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --key 'The key that decrypts it (JWK, JWK Set, PEM, secret or password)'
             cand --alg 'Accept only this key-management algorithm (repeatable)'
             cand --enc 'Accept only this content encryption (repeatable)'
@@ -152,17 +153,17 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --no-verify-inner 'Accept a nested JWT without verifying its inner JWS (the check list says so)'
             cand --batch 'Read one token per line on stdin, write one JSON result per line'
             cand --ignore-exp 'Do not reject an expired token (the check list says so)'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;login'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --user 'The user name [default: asked on the terminal]'
             cand --password-env 'Read the password from environment variable NAME'
             cand --user-field 'The name of the user name field'
@@ -178,19 +179,19 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --probe 'Then GET this URL with the token as Bearer and show the answer on stderr'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --json 'Print one machine-readable JSON document on stdout'
             cand --password-stdin 'Read the password from the first line of stdin'
             cand --form 'Send the credentials form-encoded instead of as JSON'
             cand -k 'Do not verify the server''s HTTPS certificate (warns)'
             cand --insecure 'Do not verify the server''s HTTPS certificate (warns)'
             cand --force 'Replace an existing -o FILE'
-            cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'jwtctl;serve'= {
+            cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --listen 'The address to listen on (port 0 picks a free port)'
             cand --users 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)'
             cand --key 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)'
@@ -202,9 +203,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --aud 'The audience ("aud") put in tokens and required by /whoami'
             cand --secret-encoding 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
-            cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --ephemeral-key 'Generate a key in memory instead: every token dies with the process'
             cand --json 'Print one machine-readable JSON document on stdout'
+            cand --ephemeral-key 'Generate a key in memory instead: every token dies with the process'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -239,8 +239,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --version 'Print version'
         }
         &'jwtctl;man'= {
-            cand --out-dir 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1'
             cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand --out-dir 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1'
             cand --json 'Print one machine-readable JSON document on stdout'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -272,9 +272,6 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;help;login'= {
         }
         &'jwtctl;help;serve'= {
-            cand add-user 'Add a user to a users file, or change a user''s password'
-        }
-        &'jwtctl;help;serve;add-user'= {
         }
         &'jwtctl;help;completions'= {
         }

@@ -40,6 +40,9 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "serve" -d 'Run the re
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "man" -d 'Print or write the roff man pages'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l alg -d 'The algorithm the key is for (sets kty, size and the JWK\'s alg)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -107,14 +110,14 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l force -d 'Replace existing output files'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l protect -d 'Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
@@ -211,14 +214,14 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-iat -d 'Leave "iat" out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l verify-key -d 'With --key on a nested JWT: the key that verifies the inner JWS' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
@@ -231,14 +234,14 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l show-token -d 'With --scan: also print the tokens themselves (they are credentials)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
@@ -286,14 +289,14 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l key -d 'The key that decrypts it (JWK, JWK Set, PEM, secret or password)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l alg -d 'Accept only this key-management algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
@@ -350,15 +353,15 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l no-verify-inner -d 'Accept a nested JWT without verifying its inner JWS (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l user -d 'The user name [default: asked on the terminal]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l password-env -d 'Read the password from environment variable NAME' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l user-field -d 'The name of the user name field' -r
@@ -375,16 +378,16 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l form -d 'Send the credentials form-encoded instead of as JSON'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s k -l insecure -d 'Do not verify the server\'s HTTPS certificate (warns)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l force -d 'Replace an existing -o FILE'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l listen -d 'The address to listen on (port 0 picks a free port)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l users -d 'The users file (NAME:ARGON2-HASH lines, made with jwtctl serve add-user)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l key -d 'The key that signs or encrypts the tokens (a file made with jwtctl keygen)' -r
@@ -436,11 +439,8 @@ base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ephemeral-key -d 'Generate a key in memory instead: every token dies with the process'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l json -d 'Print one machine-readable JSON document on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ephemeral-key -d 'Generate a key in memory instead: every token dies with the process'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -f -a "add-user" -d 'Add a user to a users file, or change a user\'s password'
@@ -461,10 +461,10 @@ never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
@@ -478,4 +478,3 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from keygen issue inspect verify decrypt login serve completions man help" -f -a "completions" -d 'Print a shell completion script'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from keygen issue inspect verify decrypt login serve completions man help" -f -a "man" -d 'Print or write the roff man pages'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from keygen issue inspect verify decrypt login serve completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and __fish_seen_subcommand_from serve" -f -a "add-user" -d 'Add a user to a users file, or change a user\'s password'

@@ -46,8 +46,13 @@ pub enum ColorChoice {
 }
 
 // Parsed once per run: the size difference between variants costs nothing.
+// Deferred: a subcommand's arguments are built only when it runs (or for help, completions
+// and man pages), which keeps start-up for one command from paying for all of them. The
+// deferred arguments are applied after the variant's about, so the flattened Args structs
+// carry plain comments: a doc comment there would replace the command's help text.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key
     #[command(long_about = KEYGEN_ABOUT)]
@@ -236,7 +241,7 @@ pub struct InspectArgs {
     pub key_input: KeyInputArgs,
 }
 
-/// Checks on claims, shared by verify and decrypt.
+// Checks on claims, shared by verify and decrypt.
 #[derive(Debug, Clone, Args)]
 pub struct ClaimCheckArgs {
     /// Require this issuer ("iss")
@@ -325,7 +330,7 @@ pub struct DecryptArgs {
     pub key_input: KeyInputArgs,
 }
 
-/// How a KEY's content is read.
+// How a KEY's content is read.
 #[derive(Debug, Clone, Args)]
 pub struct KeyInputArgs {
     /// How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex
@@ -447,7 +452,7 @@ pub struct ManArgs {
     pub out_dir: Option<PathBuf>,
 }
 
-/// Options shared by every command that reads a token.
+// Options shared by every command that reads a token.
 #[derive(Debug, Clone, Args)]
 pub struct TokenInputArgs {
     /// The largest token accepted, in bytes
@@ -536,7 +541,7 @@ pub struct IssueArgs {
     pub key_input: KeyInputArgs,
 }
 
-/// Threads for --batch work.
+// Threads for --batch work.
 #[derive(Debug, Clone, Args)]
 pub struct ThreadArgs {
     /// With --batch: worker threads [default: every core]

@@ -610,3 +610,60 @@ fn inspect_json_round_trips_through_issue_claims() {
         json!({"sub": "alice", "role": "root", "iat": 1_700_000_000})
     );
 }
+
+/// The files the dynamic loader opened while jwtctl ran (`LD_DEBUG=files`), from stderr.
+#[cfg(lazy_openssl)]
+fn loads_libcrypto(args: &[&str]) -> bool {
+    let out = jwtctl()
+        .env("LD_DEBUG", "files")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "jwtctl {args:?} failed");
+    String::from_utf8_lossy(&out.stderr).contains("file=libcrypto.so")
+}
+
+// build.rs links OpenSSL lazily: a command that does no cryptography never loads it, which
+// is most of inspect's start-up time; the first OpenSSL call loads it.
+#[cfg(lazy_openssl)]
+#[test]
+fn inspect_without_a_key_never_loads_openssl() {
+    let token = RFC7515_A1;
+    assert!(!loads_libcrypto(&["inspect", token]));
+    assert!(!loads_libcrypto(&["inspect", "--json", token]));
+    assert!(!loads_libcrypto(&["--help"]));
+    let key = fixture("rfc7515/rfc7515-a1.key.json");
+    let key = key.to_str().unwrap();
+    assert!(loads_libcrypto(&["inspect", "--key", key, token]));
+    assert!(loads_libcrypto(&["keygen", "--alg", "ES256"]));
+}
+
+#[cfg(lazy_openssl)]
+#[test]
+fn an_unloadable_openssl_fails_in_one_line_only_where_it_is_needed() {
+    // An empty file where the loader looks first: dlopen fails with "file too short".
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("libcrypto.so.3"), "").unwrap();
+    std::fs::write(dir.path().join("libssl.so.3"), "").unwrap();
+    jwtctl()
+        .env("LD_LIBRARY_PATH", dir.path())
+        .args(["inspect", RFC7515_A1])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("HS256"));
+    let out = jwtctl()
+        .env("LD_LIBRARY_PATH", dir.path())
+        .args(["keygen", "--alg", "ES256"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot load OpenSSL: lib")
+            && stderr.contains("file too short")
+            && stderr.ends_with('\n')
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
