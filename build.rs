@@ -10,7 +10,8 @@
 //! looks the function up once and jumps to it; later calls cost one indirect jump
 //! (`build/lazy_openssl.c` has the resolver).
 //!
-//! Only on x86_64 Linux (glibc) with OpenSSL linked dynamically; elsewhere, or with
+//! Only on x86_64 Linux (glibc) with OpenSSL linked dynamically from a library pkg-config or
+//! `OPENSSL_LIB_DIR` names; elsewhere (`OPENSSL_STATIC`, `OPENSSL_DIR`), or with
 //! `JWTCTL_EAGER_OPENSSL=1` at build time, OpenSSL is linked the ordinary way.
 
 use std::env;
@@ -25,7 +26,12 @@ const LIBS: [&str; 2] = ["crypto", "ssl"];
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build/lazy_openssl.c");
-    for var in ["JWTCTL_EAGER_OPENSSL", "OPENSSL_STATIC", "OPENSSL_LIB_DIR"] {
+    for var in [
+        "JWTCTL_EAGER_OPENSSL",
+        "OPENSSL_STATIC",
+        "OPENSSL_DIR",
+        "OPENSSL_LIB_DIR",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo::rustc-check-cfg=cfg(lazy_openssl)");
@@ -38,6 +44,10 @@ fn main() {
         return;
     }
     if env::var_os("OPENSSL_STATIC").is_some_and(|v| v != "0") {
+        return;
+    }
+    if env::var_os("OPENSSL_DIR").is_some() {
+        println!("cargo:warning=OpenSSL is linked eagerly: OPENSSL_DIR is set");
         return;
     }
     match build_stubs() {

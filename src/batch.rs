@@ -1,15 +1,42 @@
 //! Line-at-a-time work on all cores, in input order: `issue --batch`, `verify --batch`,
-//! `decrypt --batch`. Input is read in blocks of lines; each block is split across the
-//! threads and written back in order, so memory stays bounded by the block size.
+//! `decrypt --batch`. Input is read in blocks of lines; each block goes to whichever worker
+//! is free and is written back in order, so memory stays bounded by the block size.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-/// Lines per block: large enough to keep threads busy, small enough to bound memory.
-const BLOCK_LINES: usize = 4 * 1024;
+/// Lines per block, between these bounds. Blocks are sized to take about BLOCK_TIME of one
+/// worker's time, as measured on the blocks before: handing a block over costs tens of
+/// microseconds, which must stay small next to HS256's ~1 µs lines, while slow lines (an
+/// RS256 sign takes ~0.8 ms) must still spread evenly instead of leaving one thread with
+/// the last big block.
+/// Also the first block's size, before anything has been measured.
+const MIN_BLOCK_LINES: usize = 8;
+const MAX_BLOCK_LINES: usize = 4 * 1024;
+const BLOCK_TIME: Duration = Duration::from_millis(4);
+
+/// The block size the reader uses next, as the workers last measured it.
+struct BlockLines(AtomicUsize);
+
+impl BlockLines {
+    fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn measured(&self, lines: usize, took: Duration) {
+        let per_line = (took.as_nanos() / lines.max(1) as u128).max(1);
+        let lines = (BLOCK_TIME.as_nanos() / per_line) as usize;
+        self.0.store(
+            lines.clamp(MIN_BLOCK_LINES, MAX_BLOCK_LINES),
+            Ordering::Relaxed,
+        );
+    }
+}
 /// The longest line accepted; longer ones are reported, not buffered without limit.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -46,14 +73,17 @@ where
     let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<(usize, LineResult)>)>(threads * 2);
+    let block_lines = BlockLines(AtomicUsize::new(MIN_BLOCK_LINES));
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let (work_rx, done_tx, work) = (&work_rx, done_tx.clone(), &work);
+            let block_lines = &block_lines;
             scope.spawn(move || {
                 loop {
                     let next = work_rx.lock().map(|rx| rx.recv());
                     let Ok(Ok((seq, lines))) = next else { break };
-                    let results = lines
+                    let started = Instant::now();
+                    let results: Vec<_> = lines
                         .iter()
                         .map(|(n, line)| {
                             let result = if line.as_slice() == TOO_LONG {
@@ -66,6 +96,7 @@ where
                             (*n, result)
                         })
                         .collect();
+                    block_lines.measured(lines.len(), started.elapsed());
                     if done_tx.send((seq, results)).is_err() {
                         break;
                     }
@@ -74,7 +105,7 @@ where
         }
         drop(done_tx);
         let writer = scope.spawn(move || write_in_order(done_rx, out));
-        let read = read_blocks(&mut input, &work_tx);
+        let read = read_blocks(&mut input, &work_tx, &block_lines);
         drop(work_tx);
         let written = writer
             .join()
@@ -86,11 +117,16 @@ where
 const TOO_LONG: &[u8] = b"\x00too-long";
 
 /// Reads numbered lines in blocks and hands them to the workers.
-fn read_blocks(input: &mut impl BufRead, work_tx: &mpsc::SyncSender<Block>) -> Result<()> {
+fn read_blocks(
+    input: &mut impl BufRead,
+    work_tx: &mpsc::SyncSender<Block>,
+    block_lines: &BlockLines,
+) -> Result<()> {
     let mut line_number = 0;
     for seq in 0.. {
-        let mut block = Vec::with_capacity(BLOCK_LINES);
-        while block.len() < BLOCK_LINES {
+        let size = block_lines.get();
+        let mut block = Vec::with_capacity(size);
+        while block.len() < size {
             let mut line = Vec::new();
             let read = input
                 .by_ref()
@@ -176,6 +212,38 @@ fn write_in_order(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_sized_to_the_measured_work() {
+        let size = BlockLines(AtomicUsize::new(MIN_BLOCK_LINES));
+        // RS256-like lines, 0.8 ms each: as few lines as allowed.
+        size.measured(64, Duration::from_micros(64 * 800));
+        assert_eq!(size.get(), MIN_BLOCK_LINES);
+        // 0.1 ms a line: 40 lines make 4 ms.
+        size.measured(10, Duration::from_millis(1));
+        assert_eq!(size.get(), 40);
+        // HS256-like lines, ~0.5 µs: capped.
+        size.measured(4096, Duration::from_micros(2048));
+        assert_eq!(size.get(), MAX_BLOCK_LINES);
+        // A block measured as taking no time at all does not divide by zero.
+        size.measured(0, Duration::ZERO);
+        assert_eq!(size.get(), MAX_BLOCK_LINES);
+    }
+
+    #[test]
+    fn slow_lines_are_shared_between_the_workers() {
+        // 64 lines of 2 ms each on 2 threads: with blocks sized to the work, both threads
+        // take part (one 64-line block would leave the other idle).
+        let input: String = (1..=64).map(|i| format!("{i}\n")).collect();
+        let workers = Mutex::new(std::collections::HashSet::new());
+        run(input.as_bytes(), Vec::new(), 2, |_, _| {
+            std::thread::sleep(Duration::from_millis(2));
+            workers.lock().unwrap().insert(std::thread::current().id());
+            LineResult::Output(String::new())
+        })
+        .unwrap();
+        assert_eq!(workers.into_inner().unwrap().len(), 2);
+    }
 
     #[test]
     fn output_keeps_input_order_across_threads_and_reports_bad_lines() {
