@@ -233,3 +233,66 @@ pub fn decrypter(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Box<dyn JweD
     };
     decrypter.map_err(|e| unusable(alg, e))
 }
+
+#[cfg(test)]
+mod tests {
+    //! josekit validates base64 members and PEM armour with `regex`, which jwtctl supplies
+    //! on regex-lite (crates/regex-via-lite): these pin the answers josekit gives through it.
+
+    use josekit::jwk::Jwk;
+
+    fn jwk_accepted(json: &str) -> bool {
+        Jwk::from_bytes(json.as_bytes()).is_ok()
+    }
+
+    #[test]
+    fn base64url_members_must_be_canonical() {
+        assert!(jwk_accepted(r#"{"kty":"oct","k":"AAAA"}"#));
+        assert!(jwk_accepted(r#"{"kty":"oct","k":"AAA"}"#));
+        assert!(jwk_accepted(r#"{"kty":"oct","k":"AQ"}"#));
+        assert!(jwk_accepted(r#"{"kty":"oct","k":"_-8"}"#));
+        // Padding, the standard alphabet, a lone character and non-zero trailing bits.
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AA=="}"#));
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AA+A"}"#));
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AAAAA"}"#));
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AAB"}"#));
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AB"}"#));
+        assert!(!jwk_accepted(r#"{"kty":"oct","k":"AAAA\n"}"#));
+    }
+
+    #[test]
+    fn x5c_entries_must_be_standard_base64() {
+        let with = |cert: &str| format!(r#"{{"kty":"oct","k":"AAAA","x5c":["{cert}"]}}"#);
+        assert!(jwk_accepted(&with("MII+/w==")));
+        assert!(jwk_accepted(&with("MIIB")));
+        assert!(!jwk_accepted(&with("MII-_w==")));
+        assert!(!jwk_accepted(&with("MII+/x==")));
+        assert!(!jwk_accepted(&with("MII")));
+    }
+
+    #[test]
+    fn pem_armour_is_checked() {
+        let key = openssl::ec::EcKey::generate(
+            &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1).unwrap(),
+        )
+        .unwrap();
+        let pem = String::from_utf8(
+            openssl::pkey::PKey::from_ec_key(key)
+                .unwrap()
+                .private_key_to_pem_pkcs8()
+                .unwrap(),
+        )
+        .unwrap();
+        let accepted = |pem: &[u8]| josekit::jws::ES256.signer_from_pem(pem).is_ok();
+        assert!(accepted(pem.as_bytes()));
+        assert!(accepted(pem.replace('\n', "\r\n").as_bytes()));
+        assert!(accepted(pem.trim_end().as_bytes()));
+        let mismatched = pem.replace("END PRIVATE KEY", "END PUBLIC KEY");
+        assert!(!accepted(mismatched.as_bytes()));
+        assert!(!accepted(format!("junk\n{pem}").as_bytes()));
+        assert!(!accepted(format!("{pem}junk").as_bytes()));
+        let mut not_utf8 = pem.clone().into_bytes();
+        not_utf8.push(0xff);
+        assert!(!accepted(&not_utf8));
+    }
+}
