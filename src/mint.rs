@@ -122,8 +122,7 @@ enum KeyedHmac {
 impl HmacMinter {
     fn new(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<HmacMinter> {
         use hmac::KeyInit;
-        // The same checks and header as the josekit path.
-        let josekit_path = JwsMinter::new(alg, key, params)?;
+        let prefix = jws_prefix(alg, key, params)?;
         let secret = key.secret().unwrap_or_default();
         let bad = |_| error::runtime("the secret cannot key HMAC");
         let mac = match alg.name {
@@ -131,10 +130,7 @@ impl HmacMinter {
             "HS384" => KeyedHmac::Hs384(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
             _ => KeyedHmac::Hs512(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
         };
-        Ok(HmacMinter {
-            prefix: format!("{}.", b64(&header_json(josekit_path.header.claims_set())?)),
-            mac,
-        })
+        Ok(HmacMinter { prefix, mac })
     }
 
     fn sign(&self, payload: &[u8]) -> String {
@@ -175,11 +171,11 @@ pub struct EcdsaMinter {
 
 impl EcdsaMinter {
     fn new(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<EcdsaMinter> {
-        let josekit_path = JwsMinter::new(alg, key, params)?;
+        let prefix = jws_prefix(alg, key, params)?;
         let ec = crate::keyconv::jwk_to_private(&key.jwk)?.ec_key()?;
         let width = (ec.group().degree() as usize).div_ceil(8);
         Ok(EcdsaMinter {
-            prefix: format!("{}.", b64(&header_json(josekit_path.header.claims_set())?)),
+            prefix,
             key: ec,
             width,
         })
@@ -299,6 +295,15 @@ fn random_iv() -> Result<[u8; 12]> {
 /// The header bytes josekit writes: the map serialised by serde_json.
 fn header_json(map: &Map<String, Value>) -> Result<Vec<u8>> {
     Ok(serde_json::to_vec(map)?)
+}
+
+/// `base64url(header).` for a JWS fast path: the same checks and header as the josekit path.
+fn jws_prefix(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<String> {
+    let josekit_path = JwsMinter::new(alg, key, params)?;
+    Ok(format!(
+        "{}.",
+        b64(&header_json(josekit_path.header.claims_set())?)
+    ))
 }
 
 fn b64(bytes: &[u8]) -> String {
