@@ -10,15 +10,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-/// Lines per block, between these bounds. Blocks are sized to take about BLOCK_TIME of one
-/// worker's time, as measured on the blocks before: handing a block over costs tens of
-/// microseconds, which must stay small next to HS256's ~1 µs lines, while slow lines (an
-/// RS256 sign takes ~0.8 ms) must still spread evenly instead of leaving one thread with
-/// the last big block.
-/// Also the first block's size, before anything has been measured.
-const MIN_BLOCK_LINES: usize = 8;
-const MAX_BLOCK_LINES: usize = 4 * 1024;
+// Blocks are sized to take about BLOCK_TIME of one worker's time, as measured on the blocks
+// before: handing a block over costs tens of microseconds, which must stay small next to
+// HS256's ~1 µs lines, while slow lines (an RS256 sign takes ~0.8 ms) must still spread
+// evenly instead of leaving one thread with the last big block.
 const BLOCK_TIME: Duration = Duration::from_millis(4);
+/// The fewest lines in a block; also the first block's size, before anything is measured.
+const MIN_BLOCK_LINES: usize = 8;
+/// The most lines in a block, which bounds memory.
+const MAX_BLOCK_LINES: usize = 4 * 1024;
 
 /// The block size the reader uses next, as the workers last measured it.
 struct BlockLines(AtomicUsize);
@@ -37,6 +37,7 @@ impl BlockLines {
         );
     }
 }
+
 /// The longest line accepted; longer ones are reported, not buffered without limit.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
