@@ -66,7 +66,12 @@ fn build_stubs() -> Result<(), String> {
     let lib_dir = openssl_lib_dir()?;
     let libs = LIBS
         .iter()
-        .map(|name| read_library(&lib_dir.join(format!("lib{name}.so"))))
+        .map(|name| {
+            let path = lib_dir.join(format!("lib{name}.so"));
+            // An OpenSSL upgrade (a new soname, more functions) regenerates the stubs.
+            println!("cargo:rerun-if-changed={}", path.display());
+            read_library(&path)
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let out = PathBuf::from(env::var("OUT_DIR").map_err(|e| e.to_string())?);
