@@ -630,28 +630,34 @@ fn responder(answers: Vec<String>) -> u16 {
             stream
                 .set_read_timeout(Some(Duration::from_secs(10)))
                 .unwrap();
-            let mut reader = BufReader::new(stream);
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(value) = lower.strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-                if line == "\r\n" {
-                    break;
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let mut stream = reader.into_inner();
-            let _ = stream.write_all(answer.as_bytes());
+            serve_one(stream, &answer);
         }
     });
     port
+}
+
+/// Reads one HTTP request (headers and a Content-Length body), writes `answer`, and hands
+/// the stream back.
+fn serve_one<S: Read + Write>(stream: S, answer: &str) -> S {
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let mut stream = reader.into_inner();
+    let _ = stream.write_all(answer.as_bytes());
+    stream
 }
 
 fn answer(status: &str, headers: &[&str], body: &str) -> String {
@@ -1000,25 +1006,7 @@ fn tls_responder(cert_pem: &[u8], key_pem: &[u8], answers: Vec<String>) -> u16 {
             let Ok(stream) = acceptor.accept(stream) else {
                 continue;
             };
-            let mut reader = BufReader::new(stream);
-            let mut length = 0;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap_or(0);
-                }
-                if line == "\r\n" {
-                    break;
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let mut stream = reader.into_inner();
-            let _ = stream.write_all(answer.as_bytes());
-            let _ = stream.shutdown();
+            let _ = serve_one(stream, &answer).shutdown();
         }
     });
     port
