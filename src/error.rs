@@ -87,8 +87,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 const MAX_MESSAGE_CHARS: usize = 2000;
 
 /// The error as one line: its context chain joined with `: `, line breaks (from a library
-/// message) folded into spaces, control characters (a token's header may carry terminal
-/// escapes) replaced, and the length capped.
+/// message) folded into spaces, terminal controls (a token's header may carry them)
+/// escaped, and the length capped.
 pub fn one_line(err: &anyhow::Error) -> String {
     let joined = err
         .chain()
@@ -96,9 +96,8 @@ pub fn one_line(err: &anyhow::Error) -> String {
         .collect::<Vec<_>>()
         .join(": ");
     let folded = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut line: String = folded
+    let mut line: String = crate::sanitize::for_terminal(&folded)
         .chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
         .take(MAX_MESSAGE_CHARS)
         .collect();
     if folded.chars().count() > MAX_MESSAGE_CHARS {
@@ -147,7 +146,7 @@ mod tests {
     #[test]
     fn terminal_escapes_and_huge_messages_are_defused() {
         let err = malformed("alg \u{1b}[31mred\u{7}");
-        assert_eq!(one_line(&err), "alg \u{fffd}[31mred\u{fffd}");
+        assert_eq!(one_line(&err), "alg \\u{1b}[31mred\\u{7}");
         let long = one_line(&malformed("x".repeat(5000)));
         assert_eq!(long.chars().count(), 2001);
         assert!(long.ends_with('…'));

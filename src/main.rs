@@ -17,6 +17,7 @@ mod keys;
 mod mint;
 mod output;
 mod password;
+mod sanitize;
 mod scan;
 mod time;
 mod token;
