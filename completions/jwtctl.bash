@@ -131,7 +131,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decrypt)
-            opts="-h -V --json --color --key --alg --enc --verify-key --no-verify-inner --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
+            opts="-h -V --json --color --key --alg --enc --verify-key --no-verify-inner --allow-unauthenticated --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

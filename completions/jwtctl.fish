@@ -105,7 +105,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s o -l out -d 'Wr
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l public-out -d 'Also write the public half to FILE (JWK, or PEM with --format pem)' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l public -d 'Print the public half of an existing KEY instead of generating one' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l convert -d 'Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
@@ -209,7 +209,7 @@ PBES2-HS512+A256KW\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'With --batch: worker threads [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l max-token-size -d 'The largest token accepted, in bytes' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
@@ -229,7 +229,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l scan -d 'Find 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'With --scan or --wordlist: worker threads [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-token-size -d 'The largest token accepted, in bytes' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
@@ -284,7 +284,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Allo
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require a claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-token-size -d 'The largest token accepted, in bytes' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
@@ -348,13 +348,14 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l leeway -d 'All
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l require -d 'Require a claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-token-size -d 'The largest token accepted, in bytes' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l no-verify-inner -d 'Accept a nested JWT without verifying its inner JWS (the check list says so)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-unauthenticated -d 'Accept an RSA-OAEP*, RSA1_5 or ECDH-ES* token without a signed inner JWS, although anyone holding the public key can make one (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -373,7 +374,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l timeout -d 'Give
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s o -l out -d 'Write the token to FILE (mode 0600) instead of stdout' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l key -d 'Also verify (JWS) or decrypt (JWE) the token with this key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l probe -d 'Then GET this URL with the token as Bearer and show the answer on stderr' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
@@ -434,7 +435,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ttl -d 'How long a token lives (e.g. 90s, 15m, 1h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l iss -d 'The issuer ("iss") put in tokens and required by /whoami' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l aud -d 'The audience ("aud") put in tokens and required by /whoami' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l secret-encoding -d 'How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"

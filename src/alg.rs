@@ -35,6 +35,15 @@ pub struct Alg {
     pub need: KeyNeed,
 }
 
+impl Alg {
+    /// Whether a token made with this algorithm proves who made it. Signatures and JWE key
+    /// management under a shared secret do; RSA-OAEP*, RSA1_5 and ECDH-ES* need only the
+    /// recipient's public key, so anyone can make such a token.
+    pub fn authenticates_sender(&self) -> bool {
+        !(self.kind == TokenKind::Jwe && matches!(self.need, KeyNeed::Rsa | KeyNeed::Ecdh))
+    }
+}
+
 const fn jws(name: &'static str, need: KeyNeed) -> Alg {
     Alg {
         name,
@@ -178,6 +187,29 @@ mod tests {
         assert_eq!(jwe, 19);
         assert!(find("none").is_none());
         assert!(is_none("nOnE"));
+    }
+
+    #[test]
+    fn public_key_encryption_does_not_authenticate_the_sender() {
+        let anyone: Vec<&str> = ALGS
+            .iter()
+            .filter(|a| !a.authenticates_sender())
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(
+            anyone,
+            [
+                "ECDH-ES",
+                "ECDH-ES+A128KW",
+                "ECDH-ES+A192KW",
+                "ECDH-ES+A256KW",
+                "RSA-OAEP",
+                "RSA-OAEP-256",
+                "RSA-OAEP-384",
+                "RSA-OAEP-512",
+                "RSA1_5"
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Line-at-a-time work on all cores, in input order: `issue --batch`, `verify --batch`,
 //! `decrypt --batch`. Input is read in blocks of lines; each block goes to whichever worker
 //! is free and is written back in order, so memory stays bounded by the block size.
+//!
+//! Every input line, whatever it holds (blank, over-long, not UTF-8), gets exactly one
+//! output line, so output line N always answers input line N.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
@@ -9,6 +12,8 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+
+use crate::error::{self, Class};
 
 // Blocks are sized to take about BLOCK_TIME of one worker's time, as measured on the blocks
 // before: handing a block over costs tens of microseconds, which must stay small next to
@@ -41,10 +46,63 @@ impl BlockLines {
 /// The longest line accepted; longer ones are reported, not buffered without limit.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// What one line produced: output text (with its newline), or an error for stderr.
-pub enum LineResult {
-    Output(String),
-    Failed(String),
+/// A line longer than [`MAX_LINE_BYTES`]: it was not buffered, only counted.
+#[derive(Debug, Clone, Copy)]
+pub struct TooLong;
+
+impl TooLong {
+    pub fn error(self) -> anyhow::Error {
+        error::malformed(format!("the line is longer than {MAX_LINE_BYTES} bytes"))
+    }
+}
+
+/// What one line produced: its output line (with its newline), and, when it failed, the
+/// failure's class and a message for stderr (None when the output line carries it).
+pub struct LineResult {
+    pub output: String,
+    pub failed: Option<(Class, Option<String>)>,
+}
+
+impl LineResult {
+    pub fn ok(output: String) -> LineResult {
+        LineResult {
+            output,
+            failed: None,
+        }
+    }
+
+    pub fn failed(output: String, class: Class, stderr: Option<String>) -> LineResult {
+        LineResult {
+            output,
+            failed: Some((class, stderr)),
+        }
+    }
+}
+
+/// How a batch went: lines read, lines failed, and the first failure's line and class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub lines: usize,
+    pub failed: usize,
+    pub first: Option<(usize, Class)>,
+}
+
+impl Summary {
+    /// Ok when every line passed; else an error of the first failure's class that counts them.
+    pub fn into_result(self) -> Result<()> {
+        match self.first {
+            None => Ok(()),
+            Some((line, class)) => Err(error::of_class(
+                class,
+                format!(
+                    "{} of {} line{} failed; first: line {line}",
+                    self.failed,
+                    self.lines,
+                    if self.lines == 1 { "" } else { "s" }
+                ),
+            )),
+        }
+    }
 }
 
 /// The number of threads to use: `--threads`, else every core.
@@ -54,21 +112,21 @@ pub fn threads(requested: Option<usize>) -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// A block of numbered lines, and its place in the output.
-type Block = (usize, Vec<(usize, Vec<u8>)>);
+/// A block of numbered lines (None: too long), and its place in the output.
+type Block = (usize, Vec<(usize, Option<Vec<u8>>)>);
 
 /// Runs `work(line_number, line)` over every line of `input` on `threads` workers, writing
-/// outputs in input order to `out` and failures (`error: line N: …`) to stderr. Reading,
-/// working and writing overlap: the caller's thread reads, a writer thread puts blocks
-/// back in order. Returns the number of failed lines and the first one's number.
+/// each line's output in input order to `out` and failure messages (`error: line N: …`) to
+/// stderr. Reading, working and writing overlap: the caller's thread reads, a writer thread
+/// puts blocks back in order.
 pub fn run<F>(
     mut input: impl BufRead,
     out: impl Write + Send,
     threads: usize,
     work: F,
-) -> Result<(usize, Option<usize>)>
+) -> Result<Summary>
 where
-    F: Fn(usize, &[u8]) -> LineResult + Sync,
+    F: Fn(usize, Result<&[u8], TooLong>) -> LineResult + Sync,
 {
     let threads = threads.max(1);
     let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
@@ -86,16 +144,7 @@ where
                     let started = Instant::now();
                     let results: Vec<_> = lines
                         .iter()
-                        .map(|(n, line)| {
-                            let result = if line.as_slice() == TOO_LONG {
-                                LineResult::Failed(format!(
-                                    "the line is longer than {MAX_LINE_BYTES} bytes"
-                                ))
-                            } else {
-                                work(*n, line)
-                            };
-                            (*n, result)
-                        })
+                        .map(|(n, line)| (*n, work(*n, line.as_deref().ok_or(TooLong))))
                         .collect();
                     block_lines.measured(lines.len(), started.elapsed());
                     if done_tx.send((seq, results)).is_err() {
@@ -114,8 +163,6 @@ where
         read.and(written)
     })
 }
-
-const TOO_LONG: &[u8] = b"\x00too-long";
 
 /// Reads numbered lines in blocks and hands them to the workers.
 fn read_blocks(
@@ -140,12 +187,13 @@ fn read_blocks(
             line_number += 1;
             if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
                 skip_rest_of_line(input)?;
-                line = TOO_LONG.to_vec();
+                block.push((line_number, None));
+                continue;
             }
             while matches!(line.last(), Some(b'\n' | b'\r')) {
                 line.pop();
             }
-            block.push((line_number, line));
+            block.push((line_number, Some(line)));
         }
         if block.is_empty() || work_tx.send((seq, block)).is_err() {
             break;
@@ -173,11 +221,14 @@ fn skip_rest_of_line(input: &mut impl BufRead) -> Result<()> {
 fn write_in_order(
     done_rx: mpsc::Receiver<(usize, Vec<(usize, LineResult)>)>,
     mut out: impl Write,
-) -> Result<(usize, Option<usize>)> {
+) -> Result<Summary> {
     let mut pending = BTreeMap::new();
     let mut next = 0;
-    let mut failed = 0;
-    let mut first_failed = None;
+    let mut summary = Summary {
+        lines: 0,
+        failed: 0,
+        first: None,
+    };
     let mut closed = false;
     for (seq, results) in done_rx {
         pending.insert(seq, results);
@@ -185,12 +236,13 @@ fn write_in_order(
             next += 1;
             let mut text = Vec::new();
             for (n, result) in results {
-                match result {
-                    LineResult::Output(line) => text.extend_from_slice(line.as_bytes()),
-                    LineResult::Failed(message) => {
-                        failed += 1;
-                        first_failed.get_or_insert(n);
-                        eprintln!("error: line {n}: {message}");
+                summary.lines += 1;
+                text.extend_from_slice(result.output.as_bytes());
+                if let Some((class, message)) = result.failed {
+                    summary.failed += 1;
+                    summary.first.get_or_insert((n, class));
+                    if let Some(message) = message {
+                        crate::output::error_line(&format!("line {n}: {message}"));
                     }
                 }
             }
@@ -207,7 +259,7 @@ fn write_in_order(
         }
     }
     out.flush().ok();
-    Ok((failed, first_failed))
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -240,44 +292,72 @@ mod tests {
         run(input.as_bytes(), Vec::new(), 2, |_, _| {
             std::thread::sleep(Duration::from_millis(2));
             workers.lock().unwrap().insert(std::thread::current().id());
-            LineResult::Output(String::new())
+            LineResult::ok(String::new())
         })
         .unwrap();
         assert_eq!(workers.into_inner().unwrap().len(), 2);
     }
 
     #[test]
-    fn output_keeps_input_order_across_threads_and_reports_bad_lines() {
+    fn output_keeps_input_order_across_threads_and_counts_failures() {
         let input: String = (1..=40_000).map(|i| format!("{i}\r\n")).collect();
         let mut out = Vec::new();
-        let (failed, first) = run(input.as_bytes(), &mut out, 3, |n, line| {
-            let text = std::str::from_utf8(line).unwrap();
+        let summary = run(input.as_bytes(), &mut out, 3, |n, line| {
+            let text = std::str::from_utf8(line.unwrap()).unwrap();
             assert_eq!(text, n.to_string());
             if n % 10_000 == 0 {
-                LineResult::Failed("bad".into())
+                LineResult::failed("\n".into(), Class::ClaimsRejected, None)
             } else {
-                LineResult::Output(format!("<{text}>\n"))
+                LineResult::ok(format!("<{text}>\n"))
             }
         })
         .unwrap();
-        assert_eq!((failed, first), (4, Some(10_000)));
+        assert_eq!(
+            summary,
+            Summary {
+                lines: 40_000,
+                failed: 4,
+                first: Some((10_000, Class::ClaimsRejected))
+            }
+        );
         let out = String::from_utf8(out).unwrap();
         let expected: String = (1..=40_000)
-            .filter(|i| i % 10_000 != 0)
-            .map(|i| format!("<{i}>\n"))
+            .map(|i| {
+                if i % 10_000 == 0 {
+                    "\n".to_string()
+                } else {
+                    format!("<{i}>\n")
+                }
+            })
             .collect();
         assert_eq!(out, expected);
+        assert_eq!(
+            error::one_line(&summary.into_result().unwrap_err()),
+            "4 of 40000 lines failed; first: line 10000"
+        );
     }
 
     #[test]
-    fn an_over_long_line_is_reported_and_skipped() {
-        let input = format!("a\n{}\nb\n", "x".repeat(MAX_LINE_BYTES + 10));
+    fn every_line_gets_one_answer_whatever_it_holds() {
+        // Over-long, NUL-led (the old sentinel's bytes), blank, not UTF-8, no final newline.
+        let mut input = b"a\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
+        input.extend_from_slice(b"\n\x00too-long\n\n\xff\xfe\nlast\r");
         let mut out = Vec::new();
-        let (failed, first) = run(input.as_bytes(), &mut out, 2, |_, line| {
-            LineResult::Output(format!("{}\n", String::from_utf8_lossy(line)))
+        let summary = run(input.as_slice(), &mut out, 2, |n, line| match line {
+            Ok(bytes) => LineResult::ok(format!("{n}:{}\n", bytes.escape_ascii())),
+            Err(too_long) => LineResult::failed(
+                format!("{n}:{}\n", too_long.error()),
+                Class::Malformed,
+                None,
+            ),
         })
         .unwrap();
-        assert_eq!((failed, first), (1, Some(2)));
-        assert_eq!(out, b"a\nb\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "1:a\n2:the line is longer than 1048576 bytes\n3:\\x00too-long\n4:\n5:\\xff\\xfe\n6:last\n"
+        );
+        assert_eq!(summary.lines, 6);
+        assert_eq!(summary.first, Some((2, Class::Malformed)));
     }
 }

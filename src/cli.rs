@@ -144,7 +144,12 @@ zip (inflated size capped at 262144 bytes unless --max-inflate). Tag and padding
 give the same error.
 
 A nested JWT (cty JWT) is verified with --verify-key, and refused without one unless \
---no-verify-inner. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
+--no-verify-inner. With --verify-key the plaintext must be a compact JWS that verifies \
+under it, whatever cty says. RSA-OAEP*, RSA1_5 and ECDH-ES* need only the recipient's \
+public key, so anyone can make such a token: it is refused (exit 4) unless --verify-key \
+proves who signed it, or --allow-unauthenticated accepts it anyway (the checks then say \
+authenticity: not checked). dir, AES key wrap and PBES2 tokens are authenticated by the \
+shared secret. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
 
 --batch reads one token per line on stdin and writes one JSON result per line, in order: \
 {line, valid, error, claims|payload}. The exit code is 0 when every token is valid, else the \
@@ -311,6 +316,9 @@ pub struct DecryptArgs {
     /// Accept a nested JWT without verifying its inner JWS (the check list says so)
     #[arg(long, conflicts_with = "verify_key")]
     pub no_verify_inner: bool,
+    /// Accept an RSA-OAEP*, RSA1_5 or ECDH-ES* token without a signed inner JWS, although anyone holding the public key can make one (the check list says so)
+    #[arg(long)]
+    pub allow_unauthenticated: bool,
     /// The highest PBES2 iteration count accepted
     #[arg(long, value_name = "N", default_value_t = crate::gate::DEFAULT_MAX_P2C)]
     pub max_p2c: u64,
@@ -333,9 +341,9 @@ pub struct DecryptArgs {
 // How a KEY's content is read.
 #[derive(Debug, Clone, Args)]
 pub struct KeyInputArgs {
-    /// How a raw secret KEY is encoded: raw bytes (one trailing newline dropped), base64, base64url or hex
-    #[arg(long, value_enum, default_value_t = SecretEncoding::Raw, value_name = "ENCODING")]
-    pub secret_encoding: SecretEncoding,
+    /// KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub secret_encoding: Option<SecretEncoding>,
     /// Read the password of a protected key from FILE (one trailing newline dropped) instead of asking
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,

@@ -59,15 +59,8 @@ pub fn rejected(message: impl Into<String>) -> anyhow::Error {
     failure(Class::ClaimsRejected, message)
 }
 
-/// A failure with the class of an exit code obtained earlier (batch summaries).
-pub fn with_code(code: u8, message: impl Into<String>) -> anyhow::Error {
-    let class = match code {
-        2 => Class::Usage,
-        3 => Class::Malformed,
-        4 => Class::NotAuthentic,
-        5 => Class::ClaimsRejected,
-        _ => Class::Runtime,
-    };
+/// A failure of a class known earlier (batch summaries).
+pub fn of_class(class: Class, message: impl Into<String>) -> anyhow::Error {
     failure(class, message)
 }
 
@@ -76,6 +69,19 @@ pub fn class_of(err: &anyhow::Error) -> Class {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<Failure>())
         .map_or(Class::Runtime, |f| f.class)
+}
+
+impl Class {
+    /// The name `--json` documents carry (`class`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Runtime => "runtime",
+            Class::Usage => "usage",
+            Class::Malformed => "malformed",
+            Class::NotAuthentic => "not_authentic",
+            Class::ClaimsRejected => "claims_rejected",
+        }
+    }
 }
 
 /// The exit code for an error.

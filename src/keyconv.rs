@@ -74,12 +74,36 @@ fn okp_curve(id: Id) -> Option<&'static str> {
     })
 }
 
+/// Refuses an RSA public exponent that is even or below 3: no such key is valid, and with
+/// e = 1 every "signature" verifies (Wycheproof's rejectsPublicExponent1).
+fn check_rsa_exponent(e: &BigNumRef) -> Result<()> {
+    let three = BigNum::from_u32(3)?;
+    if e.ucmp(&three) == std::cmp::Ordering::Less || !e.is_bit_set(0) {
+        bail!(
+            "the RSA public exponent {} is refused: it must be odd and at least 3",
+            e.to_dec_str().map_or_else(
+                |_| "?".to_string(),
+                |d| {
+                    let d = d.to_string();
+                    if d.len() > 20 {
+                        format!("{}…", &d[..20])
+                    } else {
+                        d
+                    }
+                }
+            )
+        );
+    }
+    Ok(())
+}
+
 /// The public members of an OpenSSL key as JWK members.
 fn public_members<T: HasPublic>(pkey: &PKey<T>) -> Result<Map<String, Value>> {
     let mut map = Map::new();
     match pkey.id() {
         Id::RSA => {
             let rsa = pkey.rsa()?;
+            check_rsa_exponent(rsa.e())?;
             map.insert("kty".into(), "RSA".into());
             map.insert("n".into(), b64(&rsa.n().to_vec()));
             map.insert("e".into(), b64(&rsa.e().to_vec()));
@@ -160,10 +184,14 @@ fn crv_of(jwk: &Jwk) -> Result<&str> {
 /// The public key of an asymmetric JWK as an OpenSSL key; this also checks the key material.
 pub fn jwk_to_public(jwk: &Jwk) -> Result<PKey<Public>> {
     match jwk.key_type() {
-        "RSA" => Ok(PKey::from_rsa(Rsa::from_public_components(
-            bn(jwk, "n")?,
-            bn(jwk, "e")?,
-        )?)?),
+        "RSA" => {
+            let e = bn(jwk, "e")?;
+            check_rsa_exponent(&e)?;
+            Ok(PKey::from_rsa(Rsa::from_public_components(
+                bn(jwk, "n")?,
+                e,
+            )?)?)
+        }
         "EC" => {
             let crv = crv_of(jwk)?;
             let nid = curve_nid(crv).ok_or_else(|| anyhow!("unsupported EC curve {crv}"))?;
@@ -188,6 +216,7 @@ pub fn jwk_to_private(jwk: &Jwk) -> Result<PKey<Private>> {
     match jwk.key_type() {
         "RSA" => {
             let (n, e, d) = (bn(jwk, "n")?, bn(jwk, "e")?, bn(jwk, "d")?);
+            check_rsa_exponent(&e)?;
             let rsa = if jwk.parameter("p").is_some() {
                 Rsa::from_private_components(
                     n,

@@ -50,7 +50,8 @@ pub enum SecretEncoding {
 /// How key material is read, beyond the KEY reference itself.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    pub secret_encoding: SecretEncoding,
+    /// `--secret-encoding`: given, it says the bytes are a secret (unless they are a key).
+    pub secret_encoding: Option<SecretEncoding>,
     pub password_file: Option<std::path::PathBuf>,
     /// Whether KEY may be the URL of a JWK Set (verify and inspect).
     pub allow_url: bool,
@@ -257,9 +258,20 @@ impl Key {
                 }
             }
             KeyNeed::Direct => {
-                let enc = enc.unwrap_or_else(|| {
-                    crate::alg::find_enc(crate::alg::DEFAULT_ENC).expect("default enc is known")
-                });
+                let bound = self.bound_enc()?;
+                let enc = match (enc, bound) {
+                    (Some(want), Some(own)) if want.name != own.name => {
+                        return refuse(format!(
+                            "this key is for dir with {} (its \"enc\"), not {}",
+                            own.name, want.name
+                        ));
+                    }
+                    (Some(want), _) => want,
+                    (None, Some(own)) => own,
+                    (None, None) => {
+                        crate::alg::find_enc(crate::alg::DEFAULT_ENC).expect("default enc is known")
+                    }
+                };
                 if kty != "oct" || self.bits() / 8 != enc.key_bytes {
                     return refuse(format!(
                         "dir with {} needs a {}-byte key, got {got}",
@@ -319,6 +331,26 @@ impl Key {
             return refuse(format!("this key is for {own} (its \"alg\"), not {name}"));
         }
         Ok(())
+    }
+
+    /// The content encryption a `dir` key is bound to: its `enc` member (written by `keygen
+    /// --alg dir --enc ENC`), or an `alg` that names a content encryption (RFC 7520 §5.6).
+    /// A key bound to one enc is never used with another, even one of the same size.
+    pub fn bound_enc(&self) -> Result<Option<&'static Enc>> {
+        let named = match self.jwk.parameter("enc") {
+            None => self.alg().filter(|a| crate::alg::find_enc(a).is_some()),
+            Some(Value::String(name)) => Some(name.as_str()),
+            Some(_) => return Err(error::runtime("the key's \"enc\" is not a string")),
+        };
+        named
+            .map(|name| {
+                crate::alg::find_enc(name).ok_or_else(|| {
+                    error::runtime(format!(
+                        "the key's \"enc\" {name:?} is not a content encryption"
+                    ))
+                })
+            })
+            .transpose()
     }
 
     /// Every algorithm of the given token kind this key can do `op` with.
@@ -515,7 +547,16 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             return fetch_jwks(url).with_context(|| format!("key {reference}"));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,
-        Source::File(path) => files::read_file_limited(path, MAX_KEY_BYTES, "key file")?,
+        Source::File(path) => {
+            // A KEY that names no file may be a secret typed in by mistake: never echo it.
+            if std::fs::metadata(path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+                return Err(error::runtime(
+                    "the KEY given is not an existing file, nor env:NAME, -, prompt or a key \
+                     URL (its value is not shown: it may be a secret)",
+                ));
+            }
+            files::read_file_limited(path, MAX_KEY_BYTES, "key file")?
+        }
         Source::Env(name) => {
             use std::os::unix::ffi::OsStringExt;
             std::env::var_os(name)
@@ -620,37 +661,182 @@ pub fn load_one(reference: &str, opts: &LoadOptions, kid: Option<&str>) -> Resul
         .with_context(|| format!("key {reference}"))
 }
 
-/// Recognises key material from its content.
+/// Recognises key material from its content. Bytes are a raw secret only when they cannot
+/// be a key: a UTF-8 BOM is dropped, UTF-16/32 text is decoded, and DER (or base64 text of
+/// DER) that is an ASN.1 SEQUENCE is that key or refused, never a secret (an HS256 token
+/// "signed" with the bytes of a public key must not verify under that key).
 pub fn recognise(bytes: &[u8], opts: &LoadOptions) -> Result<KeySet> {
-    let text = std::str::from_utf8(bytes).ok().map(str::trim);
-    if let Some(text) = text {
-        if text.starts_with('{') {
-            return from_json(text);
-        }
-        if let Some(set) = protected_jwk(text, opts)? {
-            return Ok(set);
-        }
-        if text.contains("-----BEGIN ") {
-            return from_pem(text, opts).map(KeySet::one);
-        }
-        let first = text.split_whitespace().next().unwrap_or("");
-        if first.starts_with("ssh-")
-            || first.starts_with("ecdsa-sha2-")
-            || first.starts_with("sk-ssh-")
-            || first.starts_with("sk-ecdsa-")
-        {
-            return Err(error::runtime(
-                "OpenSSH public keys are not supported; convert it with: ssh-keygen -e -m PKCS8 -f FILE",
-            ));
-        }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Some(text) = wide_text(bytes)? {
+        return match recognise_text(&text, opts)? {
+            Some(set) => Ok(set),
+            None if opts.secret_encoding.is_some() => secret_key(bytes, opts),
+            None => Err(error::runtime(
+                "the key is UTF-16/UTF-32 text but not a key; save a secret as UTF-8, or give \
+                 --secret-encoding to use the bytes as they are",
+            )),
+        };
     }
-    if bytes.first() == Some(&0x30)
-        && let Some(key) = from_der(bytes)?
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && let Some(set) = recognise_text(text, opts)?
+    {
+        return Ok(set);
+    }
+    if is_der_sequence(bytes) {
+        return der_key(bytes, "DER").map(KeySet::one);
+    }
+    secret_key(bytes, opts)
+}
+
+/// A raw secret, decoded as `--secret-encoding` says; decoded bytes that are a DER key are
+/// still that key, never a secret.
+fn secret_key(bytes: &[u8], opts: &LoadOptions) -> Result<KeySet> {
+    let secret = decode_secret(bytes, opts.secret_encoding.unwrap_or_default())?;
+    if is_der_sequence(&secret)
+        && let Some(key) = from_der(&secret)?
     {
         return Ok(KeySet::one(key));
     }
-    let secret = decode_secret(bytes, opts.secret_encoding)?;
     Key::from_secret(&secret).map(KeySet::one)
+}
+
+/// A key written as text: a JWK or JWK Set, a protected JWK, PEM, an OpenSSH line (refused),
+/// or base64 of a DER key (as `JWT_PUBLIC_KEY=MIIBIj…` variables hold one). `None`: no key.
+fn recognise_text(text: &str, opts: &LoadOptions) -> Result<Option<KeySet>> {
+    let text = text.trim();
+    if text.starts_with('{') {
+        return from_json(text).map(Some);
+    }
+    if let Some(set) = protected_jwk(text, opts)? {
+        return Ok(Some(set));
+    }
+    if text.contains("-----BEGIN ") {
+        return from_pem(text, opts).map(|key| Some(KeySet::one(key)));
+    }
+    let first = text.split_whitespace().next().unwrap_or("");
+    if first.starts_with("ssh-")
+        || first.starts_with("ecdsa-sha2-")
+        || first.starts_with("sk-ssh-")
+        || first.starts_with("sk-ecdsa-")
+    {
+        return Err(error::runtime(
+            "OpenSSH public keys are not supported; convert it with: ssh-keygen -e -m PKCS8 -f FILE",
+        ));
+    }
+    if let Some(der) = base64_body(text)
+        && is_der_sequence(&der)
+    {
+        return der_key(&der, "base64 DER").map(|key| Some(KeySet::one(key)));
+    }
+    Ok(None)
+}
+
+/// The bytes of base64 (standard or URL-safe, padded or not, line breaks allowed) text.
+fn base64_body(text: &str) -> Option<Vec<u8>> {
+    let compact: String = text.split_ascii_whitespace().collect();
+    if compact.len() < 16 {
+        return None;
+    }
+    let unpadded = compact.trim_end_matches('=');
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(unpadded)
+        .or_else(|_| URL_SAFE_NO_PAD.decode(unpadded))
+        .ok()
+}
+
+/// Whether bytes are exactly one DER SEQUENCE: tag 0x30 and a definite length that covers
+/// the rest. Key material in DER always is; a random secret almost never.
+fn is_der_sequence(der: &[u8]) -> bool {
+    let [0x30, first, rest @ ..] = der else {
+        return false;
+    };
+    let (len, body) = if first & 0x80 == 0 {
+        (usize::from(*first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return false;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        (len, &rest[n..])
+    };
+    body.len() == len
+}
+
+/// Whether `bytes` are ASCII text as UTF-16 code units, the ASCII byte of each at `low`.
+fn ascii_utf16(bytes: &[u8], low: usize) -> bool {
+    bytes.len() >= 8
+        && bytes.len().is_multiple_of(2)
+        && bytes
+            .chunks(2)
+            .all(|unit| unit[1 - low] == 0 && unit[low] != 0 && unit[low].is_ascii())
+}
+
+/// A DER SEQUENCE that must be a key: one jwtctl reads, or refused.
+fn der_key(der: &[u8], what: &str) -> Result<Key> {
+    from_der(der)?.ok_or_else(|| {
+        error::runtime(format!(
+            "{what} that is not a supported key (SPKI, PKCS#1, PKCS#8, SEC1 or an X.509 \
+             certificate); key-shaped bytes are never used as a secret (--secret-encoding \
+             cannot make them one)"
+        ))
+    })
+}
+
+/// Text in UTF-16 or UTF-32 (with a byte-order mark, or ASCII with NULs between), decoded;
+/// `None` for anything else. Undecodable wide text is refused.
+fn wide_text(bytes: &[u8]) -> Result<Option<String>> {
+    let refuse = || error::runtime("the key is UTF-16/UTF-32 text that does not decode");
+    let units16 = |body: &[u8], be: bool| -> Vec<u16> {
+        body.chunks(2)
+            .map(|c| {
+                let pair = [c[0], *c.get(1).unwrap_or(&0)];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect()
+    };
+    let utf32 = |body: &[u8], be: bool| -> Result<String> {
+        if !body.len().is_multiple_of(4) {
+            return Err(refuse());
+        }
+        body.chunks(4)
+            .map(|c| {
+                let unit = [c[0], c[1], c[2], c[3]];
+                char::from_u32(if be {
+                    u32::from_be_bytes(unit)
+                } else {
+                    u32::from_le_bytes(unit)
+                })
+                .ok_or_else(refuse)
+            })
+            .collect()
+    };
+    let utf16 = |body: &[u8], be: bool| -> Result<String> {
+        if !body.len().is_multiple_of(2) {
+            return Err(refuse());
+        }
+        String::from_utf16(&units16(body, be)).map_err(|_| refuse())
+    };
+    let text = match bytes {
+        [0xff, 0xfe, 0, 0, rest @ ..] => utf32(rest, false)?,
+        [0, 0, 0xfe, 0xff, rest @ ..] => utf32(rest, true)?,
+        [0xff, 0xfe, rest @ ..] => utf16(rest, false)?,
+        [0xfe, 0xff, rest @ ..] => utf16(rest, true)?,
+        // No mark: ASCII text with every other byte NUL ("-\0-\0…" or "\0-\0-…"), as a
+        // PEM or JWK saved as UTF-16 is; random secret bytes never are.
+        _ if ascii_utf16(bytes, 0) => utf16(bytes, false)?,
+        _ if ascii_utf16(bytes, 1) => utf16(bytes, true)?,
+        _ => return Ok(None),
+    };
+    Ok(Some(
+        text.strip_prefix('\u{feff}').unwrap_or(&text).to_string(),
+    ))
 }
 
 fn decode_secret(bytes: &[u8], encoding: SecretEncoding) -> Result<Vec<u8>> {
@@ -866,6 +1052,11 @@ fn from_der(der: &[u8]) -> Result<Option<Key>> {
     if let Ok(pkey) = PKey::public_key_from_der(der) {
         return Ok(Some(public_key(keyconv::public_to_jwk(&pkey)?)));
     }
+    if let Ok(rsa) = Rsa::public_key_from_der_pkcs1(der) {
+        return Ok(Some(public_key(keyconv::public_to_jwk(&PKey::from_rsa(
+            rsa,
+        )?)?)));
+    }
     if let Ok(cert) = X509::from_der(der) {
         return Ok(Some(public_key(keyconv::public_to_jwk(
             &cert.public_key()?,
@@ -944,7 +1135,7 @@ mod tests {
     #[test]
     fn encoded_secrets_decode() {
         let enc = |e| LoadOptions {
-            secret_encoding: e,
+            secret_encoding: Some(e),
             ..LoadOptions::default()
         };
         let hex = recognise(b"00ff10\n", &enc(SecretEncoding::Hex)).unwrap();
@@ -1062,7 +1253,7 @@ mod tests {
         let pw = dir.path().join("pw");
         std::fs::write(&pw, "hunter22\n").unwrap();
         let opts = LoadOptions {
-            secret_encoding: SecretEncoding::Raw,
+            secret_encoding: Some(SecretEncoding::Raw),
             password_file: Some(pw.clone()),
             allow_url: false,
         };

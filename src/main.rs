@@ -19,6 +19,7 @@ mod output;
 mod password;
 mod sanitize;
 mod scan;
+mod strict_json;
 mod time;
 mod token;
 mod trust;

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::cli::ColorChoice;
 use crate::files;
+use crate::trust::{Check, Refused, Verified};
 
 /// Prints a JSON document (pretty, one trailing newline) on stdout.
 pub fn print_json(value: &Value) -> Result<()> {
@@ -22,14 +23,25 @@ pub fn print_data(text: &str) -> Result<()> {
     }
 }
 
-/// A note for the person at the terminal (stderr, never stdout).
+/// A note for the person at the terminal (stderr, never stdout), sanitised; a closed
+/// stderr is ignored rather than a reason to panic.
 pub fn note(message: &str) {
-    eprintln!("{message}");
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        crate::sanitize::for_terminal_lines(message)
+    );
 }
 
 /// A warning on stderr.
 pub fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    note(&format!("warning: {message}"));
+}
+
+/// An error line on stderr (`error: …`), for failures that do not end the command.
+pub fn error_line(message: &str) {
+    note(&format!("error: {message}"));
 }
 
 /// Whether to colour a stream: `--color`, then `NO_COLOR`, then whether it is a terminal.
@@ -59,28 +71,63 @@ pub fn put_payload(doc: &mut serde_json::Map<String, Value>, payload: &[u8]) {
     }
 }
 
-/// The result of verify/decrypt: claims (or the payload) on stdout, checks on stderr;
-/// with `json`, one document `{valid, header, claims|payload, checks}`.
-pub fn print_verified(verified: &crate::trust::Verified, json: bool, verb: &str) -> Result<()> {
-    if json {
-        let mut doc = serde_json::json!({
-            "valid": true,
-            "header": Value::Object(verified.header.clone()),
-            "checks": verified.checks.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
-        });
-        if let Some(inner) = &verified.inner_header {
-            doc["inner_header"] = Value::Object(inner.clone());
-        }
-        match &verified.claims {
-            Some(claims) => doc["claims"] = Value::Object(claims.clone()),
-            None => {
-                if let Some(map) = doc.as_object_mut() {
-                    put_payload(map, &verified.payload);
-                }
+/// The `--json` document of a verify/decrypt outcome, pass or fail: `{valid, error, class,
+/// header, claims|payload, checks}` (and `inner_header` for a nested JWT). Claims appear on
+/// failure only when they were authentic (a token refused for its claims).
+pub fn verdict_json(outcome: &Result<Verified, Refused>) -> serde_json::Map<String, Value> {
+    let mut doc = serde_json::Map::new();
+    let object = |map: &serde_json::Map<String, Value>| Value::Object(map.clone());
+    let checks = |checks: &[Check]| Value::Array(checks.iter().map(Check::to_json).collect());
+    match outcome {
+        Ok(verified) => {
+            doc.insert("valid".into(), Value::Bool(true));
+            doc.insert("error".into(), Value::Null);
+            doc.insert("class".into(), Value::Null);
+            doc.insert("header".into(), object(&verified.header));
+            if let Some(inner) = &verified.inner_header {
+                doc.insert("inner_header".into(), object(inner));
             }
+            match &verified.claims {
+                Some(claims) => {
+                    doc.insert("claims".into(), object(claims));
+                }
+                None => put_payload(&mut doc, &verified.payload),
+            }
+            doc.insert("checks".into(), checks(&verified.checks));
         }
-        return print_json(&doc);
+        Err(refused) => {
+            doc.insert("valid".into(), Value::Bool(false));
+            doc.insert(
+                "error".into(),
+                Value::String(crate::error::one_line(&refused.error)),
+            );
+            doc.insert(
+                "class".into(),
+                Value::from(crate::error::class_of(&refused.error).name()),
+            );
+            doc.insert(
+                "header".into(),
+                refused.header.as_deref().map_or(Value::Null, object),
+            );
+            doc.insert(
+                "claims".into(),
+                refused.claims.as_deref().map_or(Value::Null, object),
+            );
+            doc.insert("checks".into(), checks(&refused.checks));
+        }
     }
+    doc
+}
+
+/// Ends verify/decrypt: on success the claims (or the raw payload) on stdout and the checks
+/// on stderr; with `json`, one document on stdout whatever the outcome. A failure is then
+/// returned for `main` to report and to exit with its class.
+pub fn finish(outcome: Result<Verified, Refused>, json: bool, verb: &str) -> Result<()> {
+    if json {
+        print_json(&Value::Object(verdict_json(&outcome)))?;
+        return outcome.map(|_| ()).map_err(|refused| refused.error);
+    }
+    let verified = outcome?;
     let mut summary = format!("{verb}; checks:");
     for check in &verified.checks {
         let line = format!("  {:<12} {:<15} {}", check.result, check.name, check.detail);

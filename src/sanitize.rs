@@ -28,6 +28,15 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`for_terminal`], but line breaks are kept: for multi-line notes (a check list).
+pub fn for_terminal_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(for_terminal).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         if is_unsafe(c) {
@@ -53,6 +62,15 @@ mod tests {
             for_terminal("\u{200f}\u{200e}\u{61c}"),
             "\\u{200f}\\u{200e}\\u{61c}"
         );
+    }
+
+    #[test]
+    fn multi_line_notes_keep_their_line_breaks() {
+        assert_eq!(
+            for_terminal_lines("checks:\n  ok \u{1b}[2J\r"),
+            "checks:\n  ok \\u{1b}[2J\\u{d}"
+        );
+        assert!(matches!(for_terminal_lines("a\nb"), Cow::Borrowed(_)));
     }
 
     #[test]

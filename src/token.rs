@@ -4,15 +4,13 @@
 //! that is a JSON object without duplicate members, and a size limit. Nothing here panics
 //! on any input; serde_json bounds nesting depth (128).
 
-use std::fmt;
-
 use anyhow::Result;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error;
+use crate::strict_json;
 
 /// The default limit on a token's size.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
@@ -122,11 +120,16 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     if header_bytes.is_empty() {
         return Err(error::malformed("header is empty"));
     }
-    let header = parse_json_object(&header_bytes, "header")?;
+    let header = strict_json::parse_object(&header_bytes, "header")?;
     match header.get("alg") {
         Some(Value::String(_)) => {}
         Some(_) => return Err(error::malformed("header \"alg\" is not a string")),
         None => return Err(error::malformed("header has no \"alg\"")),
+    }
+    // RFC 7515 §4.1.4: a kid is a string; any other kind of value must not widen the search
+    // through a JWK Set to every key.
+    if header.get("kid").is_some_and(|kid| !kid.is_string()) {
+        return Err(error::malformed("header \"kid\" is not a string"));
     }
     if kind == Kind::Jwe {
         match header.get("enc") {
@@ -143,120 +146,6 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         header_bytes,
         decoded,
     })
-}
-
-/// A JSON object whose top-level member names are unique.
-struct UniqueObject(Map<String, Value>);
-
-impl<'de> de::Deserialize<'de> for UniqueObject {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> Visitor<'de> for ObjectVisitor {
-            type Value = UniqueObject;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueObject, A::Error> {
-                let mut map = Map::new();
-                while let Some(name) = access.next_key::<String>()? {
-                    let value: Value = access.next_value()?;
-                    if map.contains_key(&name) {
-                        return Err(de::Error::custom(format!(
-                            "DUPLICATE:{}",
-                            serde_json::to_string(&name).unwrap_or_default()
-                        )));
-                    }
-                    map.insert(name, value);
-                }
-                Ok(UniqueObject(map))
-            }
-        }
-        deserializer.deserialize_any(ObjectVisitor)
-    }
-}
-
-/// The top-level member names of a JSON object, checked unique; values are validated
-/// but not kept (the cheap check `issue --batch` makes per line).
-struct UniqueKeys(Vec<String>);
-
-impl<'de> de::Deserialize<'de> for UniqueKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeysVisitor;
-        impl<'de> Visitor<'de> for KeysVisitor {
-            type Value = UniqueKeys;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<UniqueKeys, A::Error> {
-                let mut names: Vec<String> = Vec::new();
-                while let Some(name) = access.next_key::<String>()? {
-                    access.next_value::<de::IgnoredAny>()?;
-                    if names.contains(&name) {
-                        return Err(de::Error::custom(format!(
-                            "DUPLICATE:{}",
-                            serde_json::to_string(&name).unwrap_or_default()
-                        )));
-                    }
-                    names.push(name);
-                }
-                Ok(UniqueKeys(names))
-            }
-        }
-        deserializer.deserialize_any(KeysVisitor)
-    }
-}
-
-/// The member names of a JSON object with unique member names (errors as for
-/// [`parse_json_object`]).
-pub fn object_keys(bytes: &[u8], what: &str) -> Result<Vec<String>> {
-    match serde_json::from_slice::<UniqueKeys>(bytes) {
-        Ok(UniqueKeys(names)) => Ok(names),
-        // The slow path words the error exactly as parse_json_object does.
-        Err(_) => parse_json_object(bytes, what).map(|map| map.keys().cloned().collect()),
-    }
-}
-
-/// Parses `bytes` as a JSON object with unique member names; `what` names it in errors.
-pub fn parse_json_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>> {
-    let first = bytes.iter().find(|b| !b" \t\r\n".contains(b)).copied();
-    if first != Some(b'{') {
-        // Valid JSON of another type, or not JSON at all.
-        return Err(match serde_json::from_slice::<de::IgnoredAny>(bytes) {
-            Ok(_) => error::malformed(format!("{what} is not a JSON object")),
-            Err(_) if std::str::from_utf8(bytes).is_err() => {
-                error::malformed(format!("{what} is not UTF-8 JSON"))
-            }
-            Err(e) => error::malformed(format!("{what} is not valid JSON: {}", short_reason(&e))),
-        });
-    }
-    match serde_json::from_slice::<UniqueObject>(bytes) {
-        Ok(UniqueObject(map)) => Ok(map),
-        Err(e) => {
-            let text = e.to_string();
-            if let Some(rest) = text.strip_prefix("DUPLICATE:") {
-                let name = rest.split(" at line").next().unwrap_or(rest);
-                return Err(error::malformed(format!(
-                    "{what} has a duplicate member {name}"
-                )));
-            }
-            if std::str::from_utf8(bytes).is_err() {
-                return Err(error::malformed(format!("{what} is not UTF-8 JSON")));
-            }
-            Err(error::malformed(format!(
-                "{what} is not valid JSON: {}",
-                short_reason(&e)
-            )))
-        }
-    }
-}
-
-/// serde_json's reason without the position, which means little to a person.
-fn short_reason(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.find(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
 }
 
 fn is_token_byte(b: u8) -> bool {
@@ -442,6 +331,18 @@ mod tests {
             (
                 format!("{}.e30.", b64(r#"{"typ":"JWT"}"#)),
                 "header has no \"alg\"",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":"HS256","kid":1}"#)),
+                "header \"kid\" is not a string",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":"HS256","kid":["hs"]}"#)),
+                "header \"kid\" is not a string",
+            ),
+            (
+                format!("{}.e30.", b64(r#"{"alg":"HS256","x":{"a":1,"a":2}}"#)),
+                "header has a duplicate member \"a\"",
             ),
             (
                 format!("{}.e30.", b64(r#"{"alg":null}"#)),

@@ -1,6 +1,11 @@
 //! Deciding whether a token is genuine: the algorithm allowlist, key selection, signature
-//! or decryption, and the claim checks. Shared by `verify`, `decrypt`, `inspect --key`
-//! and `serve`.
+//! or decryption, and the claim checks. Shared by `verify`, `decrypt`, `inspect --key`,
+//! `--scan --key`, `login --key` and `serve`.
+//!
+//! Fail closed: every step either records a check that passed or ends in a refusal with its
+//! class. A step that cannot run (claims that do not parse strictly, a JWE that anyone
+//! holding the public key could have made, a plaintext that is not the JWS `--verify-key`
+//! asks for) is a refusal, never a "not checked" that reads as yes.
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
@@ -10,11 +15,13 @@ use crate::error;
 use crate::gate;
 use crate::jose;
 use crate::keys::{Key, KeySet, Op};
+use crate::strict_json;
 use crate::time;
 use crate::token::{self, Compact, Kind};
 
-/// What the caller asks to be checked besides the signature.
-#[derive(Debug, Clone, Default)]
+/// What the caller asks to be checked besides the signature. Built with [`Policy::new`],
+/// which sets the safe limits; callers then widen or add checks field by field.
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// `--alg`: the only algorithms accepted; empty means "from the key".
     pub algs: Vec<String>,
@@ -31,6 +38,42 @@ pub struct Policy {
     pub now: i64,
     pub max_p2c: u64,
     pub max_inflate: usize,
+    /// Accept a JWE that anyone holding the recipient's public key could have made
+    /// (RSA-OAEP*, RSA1_5, ECDH-ES*) without a signed inner token; the checks say so.
+    pub allow_unauthenticated: bool,
+}
+
+impl Policy {
+    /// exp and nbf checked at `now` without leeway, every algorithm the keys allow, the
+    /// default PBES2 and inflate caps, and nothing else.
+    pub fn new(now: i64) -> Policy {
+        Policy {
+            algs: Vec::new(),
+            encs: Vec::new(),
+            iss: None,
+            aud: None,
+            sub: None,
+            require: Vec::new(),
+            leeway: 0,
+            ignore_exp: false,
+            ignore_times: false,
+            now,
+            max_p2c: gate::DEFAULT_MAX_P2C,
+            max_inflate: gate::DEFAULT_MAX_INFLATE,
+            allow_unauthenticated: false,
+        }
+    }
+}
+
+/// What a JWE's plaintext must be, beyond what the outer token says.
+#[derive(Debug, Clone, Copy)]
+pub enum Inner<'k> {
+    /// A compact JWS that verifies under these keys, whatever `cty` says (`--verify-key`).
+    Verify(&'k KeySet),
+    /// A nested JWT's inner JWS is read but not verified (`--no-verify-inner`, inspect).
+    Skip,
+    /// A nested JWT is refused: there is no key to verify it with.
+    Refuse,
 }
 
 /// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
@@ -64,6 +107,78 @@ pub struct Verified {
     pub checks: Vec<Check>,
     /// For a nested JWT: the inner JWS's header.
     pub inner_header: Option<Map<String, Value>>,
+}
+
+/// What `inspect` and `--scan` say of a JWE that anyone with the public key could make.
+pub const NOT_AUTHENTICATED: &str =
+    "not authenticated: anyone with the public key can make this token";
+
+impl Verified {
+    /// Whether the token was accepted only because `allow_unauthenticated` let a JWE through
+    /// that anyone holding the recipient's public key could have made.
+    pub fn anyone_could_make(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.name == "authenticity" && c.result == "not checked")
+    }
+}
+
+/// A refusal, with the checks made up to it (the last one the check that failed) and the
+/// claims when they were authentic (a token refused for its claims).
+#[derive(Debug)]
+pub struct Refused {
+    pub error: anyhow::Error,
+    /// The token's header, when it parsed (boxed: a refusal travels in every `Result`).
+    pub header: Option<Box<Map<String, Value>>>,
+    pub checks: Vec<Check>,
+    pub claims: Option<Box<Map<String, Value>>>,
+}
+
+impl From<Refused> for anyhow::Error {
+    fn from(refused: Refused) -> anyhow::Error {
+        refused.error
+    }
+}
+
+/// A failure before any check ran (the token or the key could not be read).
+impl From<anyhow::Error> for Refused {
+    fn from(error: anyhow::Error) -> Refused {
+        Refused {
+            error,
+            header: None,
+            checks: Vec::new(),
+            claims: None,
+        }
+    }
+}
+
+/// The checks made so far, the step under way, and the authentic claims once known.
+#[derive(Default)]
+struct Trail {
+    checks: Vec<Check>,
+    step: &'static str,
+    claims: Option<Map<String, Value>>,
+}
+
+impl Trail {
+    fn ok(&mut self, name: &str, detail: impl Into<String>) {
+        self.checks.push(Check::new(name, "ok", detail));
+    }
+
+    /// The refusal of the step under way, recorded as the last check (unless a nested
+    /// verification recorded its own already).
+    fn refuse(mut self, token: &Compact, error: anyhow::Error) -> Refused {
+        if self.checks.last().is_none_or(|c| c.result != "failed") {
+            self.checks
+                .push(Check::new(self.step, "failed", error::one_line(&error)));
+        }
+        Refused {
+            error,
+            header: Some(Box::new(token.header.clone())),
+            checks: self.checks,
+            claims: self.claims.map(Box::new),
+        }
+    }
 }
 
 /// The algorithms accepted for `op` with these keys: `--alg`, else each key's `alg`, else
@@ -122,8 +237,9 @@ fn allowed_token_alg(
     keys: &KeySet,
     kind: TokenKind,
     enc: Option<&alg::Enc>,
-    checks: &mut Vec<Check>,
+    trail: &mut Trail,
 ) -> Result<&'static Alg> {
+    trail.step = "alg";
     let asked = token.alg().unwrap_or("");
     gate::check_not_none(asked)?;
     let allowed = allowed_algs(policy, keys, kind)?;
@@ -159,11 +275,7 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
-            checks.push(Check::new(
-                "alg",
-                "ok",
-                format!("{asked} is allowed ({})", names(&allowed)),
-            ));
+            trail.ok("alg", format!("{asked} is allowed ({})", names(&allowed)));
             Ok(alg)
         }
         None => Err(error::not_authentic(format!(
@@ -249,15 +361,30 @@ fn key_label(key: &Key) -> String {
 }
 
 /// Verifies a compact JWS and checks its claims.
-pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Verified> {
+pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Verified, Refused> {
+    let mut trail = Trail::default();
+    match verify_jws_steps(token, keys, policy, &mut trail) {
+        Ok(verified) => Ok(verified),
+        Err(error) => Err(trail.refuse(token, error)),
+    }
+}
+
+fn verify_jws_steps(
+    token: &Compact,
+    keys: &KeySet,
+    policy: &Policy,
+    trail: &mut Trail,
+) -> Result<Verified> {
+    trail.step = "structure";
     if token.kind != Kind::Jws {
         return Err(error::malformed(
             "this is a JWE (encrypted token); use jwtctl decrypt",
         ));
     }
-    let mut checks = Vec::new();
-    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jws, None, &mut checks)?;
+    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jws, None, trail)?;
+    trail.step = "crit";
     gate::check_crit(&token.header)?;
+    trail.step = "signature";
     let signing_input = token.signing_input().unwrap_or_default();
     let signature = token.decoded.get(1).cloned().unwrap_or_default();
     let mut verified_by = None;
@@ -277,40 +404,84 @@ pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Ver
             alg.name
         )));
     };
-    checks.push(Check::new(
-        "signature",
-        "ok",
-        format!("{} with {}", alg.name, key_label(key)),
-    ));
+    trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
     let payload = token.payload().unwrap_or_default().to_vec();
-    let claims = token::parse_json_object(&payload, "payload").ok();
-    check_claims(claims.as_ref(), policy, &mut checks)?;
+    let claims = claims_set(&payload, &token.header, trail)?;
+    check_claims(claims.as_ref(), policy, trail)?;
     Ok(Verified {
         header: token.header.clone(),
         payload,
         claims,
-        checks,
+        checks: std::mem::take(&mut trail.checks),
         inner_header: None,
     })
 }
 
-/// Decrypts a compact JWE. A nested JWT's inner JWS is verified with `inner_keys`; without
-/// them it is refused unless `skip_inner` is set.
+/// Whether a `typ` or `cty` value names a JWT (RFC 7519 §5.1, §5.2), media type or not.
+fn names_jwt(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.eq_ignore_ascii_case("JWT") || v.eq_ignore_ascii_case("application/jwt"))
+}
+
+/// The claims set of a payload. A payload that starts with `{`, or whose header says
+/// `typ`/`cty: JWT`, is a claims set and must parse strictly (else exit 3); any other payload
+/// is not a JWT (`None`).
+pub fn claims_of(
+    payload: &[u8],
+    header: &Map<String, Value>,
+) -> Result<Option<Map<String, Value>>> {
+    let says_jwt = names_jwt(header.get("typ")) || names_jwt(header.get("cty"));
+    if !says_jwt && !strict_json::looks_like_object(payload) {
+        return Ok(None);
+    }
+    strict_json::parse_object(payload, "the claims set").map(Some)
+}
+
+/// [`claims_of`] for an authentic payload, remembered for a refusal's report.
+fn claims_set(
+    payload: &[u8],
+    header: &Map<String, Value>,
+    trail: &mut Trail,
+) -> Result<Option<Map<String, Value>>> {
+    trail.step = "claims";
+    let claims = claims_of(payload, header)?;
+    trail.claims.clone_from(&claims);
+    Ok(claims)
+}
+
+/// Decrypts a compact JWE. What the plaintext must be is said by `inner`; a JWE whose key
+/// management needs no secret from the sender is refused unless a verified inner JWS
+/// authenticates it, or `policy.allow_unauthenticated` lets it through (the checks say so).
 pub fn decrypt_jwe(
     token: &Compact,
     keys: &KeySet,
     policy: &Policy,
-    inner_keys: Option<&KeySet>,
-    skip_inner: bool,
+    inner: Inner<'_>,
+) -> Result<Verified, Refused> {
+    let mut trail = Trail::default();
+    match decrypt_jwe_steps(token, keys, policy, inner, &mut trail) {
+        Ok(verified) => Ok(verified),
+        Err(error) => Err(trail.refuse(token, error)),
+    }
+}
+
+fn decrypt_jwe_steps(
+    token: &Compact,
+    keys: &KeySet,
+    policy: &Policy,
+    inner: Inner<'_>,
+    trail: &mut Trail,
 ) -> Result<Verified> {
+    trail.step = "structure";
     if token.kind != Kind::Jwe {
         return Err(error::malformed(
             "this is a JWS (signed token); use jwtctl verify",
         ));
     }
-    let mut checks = Vec::new();
     let (_, enc) = gate::check_jwe(token, policy.max_p2c)?;
-    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, Some(enc), &mut checks)?;
+    let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, Some(enc), trail)?;
+    trail.step = "enc";
     if !policy.encs.is_empty() && !policy.encs.iter().any(|e| e == enc.name) {
         return Err(error::not_authentic(format!(
             "the token uses enc {}, but only {} {} allowed",
@@ -319,12 +490,87 @@ pub fn decrypt_jwe(
             if policy.encs.len() == 1 { "is" } else { "are" }
         )));
     }
+    // Refused before any decryption: the answer does not depend on the key.
+    trail.step = "authenticity";
+    let signed_inner = matches!(inner, Inner::Verify(_));
+    if !alg.authenticates_sender() && !signed_inner && !policy.allow_unauthenticated {
+        return Err(error::not_authentic(format!(
+            "anyone holding the recipient's public key can make an {} token: give --verify-key \
+             KEY to require a signed inner JWS (or --allow-unauthenticated to accept it anyway)",
+            alg.name
+        )));
+    }
+    trail.step = "decryption";
+    let (plaintext, key) = decrypt(token, keys, policy, alg, enc)?;
+    trail.ok(
+        "decryption",
+        format!("{} + {} with {}", alg.name, enc.name, key_label(key)),
+    );
+    let nested = names_jwt(token.header.get("cty"));
+    let (payload, claims, inner_header) = match inner {
+        Inner::Verify(inner_keys) => {
+            // The inner verification checked the claims too.
+            let verified = verify_inner(&plaintext, inner_keys, policy, trail)?;
+            return Ok(Verified {
+                header: token.header.clone(),
+                payload: verified.payload,
+                claims: verified.claims,
+                checks: std::mem::take(&mut trail.checks),
+                inner_header: Some(verified.header),
+            });
+        }
+        Inner::Refuse if nested => {
+            return Err(error::usage(
+                "this is a nested JWT: give --verify-key KEY to verify the inner JWS, or --no-verify-inner",
+            ));
+        }
+        Inner::Skip if nested => {
+            trail.step = "inner token";
+            let inner = inner_token(&plaintext).map_err(error::malformed)?;
+            trail.checks.push(Check::new(
+                "inner signature",
+                "skipped",
+                "not verified (no --verify-key)",
+            ));
+            let payload = inner.payload().unwrap_or_default().to_vec();
+            let claims = claims_set(&payload, &inner.header, trail)?;
+            (payload, claims, Some(inner.header))
+        }
+        Inner::Refuse | Inner::Skip => {
+            let claims = claims_set(&plaintext, &token.header, trail)?;
+            (plaintext, claims, None)
+        }
+    };
+    if !alg.authenticates_sender() && !signed_inner {
+        trail.checks.push(Check::new(
+            "authenticity",
+            "not checked",
+            "anyone with the public key can make this token",
+        ));
+    }
+    check_claims(claims.as_ref(), policy, trail)?;
+    Ok(Verified {
+        header: token.header.clone(),
+        payload,
+        claims,
+        checks: std::mem::take(&mut trail.checks),
+        inner_header,
+    })
+}
+
+/// The plaintext of a JWE, and the key that decrypted it.
+fn decrypt<'k>(
+    token: &Compact,
+    keys: &'k KeySet,
+    policy: &Policy,
+    alg: &'static Alg,
+    enc: &'static alg::Enc,
+) -> Result<(Vec<u8>, &'k Key)> {
     let mut context = josekit::jwe::JweContext::new();
     context.remove_compression("DEF");
     context.add_compression(Box::new(gate::CappedDeflate {
         max: policy.max_inflate,
     }));
-    let mut plaintext = None;
     let mut inflate_refused = false;
     for key in candidates(token, keys, alg, Op::Decrypt, Some(enc))? {
         if alg.need == alg::KeyNeed::Rsa {
@@ -335,10 +581,7 @@ pub fn decrypt_jwe(
         }
         let decrypter = jose::decrypter(alg, Some(enc), key)?;
         match context.deserialize_compact(&token.text, decrypter.as_ref()) {
-            Ok((bytes, _)) => {
-                plaintext = Some((bytes, key));
-                break;
-            }
+            Ok((bytes, _)) => return Ok((bytes, key)),
             Err(e) => {
                 inflate_refused |= format!("{e:#}").contains("inflates to more than")
                     || std::error::Error::source(&e)
@@ -346,86 +589,69 @@ pub fn decrypt_jwe(
             }
         }
     }
-    if inflate_refused && plaintext.is_none() {
+    if inflate_refused {
         return Err(error::malformed(format!(
             "the zip: DEF payload inflates to more than {} bytes (raise it with --max-inflate)",
             policy.max_inflate
         )));
     }
     // Tag and padding failures give the same answer: no padding oracle.
-    let Some((plaintext, key)) = plaintext else {
-        return Err(error::not_authentic("decryption failed"));
-    };
-    checks.push(Check::new(
-        "decryption",
-        "ok",
-        format!("{} + {} with {}", alg.name, enc.name, key_label(key)),
-    ));
-    let nested = token
-        .header
-        .get("cty")
-        .and_then(Value::as_str)
-        .is_some_and(|cty| cty.eq_ignore_ascii_case("JWT"));
-    if !nested {
-        let claims = token::parse_json_object(&plaintext, "payload").ok();
-        check_claims(claims.as_ref(), policy, &mut checks)?;
-        return Ok(Verified {
-            header: token.header.clone(),
-            payload: plaintext,
-            claims,
-            checks,
-            inner_header: None,
-        });
-    }
-    let inner_text = String::from_utf8(plaintext)
-        .map_err(|_| error::malformed("the nested token is not text"))?;
-    // The plaintext is already bounded (by the token's size, or by --max-inflate with
-    // zip), and a compressed nested JWT is longer than the JWE that carries it.
-    let inner = token::parse(&inner_text, inner_text.len())
-        .map_err(|e| error::malformed(format!("the nested token: {}", error::one_line(&e))))?;
+    Err(error::not_authentic("decryption failed"))
+}
+
+/// A nested token: compact JWS text. The plaintext is already bounded (by the token's size,
+/// or by --max-inflate with zip), and a nested JWT is longer than the JWE that carries it.
+fn inner_token(plaintext: &[u8]) -> Result<Compact, String> {
+    let text = std::str::from_utf8(plaintext).map_err(|_| "the nested token is not text")?;
+    let inner = token::parse(text, text.len())
+        .map_err(|e| format!("the nested token: {}", error::one_line(&e)))?;
     if inner.kind != Kind::Jws {
-        return Err(error::malformed("the nested token is not a JWS"));
+        return Err("the nested token is not a JWS".to_string());
     }
-    let Some(inner_keys) = inner_keys else {
-        if !skip_inner {
-            return Err(error::usage(
-                "this is a nested JWT: give --verify-key KEY to verify the inner JWS, or --no-verify-inner",
-            ));
-        }
-        checks.push(Check::new(
-            "inner signature",
-            "skipped",
-            "--no-verify-inner",
-        ));
-        let payload = inner.payload().unwrap_or_default().to_vec();
-        let claims = token::parse_json_object(&payload, "payload").ok();
-        check_claims(claims.as_ref(), policy, &mut checks)?;
-        return Ok(Verified {
-            header: token.header.clone(),
-            payload,
-            claims,
-            checks,
-            inner_header: Some(inner.header),
-        });
-    };
+    Ok(inner)
+}
+
+/// `--verify-key`: the plaintext must be a compact JWS that verifies under `keys`, whatever
+/// the outer `cty` says; its checks join the outer ones as `inner …`.
+fn verify_inner(
+    plaintext: &[u8],
+    keys: &KeySet,
+    policy: &Policy,
+    trail: &mut Trail,
+) -> Result<Verified> {
+    trail.step = "inner signature";
+    let inner = inner_token(plaintext).map_err(|reason| {
+        error::not_authentic(format!(
+            "--verify-key asks for a signed inner JWS: {reason}"
+        ))
+    })?;
+    // The inner algorithm is the signer's: --alg names the outer one.
     let inner_policy = Policy {
         algs: Vec::new(),
         ..policy.clone()
     };
-    let mut verified = verify_jws(&inner, inner_keys, &inner_policy)?;
-    for check in &mut verified.checks {
-        if check.name == "signature" || check.name == "alg" {
-            check.name = format!("inner {}", check.name);
+    match verify_jws(&inner, keys, &inner_policy) {
+        Ok(mut verified) => {
+            for check in &mut verified.checks {
+                if check.name == "signature" || check.name == "alg" {
+                    check.name = format!("inner {}", check.name);
+                }
+            }
+            trail.checks.append(&mut verified.checks);
+            trail.claims.clone_from(&verified.claims);
+            Ok(verified)
+        }
+        Err(refused) => {
+            for mut check in refused.checks {
+                if !check.name.starts_with("inner") {
+                    check.name = format!("inner {}", check.name);
+                }
+                trail.checks.push(check);
+            }
+            trail.claims = refused.claims.map(|claims| *claims);
+            Err(refused.error)
         }
     }
-    checks.append(&mut verified.checks);
-    Ok(Verified {
-        header: token.header.clone(),
-        payload: verified.payload,
-        claims: verified.claims,
-        checks,
-        inner_header: Some(verified.header),
-    })
 }
 
 /// A NumericDate claim as seconds (fractions floored); `Err` names a malformed value.
@@ -457,10 +683,10 @@ fn exact_claim(
     name: &str,
     label: &str,
     want: Option<&str>,
-    checks: &mut Vec<Check>,
+    trail: &mut Trail,
 ) -> Result<()> {
     let Some(want) = want else {
-        checks.push(Check::new(name, "not checked", ""));
+        trail.checks.push(Check::new(name, "not checked", ""));
         return Ok(());
     };
     let got = match claims.get(name) {
@@ -469,7 +695,7 @@ fn exact_claim(
         Some(_) => return Err(error::rejected(format!("\"{name}\" is not a string"))),
     };
     match got {
-        Some(got) if got == want => checks.push(Check::new(name, "ok", got)),
+        Some(got) if got == want => trail.ok(name, got),
         Some(got) => {
             return Err(error::rejected(format!(
                 "{label} is \"{got}\", expected \"{want}\""
@@ -484,33 +710,47 @@ fn exact_claim(
     Ok(())
 }
 
-/// Checks exp, nbf and what the policy asks for, recording each in `checks`.
-pub fn check_claims(
+/// Checks exp, nbf and what the policy asks for, recording each in the trail.
+fn check_claims(
     claims: Option<&Map<String, Value>>,
     policy: &Policy,
-    checks: &mut Vec<Check>,
+    trail: &mut Trail,
 ) -> Result<()> {
-    let asks_claims = policy.iss.is_some()
-        || policy.aud.is_some()
-        || policy.sub.is_some()
-        || !policy.require.is_empty();
+    let asked: Vec<&str> = [
+        ("--iss", policy.iss.is_some()),
+        ("--aud", policy.aud.is_some()),
+        ("--sub", policy.sub.is_some()),
+        ("--require", !policy.require.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, asked)| asked.then_some(flag))
+    .collect();
     let Some(claims) = claims else {
-        if asks_claims {
-            return Err(error::rejected("the payload is not a JSON claims set"));
+        trail.step = "claims";
+        if !asked.is_empty() {
+            return Err(error::rejected(format!(
+                "the payload is not a JWT claims set, so {} cannot be checked",
+                asked.join(", ")
+            )));
         }
-        checks.push(Check::new(
+        trail.checks.push(Check::new(
             "claims",
             "not checked",
-            "the payload is not a JSON object",
+            "not a JWT (raw payload)",
         ));
         return Ok(());
     };
     let now = policy.now;
     let leeway = policy.leeway as f64;
+    trail.step = "exp";
     match numeric_date(claims, "exp")? {
         _ if policy.ignore_times => {}
-        _ if policy.ignore_exp => checks.push(Check::new("exp", "skipped", "--ignore-exp")),
-        None => checks.push(Check::new("exp", "absent", "the token never expires")),
+        _ if policy.ignore_exp => trail
+            .checks
+            .push(Check::new("exp", "skipped", "--ignore-exp")),
+        None => trail
+            .checks
+            .push(Check::new("exp", "absent", "the token never expires")),
         Some(exp) => {
             if now as f64 >= exp + leeway {
                 let exp_i = exp.floor();
@@ -529,16 +769,13 @@ pub fn check_claims(
                 };
                 return Err(error::rejected(format!("token expired at {at}{ago}")));
             }
-            checks.push(Check::new(
-                "exp",
-                "ok",
-                format!("expires {}", when(exp, now)),
-            ));
+            trail.ok("exp", format!("expires {}", when(exp, now)));
         }
     }
+    trail.step = "nbf";
     match numeric_date(claims, "nbf")? {
         _ if policy.ignore_times => {}
-        None => checks.push(Check::new("nbf", "absent", "")),
+        None => trail.checks.push(Check::new("nbf", "absent", "")),
         Some(nbf) => {
             if (now as f64) + leeway < nbf {
                 return Err(error::rejected(format!(
@@ -546,16 +783,14 @@ pub fn check_claims(
                     when(nbf, now)
                 )));
             }
-            checks.push(Check::new(
-                "nbf",
-                "ok",
-                format!("valid since {}", when(nbf, now)),
-            ));
+            trail.ok("nbf", format!("valid since {}", when(nbf, now)));
         }
     }
-    exact_claim(claims, "iss", "issuer", policy.iss.as_deref(), checks)?;
+    trail.step = "iss";
+    exact_claim(claims, "iss", "issuer", policy.iss.as_deref(), trail)?;
+    trail.step = "aud";
     match &policy.aud {
-        None => checks.push(Check::new(
+        None => trail.checks.push(Check::new(
             "aud",
             "not checked",
             if claims.contains_key("aud") {
@@ -581,17 +816,19 @@ pub fn check_claims(
                     serde_json::to_string(&auds).unwrap_or_default()
                 )));
             }
-            checks.push(Check::new("aud", "ok", want.as_str()));
+            trail.ok("aud", want.as_str());
         }
     }
-    exact_claim(claims, "sub", "subject", policy.sub.as_deref(), checks)?;
+    trail.step = "sub";
+    exact_claim(claims, "sub", "subject", policy.sub.as_deref(), trail)?;
+    trail.step = "require";
     for name in &policy.require {
         if !claims.contains_key(name) {
             return Err(error::rejected(format!(
                 "required claim \"{name}\" is missing"
             )));
         }
-        checks.push(Check::new(&format!("require {name}"), "ok", "present"));
+        trail.ok(&format!("require {name}"), "present");
     }
     Ok(())
 }

@@ -118,17 +118,19 @@ fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
          error: line 3: the line is not a JSON object\n\
          error: line 4: the line is not valid JSON: EOF while parsing a value\n\
          error: line 5: the line has a duplicate member \"sub\"\n\
-         error: 4 lines could not be turned into tokens\n"
+         error: 4 of 6 lines failed; first: line 2\n"
     );
+    // One output line per input line: the failed ones are empty.
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     let tokens = lines(&stdout);
-    assert_eq!(tokens.len(), 2);
+    assert_eq!(tokens.len(), 6);
+    assert_eq!(tokens[1..5], ["", "", "", ""]);
     let first = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[0]]));
     assert_eq!(
         first["claims"],
         serde_json::json!({"iss": "mine", "sub": "a"})
     );
-    let empty = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[1]]));
+    let empty = json_of(jwtctl().args(["verify", "--json", "--key", &hs, tokens[5]]));
     assert_eq!(empty["claims"], serde_json::json!({"iss": "flag"}));
 }
 
@@ -176,7 +178,7 @@ fn batch_verification_reports_each_failure_and_exits_with_the_first() {
         .write_stdin(input)
         .assert()
         .code(5)
-        .stderr("error: line 2 and maybe others did not pass (see the results)\n");
+        .stderr("error: 3 of 4 lines failed; first: line 2\n");
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     let results: Vec<Value> = lines(&stdout)
         .iter()
@@ -197,6 +199,92 @@ fn batch_verification_reports_each_failure_and_exits_with_the_first() {
     );
     assert_eq!(results[3]["error"], "signature does not verify (HS256)");
     assert_eq!(results[3]["line"], 4);
+    let classes: Vec<&Value> = results.iter().map(|r| &r["class"]).collect();
+    assert_eq!(
+        classes,
+        [
+            &Value::Null,
+            &"claims_rejected".into(),
+            &"malformed".into(),
+            &"not_authentic".into()
+        ]
+    );
+}
+
+#[test]
+fn every_batch_line_gets_exactly_one_result_in_order() {
+    // An over-long line, a line holding the old internal sentinel, a blank line and a line
+    // that is not UTF-8: each gets its own result, and the run fails with the first class.
+    let dir = tempfile::tempdir().unwrap();
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
+    let good = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "a", "--exp", "1h"]));
+    let mut input = format!("{}\n", "A".repeat(1024 * 1024 + 5)).into_bytes();
+    input.extend_from_slice(b"\x00too-long\n\n\xff\xfe\n");
+    input.extend_from_slice(good.as_bytes());
+    for (command, failed) in [("verify", 4), ("decrypt", 5)] {
+        let assert = jwtctl()
+            .args([command, "--key", &hs, "--batch"])
+            .write_stdin(input.clone())
+            .assert()
+            .code(3)
+            .stderr(format!(
+                "error: {failed} of 5 lines failed; first: line 1\n"
+            ));
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        let results: Vec<Value> = lines(&stdout)
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let summary: Vec<(u64, bool, &str)> = results
+            .iter()
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap(),
+                    r["valid"].as_bool().unwrap(),
+                    r["error"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        let last = if command == "verify" {
+            (5, true, "")
+        } else {
+            (5, false, "this is a JWS (signed token); use jwtctl verify")
+        };
+        assert_eq!(
+            summary,
+            [
+                (1, false, "the line is longer than 1048576 bytes"),
+                (2, false, "expected 3 parts (JWS) or 5 parts (JWE), found 1"),
+                (3, false, "no token given"),
+                (4, false, "the line is not UTF-8 text"),
+                last,
+            ],
+            "{command}"
+        );
+    }
+}
+
+#[test]
+fn issue_batch_json_answers_every_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
+    let assert = jwtctl()
+        .args(["--json", "issue", "--key", &hs, "--batch", "--no-iat"])
+        .write_stdin("{\"sub\":\"a\"}\n[1]\n")
+        .assert()
+        .code(3);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let results: Vec<Value> = lines(&stdout)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["line"], 1);
+    assert!(results[0]["token"].as_str().unwrap().starts_with("eyJ"));
+    assert_eq!(
+        results[1],
+        serde_json::json!({"line": 2, "error": "the line is not a JSON object"})
+    );
 }
 
 #[test]

@@ -140,9 +140,11 @@ fn jwe_round_trips(algs: &[&str]) {
             } else {
                 &[]
             };
+            // The round trip is the point here, not who could have made the token.
             let report = json_of(
                 jwtctl()
                     .args(["decrypt", "--key", &key, "--now", NOW, "--json"])
+                    .arg("--allow-unauthenticated")
                     .args(named)
                     .arg(&token),
             );

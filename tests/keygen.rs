@@ -349,7 +349,7 @@ fn keys_come_from_env_and_stdin_and_missing_sources_fail_cleanly() {
         .args(["keygen", "--public", "/nonexistent/key.pem"])
         .assert()
         .code(1)
-        .stderr("error: cannot read key file /nonexistent/key.pem: No such file or directory\n");
+        .stderr("error: the KEY given is not an existing file, nor env:NAME, -, prompt or a key URL (its value is not shown: it may be a secret)\n");
     jwtctl()
         .args(["keygen", "--public", "prompt"])
         .assert()

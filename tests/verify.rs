@@ -533,8 +533,15 @@ fn json_output_lists_every_check() {
         .map(String::as_str)
         .collect();
     names.sort_unstable();
-    assert_eq!(names, ["checks", "claims", "header", "valid"]);
+    assert_eq!(
+        names,
+        ["checks", "claims", "class", "error", "header", "valid"]
+    );
     assert_eq!(report["valid"], true);
+    assert_eq!(
+        (&report["error"], &report["class"]),
+        (&Value::Null, &Value::Null)
+    );
     assert_eq!(report["header"], json!({"alg": "HS256", "typ": "JWT"}));
     assert_eq!(
         report["claims"],
@@ -659,7 +666,23 @@ fn a_payload_that_is_not_json_verifies_and_is_printed_raw() {
     refused(
         &["--key", &key, "--now", NOW, "--sub", "a", &array],
         5,
-        "the payload is not a JSON claims set",
+        "the payload is not a JWT claims set, so --sub cannot be checked",
+    );
+    // Every claim flag fails on a raw payload, and the check list says why.
+    for flag in [&["--iss", "x"][..], &["--aud", "x"], &["--require", "sub"]] {
+        verify(
+            &[
+                &["--key", key.as_str(), "--now", NOW][..],
+                flag,
+                &[t.as_str()],
+            ]
+            .concat(),
+        )
+        .code(5);
+    }
+    assert_eq!(
+        report["checks"].as_array().unwrap().last().unwrap(),
+        &json!({"check": "claims", "result": "not checked", "detail": "not a JWT (raw payload)"})
     );
 }
 

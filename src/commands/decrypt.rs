@@ -3,51 +3,57 @@
 use anyhow::Result;
 
 use crate::cli::{DecryptArgs, GlobalArgs};
-use crate::commands::verify::{policy, run_batch};
+use crate::commands::verify::{policy, run_batch, with_header};
 use crate::input;
-use crate::keys;
+use crate::keys::{self, KeySet};
 use crate::output;
 use crate::token;
-use crate::trust::{self, Policy};
+use crate::trust::{self, Inner, Policy, Refused, Verified};
 
-pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
-    input::one_stdin_user(&[
-        ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
-        ("--key", Some(args.key.as_str())),
-        ("--verify-key", args.verify_key.as_deref()),
-    ])?;
-    let policy = Policy {
+fn decrypt_policy(args: &DecryptArgs) -> Result<Policy> {
+    Ok(Policy {
         encs: args.encs.clone(),
         max_p2c: args.max_p2c,
         max_inflate: args.max_inflate,
+        allow_unauthenticated: args.allow_unauthenticated,
         ..policy(&args.claims, &args.algs)?
-    };
+    })
+}
+
+/// What the plaintext must be: `--verify-key`, `--no-verify-inner`, or neither.
+fn inner<'k>(args: &DecryptArgs, inner_keys: Option<&'k KeySet>) -> Inner<'k> {
+    match inner_keys {
+        Some(keys) => Inner::Verify(keys),
+        None if args.no_verify_inner => Inner::Skip,
+        None => Inner::Refuse,
+    }
+}
+
+pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
+    let load = args.key_input.load_options();
     let max = args.token_input.max_token_size;
     if args.batch {
-        let load = args.key_input.load_options();
+        let policy = decrypt_policy(args)?;
         let keys = keys::load(&args.key, &load)?;
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
+        let inner = inner(args, inner_keys.as_ref());
         return run_batch(&args.threads, max, |token| {
-            trust::decrypt_jwe(
-                token,
-                &keys,
-                &policy,
-                inner_keys.as_ref(),
-                args.no_verify_inner,
-            )
+            trust::decrypt_jwe(token, &keys, &policy, inner)
         });
     }
-    let text = input::token_arg(args.token.as_deref(), max, false)?;
-    let parsed = token::parse(&text, max)?;
-    let load = args.key_input.load_options();
-    let keys = keys::load(&args.key, &load)?;
-    let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
-    let verified = trust::decrypt_jwe(
-        &parsed,
-        &keys,
-        &policy,
-        inner_keys.as_ref(),
-        args.no_verify_inner,
-    )?;
-    output::print_verified(&verified, global.json, "decrypted")
+    let outcome = (|| -> Result<Verified, Refused> {
+        input::one_stdin_user(&[
+            ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
+            ("--key", Some(args.key.as_str())),
+            ("--verify-key", args.verify_key.as_deref()),
+        ])?;
+        let policy = decrypt_policy(args)?;
+        let text = input::token_arg(args.token.as_deref(), max, false)?;
+        let parsed = token::parse(&text, max)?;
+        let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
+        let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)
+            .map_err(|e| with_header(e, &parsed))?;
+        trust::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
+    })();
+    output::finish(outcome, global.json, "decrypted")
 }

@@ -15,7 +15,7 @@ use crate::keys::{self, KeySet};
 use crate::output::{self, Style};
 use crate::time;
 use crate::token::{self, Compact, Kind};
-use crate::trust::{self, Policy};
+use crate::trust::{self, Inner, Policy};
 
 /// The NumericDate claims shown as times.
 const TIME_CLAIMS: &[&str] = &["iat", "nbf", "exp", "auth_time"];
@@ -42,7 +42,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     };
     let keys = keys::load_optional(args.key.as_deref(), &load)?;
     let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
-    let report = report(&parsed, now, keys.as_ref(), inner_keys.as_ref());
+    let report = report(&parsed, now, keys.as_ref(), inner_keys.as_ref())?;
     if global.json {
         return output::print_json(&report);
     }
@@ -51,12 +51,13 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
 }
 
 /// The whole inspection as one JSON document (the `--json` output; `render` draws it).
+/// A JWS whose payload is a claims set that does not parse strictly is malformed (exit 3).
 pub fn report(
     token: &Compact,
     now: i64,
     keys: Option<&KeySet>,
     inner_keys: Option<&KeySet>,
-) -> Value {
+) -> Result<Value> {
     let mut doc = Map::new();
     doc.insert(
         "type".into(),
@@ -86,7 +87,8 @@ pub fn report(
             json!({ "alg": token.alg(), "bytes": token.decoded.get(1).map_or(0, Vec::len) }),
         );
         let payload = token.payload().unwrap_or_default();
-        claims = put_payload(&mut doc, payload);
+        claims = trust::claims_of(payload, &token.header)?;
+        put_payload(&mut doc, payload, claims.as_ref());
         if let Some(secret) = findings::weak_secret(token) {
             found.insert(0, findings::weak_secret_finding(secret));
         }
@@ -109,20 +111,16 @@ pub fn report(
         "findings".into(),
         Value::Array(found.iter().map(Finding::to_json).collect()),
     );
-    Value::Object(doc)
+    Ok(Value::Object(doc))
 }
 
-/// Puts `claims` (a JSON object) or `payload` (text) into `doc`; returns the claims.
-fn put_payload(doc: &mut Map<String, Value>, payload: &[u8]) -> Option<Map<String, Value>> {
-    match token::parse_json_object(payload, "payload") {
-        Ok(claims) => {
+/// Puts `claims` (a JSON object) or else `payload` (text) into `doc`.
+fn put_payload(doc: &mut Map<String, Value>, payload: &[u8], claims: Option<&Map<String, Value>>) {
+    match claims {
+        Some(claims) => {
             doc.insert("claims".into(), Value::Object(claims.clone()));
-            Some(claims)
         }
-        Err(_) => {
-            output::put_payload(doc, payload);
-            None
-        }
+        None => output::put_payload(doc, payload),
     }
 }
 
@@ -135,44 +133,46 @@ fn check_with_key(
     inner_keys: Option<&KeySet>,
     claims: &mut Option<Map<String, Value>>,
 ) {
-    // Only authenticity here: times are shown, not judged.
+    // Only authenticity here: times are shown, not judged. A JWE anyone could make is
+    // decrypted and shown, with a verdict that says so.
     let policy = Policy {
         ignore_times: true,
-        now,
-        max_p2c: crate::gate::DEFAULT_MAX_P2C,
-        max_inflate: crate::gate::DEFAULT_MAX_INFLATE,
-        ..Policy::default()
+        allow_unauthenticated: true,
+        ..Policy::new(now)
     };
     let result = match token.kind {
         Kind::Jws => trust::verify_jws(token, keys, &policy),
-        Kind::Jwe => trust::decrypt_jwe(token, keys, &policy, inner_keys, true),
+        Kind::Jwe => {
+            let inner = inner_keys.map_or(Inner::Skip, Inner::Verify);
+            trust::decrypt_jwe(token, keys, &policy, inner)
+        }
     };
     match result {
         Ok(verified) => {
-            doc.insert(
-                "verification".into(),
-                json!({
-                    "valid": true,
-                    "error": null,
-                    "checks": verified.checks.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
-                }),
-            );
+            let checks: Vec<Value> = verified.checks.iter().map(|c| c.to_json()).collect();
+            let verdict = if verified.anyone_could_make() {
+                json!({ "valid": false, "error": trust::NOT_AUTHENTICATED, "checks": checks })
+            } else {
+                json!({ "valid": true, "error": null, "checks": checks })
+            };
+            doc.insert("verification".into(), verdict);
             if token.kind == Kind::Jwe {
                 let mut decrypted = Map::new();
                 if let Some(inner) = &verified.inner_header {
                     decrypted.insert("inner_header".into(), Value::Object(inner.clone()));
                 }
-                *claims = put_payload(&mut decrypted, &verified.payload);
+                put_payload(&mut decrypted, &verified.payload, verified.claims.as_ref());
+                *claims = verified.claims;
                 doc.insert("decrypted".into(), Value::Object(decrypted));
             }
         }
-        Err(err) => {
+        Err(refused) => {
             doc.insert(
                 "verification".into(),
                 json!({
                     "valid": false,
-                    "error": error::one_line(&err),
-                    "checks": [],
+                    "error": error::one_line(&refused.error),
+                    "checks": refused.checks.iter().map(|c| c.to_json()).collect::<Vec<_>>(),
                 }),
             );
         }

@@ -11,6 +11,7 @@ use crate::input;
 use crate::keys::{self, Key};
 use crate::mint::{self, HeaderParams, Minter};
 use crate::output;
+use crate::strict_json;
 use crate::time;
 use crate::token;
 
@@ -47,9 +48,10 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         None => None,
     };
     let outer = header_params(args, &key, from_header, sign_key.is_some())?;
-    let enc = match &args.enc {
-        Some(enc) => enc.as_str(),
-        None => crate::alg::default_enc(alg, key.bits() / 8),
+    let enc = match (&args.enc, key.bound_enc()?) {
+        (Some(enc), _) => enc.as_str(),
+        (None, Some(bound)) if alg.name == "dir" => bound.name,
+        (None, _) => crate::alg::default_enc(alg, key.bits() / 8),
     };
     let minter = match &sign_key {
         Some(sign_key) => {
@@ -60,7 +62,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         None => Minter::new(alg, enc, &key, &outer, None)?,
     };
     if args.batch {
-        return run_batch(args, &minter, &claims);
+        return run_batch(args, &minter, &claims, global.json);
     }
     let token = minter.mint(&claims)?;
     if global.json {
@@ -75,7 +77,12 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
 }
 
 /// `--batch`: each stdin line's claims over the flags' claims, one token per line.
-fn run_batch(args: &IssueArgs, minter: &Minter, base: &Map<String, Value>) -> Result<()> {
+fn run_batch(
+    args: &IssueArgs,
+    minter: &Minter,
+    base: &Map<String, Value>,
+    json: bool,
+) -> Result<()> {
     // Each base claim serialised once, as `"name":value`.
     let base: Vec<(&String, String)> = base
         .iter()
@@ -86,31 +93,39 @@ fn run_batch(args: &IssueArgs, minter: &Minter, base: &Map<String, Value>) -> Re
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let threads = batch::threads(args.threads.threads);
-    let (failed, _) = batch::run(
-        reader,
-        std::io::stdout(),
-        threads,
-        |_, line| match batch_payload(line, &base).and_then(|p| minter.mint_payload(&p)) {
+    let summary = batch::run(reader, std::io::stdout(), threads, |n, line| {
+        let minted = line
+            .map_err(batch::TooLong::error)
+            .and_then(|line| batch_payload(line, &base))
+            .and_then(|payload| minter.mint_payload(&payload));
+        // One output line per input line: a failed line leaves an empty line (or, with
+        // --json, its error), so line N of the output always answers line N of the input.
+        match minted {
+            Ok(token) if json => {
+                LineResult::ok(format!("{}\n", json!({ "line": n, "token": token })))
+            }
             Ok(mut token) => {
                 token.push('\n');
-                LineResult::Output(token)
+                LineResult::ok(token)
             }
-            Err(e) => LineResult::Failed(error::one_line(&e)),
-        },
-    )?;
-    if failed > 0 {
-        return Err(error::malformed(format!(
-            "{failed} line{} could not be turned into tokens",
-            if failed == 1 { "" } else { "s" }
-        )));
-    }
-    Ok(())
+            Err(e) => {
+                let message = error::one_line(&e);
+                let output = if json {
+                    format!("{}\n", json!({ "line": n, "error": message }))
+                } else {
+                    "\n".to_string()
+                };
+                LineResult::failed(output, error::class_of(&e), Some(message))
+            }
+        }
+    })?;
+    summary.into_result()
 }
 
 /// The payload for one batch line: the base claims the line does not set, then the line's
 /// own members as written. The line is checked to be a JSON object with unique names.
 fn batch_payload(line: &[u8], base: &[(&String, String)]) -> Result<Vec<u8>> {
-    let names = token::object_keys(line, "the line")?;
+    let names = strict_json::member_names(line).map_err(|r| r.into_error("the line"))?;
     let text = line.trim_ascii();
     // A JSON object: `{` … `}` around its members.
     let inner = text
@@ -146,7 +161,7 @@ fn read_from(text: &str, max: usize) -> Result<From> {
     let text = input::token_text(text, max)?;
     let parsed = token::parse(&text, max).context("--from")?;
     let claims = match parsed.payload() {
-        Some(payload) => token::parse_json_object(payload, "payload").context("--from")?,
+        Some(payload) => strict_json::parse_object(payload, "payload").context("--from")?,
         None => {
             return Err(error::usage(
                 "--from takes claims from a JWS; a JWE's claims are encrypted (decrypt it first)",
@@ -206,7 +221,7 @@ fn build_claims(
         } else {
             files::read_file_limited(source.as_ref(), input::MAX_INPUT_BYTES, "claims file")?
         };
-        let object = token::parse_json_object(&bytes, "the claims")
+        let object = strict_json::parse_object(&bytes, "the claims")
             .map_err(|e| error::usage(format!("--claims {source}: {}", error::one_line(&e))))?;
         claims.extend(inspected_claims(object));
     }

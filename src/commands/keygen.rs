@@ -54,6 +54,12 @@ pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
     if let Some(alg) = spec.alg {
         jwk.set_algorithm(alg);
     }
+    if spec.alg == Some("dir") {
+        // A dir key is bound to the content encryption it was made for: a 32-byte key could
+        // otherwise serve A256GCM and A128CBC-HS256 alike (see Key::bound_enc).
+        let enc = args.enc.as_deref().unwrap_or(alg::DEFAULT_ENC);
+        jwk.set_parameter("enc", Some(Value::from(enc)))?;
+    }
     let key_use = args
         .key_use
         .map(|u| match u {

@@ -23,14 +23,13 @@ use crate::alg::{self, Alg, KeyNeed, TokenKind};
 use crate::cli::{AddUserArgs, GlobalArgs, ServeArgs, ServeCommand};
 use crate::error;
 use crate::files::{self, Mode};
-use crate::gate;
 use crate::keys::{self, Key, KeySet};
 use crate::mint::{self, HeaderParams, Minter};
 use crate::output;
 use crate::password;
 use crate::time;
 use crate::token::{self, Kind};
-use crate::trust::{self, Policy};
+use crate::trust::{self, Inner, Policy};
 use crate::users::{self, Checker, UsersFile};
 
 /// The largest request body read (a login is a few dozen bytes).
@@ -552,10 +551,7 @@ impl Service {
             },
             iss: self.iss.clone(),
             aud: self.aud.clone(),
-            now,
-            max_p2c: gate::DEFAULT_MAX_P2C,
-            max_inflate: gate::DEFAULT_MAX_INFLATE,
-            ..Policy::default()
+            ..Policy::new(now)
         };
         let verified = match parsed.kind {
             Kind::Jws if self.alg.kind == TokenKind::Jws => {
@@ -563,7 +559,7 @@ impl Service {
             }
             Kind::Jwe if self.alg.kind == TokenKind::Jwe => {
                 // A nested JWT is not what this service issues: refuse it.
-                trust::decrypt_jwe(&parsed, &self.keys, &policy, None, false)?
+                trust::decrypt_jwe(&parsed, &self.keys, &policy, Inner::Refuse)?
             }
             _ => {
                 return Err(error::not_authentic(format!(

@@ -30,7 +30,7 @@ use crate::keys::{self, KeySet};
 use crate::scan::{self, Scanner, Scratch};
 use crate::time;
 use crate::token::{self, Kind};
-use crate::trust::{self, Policy};
+use crate::trust::{self, Inner, Policy};
 
 /// A batch is sent to the workers at this many candidates or bytes of candidate text.
 const BATCH_ITEMS: usize = 256;
@@ -398,25 +398,39 @@ fn examine(
         Ok(token) => token,
         Err(e) => return (None, Some(Err(error::one_line(&e)))),
     };
+    // As inspect --key: authenticity only, and a JWE anyone could make is not valid.
     let policy = Policy {
         ignore_times: true,
-        now: context.now,
-        max_p2c: crate::gate::DEFAULT_MAX_P2C,
-        max_inflate: crate::gate::DEFAULT_MAX_INFLATE,
-        ..Policy::default()
+        allow_unauthenticated: true,
+        ..Policy::new(context.now)
+    };
+    let verdict = |verified: &trust::Verified| {
+        if verified.anyone_could_make() {
+            Err(trust::NOT_AUTHENTICATED.to_string())
+        } else {
+            Ok(())
+        }
     };
     match token.kind {
         Kind::Jws => {
             let claims = payload_claims(payload_part(located.text), buf);
-            let check = trust::verify_jws(&token, keys, &policy)
-                .map(|_| ())
-                .map_err(|e| error::one_line(&e));
+            let check = match trust::verify_jws(&token, keys, &policy) {
+                Ok(verified) => verdict(&verified),
+                Err(refused) => Err(error::one_line(&refused.error)),
+            };
             (claims, Some(check))
         }
         Kind::Jwe => {
-            match trust::decrypt_jwe(&token, keys, &policy, context.inner_keys.as_ref(), true) {
-                Ok(verified) => (verified.claims.as_ref().map(claims_of), Some(Ok(()))),
-                Err(e) => (None, Some(Err(error::one_line(&e)))),
+            let inner = context
+                .inner_keys
+                .as_ref()
+                .map_or(Inner::Skip, Inner::Verify);
+            match trust::decrypt_jwe(&token, keys, &policy, inner) {
+                Ok(verified) => (
+                    verified.claims.as_ref().map(claims_of),
+                    Some(verdict(&verified)),
+                ),
+                Err(refused) => (None, Some(Err(error::one_line(&refused.error)))),
             }
         }
     }

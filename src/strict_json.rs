@@ -1,0 +1,323 @@
+//! The one strict parser for JSON objects that decide something: token headers, claims sets,
+//! claims given to `issue`.
+//!
+//! Strict means: UTF-8, exactly one JSON object, member names unique at every depth (a
+//! duplicate is read differently by different parsers, so it is refused rather than guessed),
+//! no lone surrogate in a string, no number out of range, nesting at most 128 deep. Work is
+//! linear in the input: member names are checked against a map, never a list.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use crate::error;
+
+/// Why bytes are not a strict JSON object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NotUtf8,
+    /// Valid JSON, but not an object.
+    NotObject,
+    /// The member name, as JSON.
+    Duplicate(String),
+    /// serde_json's reason (lone surrogate, number out of range, recursion limit, syntax).
+    Invalid(String),
+}
+
+impl Refusal {
+    /// The refusal as a malformed-input error about `what` (exit 3).
+    pub fn into_error(self, what: &str) -> anyhow::Error {
+        error::malformed(match self {
+            Refusal::NotUtf8 => format!("{what} is not UTF-8 JSON"),
+            Refusal::NotObject => format!("{what} is not a JSON object"),
+            Refusal::Duplicate(name) => format!("{what} has a duplicate member {name}"),
+            Refusal::Invalid(reason) => format!("{what} is not valid JSON: {reason}"),
+        })
+    }
+}
+
+/// Parses `bytes` as a strict JSON object; `what` names it in errors (exit 3).
+pub fn parse_object(bytes: &[u8], what: &str) -> anyhow::Result<Map<String, Value>> {
+    object(bytes).map_err(|r| r.into_error(what))
+}
+
+/// Parses `bytes` as a strict JSON object.
+pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, Refusal> {
+    let first = bytes.iter().find(|b| !b" \t\r\n".contains(b)).copied();
+    if first != Some(b'{') {
+        return Err(match serde_json::from_slice::<de::IgnoredAny>(bytes) {
+            Ok(_) => Refusal::NotObject,
+            Err(_) if std::str::from_utf8(bytes).is_err() => Refusal::NotUtf8,
+            Err(e) => Refusal::Invalid(short_reason(&e)),
+        });
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = Strict::<true>
+        .deserialize(&mut de)
+        .and_then(|value| de.end().map(|()| value));
+    match parsed {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(Refusal::NotObject),
+        Err(e) => Err(classify(&e, bytes)),
+    }
+}
+
+/// The top-level member names of a strict JSON object, in order, without building its values
+/// (the cheap check `issue --batch` makes per line).
+pub fn member_names(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
+    if !looks_like_object(bytes) {
+        return object(bytes).map(|map| map.keys().cloned().collect());
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = de::Deserializer::deserialize_map(&mut de, Names)
+        .and_then(|names| de.end().map(|()| names));
+    parsed.map_err(|e| classify(&e, bytes))
+}
+
+/// Whether `bytes` start (after whitespace) like a JSON object.
+pub fn looks_like_object(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{')
+}
+
+/// The marker a duplicate carries through serde's string-only custom errors; it cannot occur
+/// in serde_json's own messages.
+const DUPLICATE_MARK: &str = "\u{0}duplicate member ";
+
+fn classify(err: &serde_json::Error, bytes: &[u8]) -> Refusal {
+    let text = err.to_string();
+    if let Some(rest) = text.strip_prefix(DUPLICATE_MARK) {
+        let name = rest.split(" at line ").next().unwrap_or(rest);
+        return Refusal::Duplicate(name.to_string());
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Refusal::NotUtf8;
+    }
+    Refusal::Invalid(short_reason(err))
+}
+
+/// serde_json's reason without the position, which means little to a person.
+fn short_reason(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// A `Value` deserialised with unique member names at every depth; with `KEEP` false the
+/// input is only checked, and `Null` stands for every value.
+struct Strict<const KEEP: bool>;
+
+impl<'de, const KEEP: bool> DeserializeSeed<'de> for Strict<KEEP> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+fn duplicate<E: de::Error>(name: &str) -> E {
+    E::custom(format!(
+        "{DUPLICATE_MARK}{}",
+        serde_json::to_string(name).unwrap_or_default()
+    ))
+}
+
+impl<'de, const KEEP: bool> Visitor<'de> for Strict<KEEP> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(if KEEP { Value::Bool(v) } else { Value::Null })
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(if KEEP { v.into() } else { Value::Null })
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(if KEEP { v.into() } else { Value::Null })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        let number = Number::from_f64(v).ok_or_else(|| E::custom("number out of range"))?;
+        Ok(if KEEP {
+            Value::Number(number)
+        } else {
+            Value::Null
+        })
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(if KEEP {
+            Value::String(v.to_string())
+        } else {
+            Value::Null
+        })
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(if KEEP { Value::String(v) } else { Value::Null })
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Strict::<KEEP>)? {
+            if KEEP {
+                items.push(item);
+            }
+        }
+        Ok(if KEEP {
+            Value::Array(items)
+        } else {
+            Value::Null
+        })
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        let mut map = Map::new();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = access.next_key::<String>()? {
+            let value = access.next_value_seed(Strict::<KEEP>)?;
+            let repeated = if KEEP {
+                map.contains_key(&name)
+            } else {
+                seen.contains(&name)
+            };
+            if repeated {
+                return Err(duplicate(&name));
+            }
+            if KEEP {
+                map.insert(name, value);
+            } else {
+                seen.insert(name);
+            }
+        }
+        Ok(if KEEP {
+            Value::Object(map)
+        } else {
+            Value::Null
+        })
+    }
+}
+
+/// The top-level member names of an object whose values are checked, not kept.
+struct Names;
+
+impl<'de> Visitor<'de> for Names {
+    type Value = Vec<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Vec<String>, A::Error> {
+        let mut names = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = access.next_key::<String>()? {
+            access.next_value_seed(Strict::<false>)?;
+            if !seen.insert(name.clone()) {
+                return Err(duplicate(&name));
+            }
+            names.push(name);
+        }
+        Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(text: &str) -> Refusal {
+        object(text.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn strict_objects_parse_as_serde_json_would() {
+        let text = r#" {"sub":"alice","exp":1300819380,"n":-1.5,"a":[1,{"x":null}],"ok":true} "#;
+        let strict = object(text.as_bytes()).unwrap();
+        let loose: Map<String, Value> = serde_json::from_str(text).unwrap();
+        assert_eq!(strict, loose);
+    }
+
+    #[test]
+    fn every_strictness_rule_has_its_reason() {
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(200), "]".repeat(200));
+        let cases = [
+            (
+                r#"{"sub":"alice","exp":1,"exp":1}"#,
+                Refusal::Duplicate("\"exp\"".into()),
+            ),
+            (r#"{"a":{"b":1,"b":2}}"#, Refusal::Duplicate("\"b\"".into())),
+            (
+                r#"{"a":[{"c":1,"c":1}]}"#,
+                Refusal::Duplicate("\"c\"".into()),
+            ),
+            (
+                r#"{"name":"\ud800"}"#,
+                Refusal::Invalid("unexpected end of hex escape".into()),
+            ),
+            (
+                r#"{"name":"\udc00x"}"#,
+                Refusal::Invalid("lone leading surrogate in hex escape".into()),
+            ),
+            (
+                r#"{"n":1e999}"#,
+                Refusal::Invalid("number out of range".into()),
+            ),
+            (&deep, Refusal::Invalid("recursion limit exceeded".into())),
+            ("[1]", Refusal::NotObject),
+            ("\"x\"", Refusal::NotObject),
+            (
+                "{\"a\":1} x",
+                Refusal::Invalid("trailing characters".into()),
+            ),
+            ("{", Refusal::Invalid("EOF while parsing an object".into())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(refusal(text), expected, "{text}");
+        }
+        assert_eq!(object(&[b'{', 0xff, b'}']).unwrap_err(), Refusal::NotUtf8);
+    }
+
+    #[test]
+    fn many_members_are_checked_in_linear_time() {
+        // 200,000 members: a quadratic check would take minutes.
+        let mut text = String::from("{");
+        for i in 0..200_000 {
+            text.push_str(&format!("\"m{i}\":{i},"));
+        }
+        text.push_str("\"m0\":0}");
+        let started = std::time::Instant::now();
+        assert_eq!(refusal(&text), Refusal::Duplicate("\"m0\"".into()));
+        assert_eq!(
+            member_names(text.as_bytes()).unwrap_err(),
+            Refusal::Duplicate("\"m0\"".into())
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn member_names_check_what_object_checks() {
+        let names = member_names(br#"{"b":1,"a":{"x":[1e5,"s"]}}"#).unwrap();
+        assert_eq!(names, ["b", "a"]);
+        for text in [
+            r#"{"a":{"b":1,"b":2}}"#,
+            r#"{"name":"\ud800"}"#,
+            r#"{"n":1e999}"#,
+            "[1]",
+            "{",
+        ] {
+            assert_eq!(
+                member_names(text.as_bytes()).unwrap_err(),
+                refusal(text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_are_malformed_and_name_the_part() {
+        let err = parse_object(br#"{"a":1,"a":2}"#, "payload").unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 3);
+        assert_eq!(err.to_string(), "payload has a duplicate member \"a\"");
+    }
+}
