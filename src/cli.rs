@@ -111,9 +111,10 @@ Output: the compact token and a newline; --json prints {token, header, claims}.
 
 --batch reads one JSON claims object per line on stdin and writes one token per line, in \
 input order, on every core (--threads). Each line's claims are laid over those the flags \
-give (iat included), so a line's own values win. A line that is not a JSON object is reported \
-on stderr as `error: line N: …` and skipped; after the run the exit code is 3 if any line \
-was bad. HS* and dir + A128GCM/A256GCM take a fast path keyed once (byte-identical to \
+give (iat included), so a line's own values win. Every input line gets exactly one output \
+line: a line that is not a JSON object (or is blank, over 1 MiB, not UTF-8) is reported on \
+stderr as `error: line N: …` and answered with an empty line (with --json, each line is \
+{line, token} or {line, error}); the exit code is then the first failure's class. HS* and dir + A128GCM/A256GCM take a fast path keyed once (byte-identical to \
 josekit's output, proven by a differential test).";
 
 const VERIFY_ABOUT: &str =
@@ -126,13 +127,16 @@ token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of
 Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes).
 
 exp and nbf are checked when present (now >= exp is expired; --leeway widens both, default \
-0s). --iss, --aud, --sub and --require add checks. On success the claims (or the raw \
-payload) go to stdout and the list of checks to stderr; --json prints {valid, header, \
-claims|payload, checks}.
+0s). --iss, --aud, --sub and --require add checks. A payload that starts with { (or a token \
+whose typ or cty is JWT) is a claims set and must parse strictly: a duplicate member, a lone \
+surrogate, nesting over 128 levels or a number out of range is malformed (exit 3). Any \
+other payload is printed raw, and claim flags then fail (exit 5). On success the claims (or \
+the raw payload) go to stdout and the list of checks to stderr; --json prints one document \
+whatever the outcome: {valid, error, class, header, claims|payload, checks}.
 
---batch reads one token per line on stdin and writes one JSON result per line, in order: \
-{line, valid, error, claims|payload}. The exit code is 0 when every token is valid, else the \
-code of the first failing line.";
+--batch reads one token per line on stdin and writes exactly one JSON result per line, in \
+order, whatever the line holds: {line, valid, error, class, header, claims|payload, checks}. \
+The exit code is 0 when every token is valid, else the class of the first failing line.";
 
 const DECRYPT_ABOUT: &str =
     "Decrypt a JWE (and verify a nested JWT's inner JWS), checking exp/nbf and named claims.
@@ -151,9 +155,7 @@ proves who signed it, or --allow-unauthenticated accepts it anyway (the checks t
 authenticity: not checked). dir, AES key wrap and PBES2 tokens are authenticated by the \
 shared secret. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
 
---batch reads one token per line on stdin and writes one JSON result per line, in order: \
-{line, valid, error, claims|payload}. The exit code is 0 when every token is valid, else the \
-code of the first failing line.";
+--json and --batch as for verify.";
 
 pub const INSPECT_ABOUT: &str =
     "Show what is in a token (no key needed), with times and security findings.
@@ -416,7 +418,8 @@ pub struct KeygenArgs {
     #[arg(long, value_name = "BITS")]
     pub size: Option<u32>,
     /// The key id [default: the RFC 7638 thumbprint]
-    #[arg(long, value_name = "KID")]
+    // A thumbprint may start with '-': take it as a value, not a flag.
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// The JWK's "use" [default: sig for a JWS algorithm, enc for a JWE one]
     #[arg(long = "use", value_enum, value_name = "USE")]
@@ -518,7 +521,7 @@ pub struct IssueArgs {
     #[arg(long, value_name = "TOKEN")]
     pub from: Option<String>,
     /// Header "kid" [default: the key's kid]
-    #[arg(long, value_name = "KID")]
+    #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Header "typ" [default: JWT]; an empty value leaves it out
     #[arg(long, value_name = "TYP")]

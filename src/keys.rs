@@ -663,8 +663,9 @@ pub fn load_one(reference: &str, opts: &LoadOptions, kid: Option<&str>) -> Resul
 
 /// Recognises key material from its content. Bytes are a raw secret only when they cannot
 /// be a key: a UTF-8 BOM is dropped, UTF-16/32 text is decoded, and DER (or base64 text of
-/// DER) that is an ASN.1 SEQUENCE is that key or refused, never a secret (an HS256 token
-/// "signed" with the bytes of a public key must not verify under that key).
+/// DER) that is an ASN.1 SEQUENCE is that key or refused (an HS256 token "signed" with the
+/// bytes of a public key must not verify under that key). An explicit `--secret-encoding`
+/// makes unrecognised bytes a secret; bytes that are a key stay a key.
 pub fn recognise(bytes: &[u8], opts: &LoadOptions) -> Result<KeySet> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     if let Some(text) = wide_text(bytes)? {
@@ -683,7 +684,12 @@ pub fn recognise(bytes: &[u8], opts: &LoadOptions) -> Result<KeySet> {
         return Ok(set);
     }
     if is_der_sequence(bytes) {
-        return der_key(bytes, "DER").map(KeySet::one);
+        if let Some(key) = from_der(bytes)? {
+            return Ok(KeySet::one(key));
+        }
+        if opts.secret_encoding.is_none() {
+            return Err(not_a_key("DER"));
+        }
     }
     secret_key(bytes, opts)
 }
@@ -726,7 +732,12 @@ fn recognise_text(text: &str, opts: &LoadOptions) -> Result<Option<KeySet>> {
     if let Some(der) = base64_body(text)
         && is_der_sequence(&der)
     {
-        return der_key(&der, "base64 DER").map(|key| Some(KeySet::one(key)));
+        if let Some(key) = from_der(&der)? {
+            return Ok(Some(KeySet::one(key)));
+        }
+        if opts.secret_encoding.is_none() {
+            return Err(not_a_key("base64 text of DER"));
+        }
     }
     Ok(None)
 }
@@ -774,15 +785,14 @@ fn ascii_utf16(bytes: &[u8], low: usize) -> bool {
             .all(|unit| unit[1 - low] == 0 && unit[low] != 0 && unit[low].is_ascii())
 }
 
-/// A DER SEQUENCE that must be a key: one jwtctl reads, or refused.
-fn der_key(der: &[u8], what: &str) -> Result<Key> {
-    from_der(der)?.ok_or_else(|| {
-        error::runtime(format!(
-            "{what} that is not a supported key (SPKI, PKCS#1, PKCS#8, SEC1 or an X.509 \
-             certificate); key-shaped bytes are never used as a secret (--secret-encoding \
-             cannot make them one)"
-        ))
-    })
+/// Key-shaped bytes (an ASN.1 SEQUENCE) that are no key jwtctl reads: refused, since
+/// falling back to a secret is how key confusion starts; `--secret-encoding` says otherwise.
+fn not_a_key(what: &str) -> anyhow::Error {
+    error::runtime(format!(
+        "the key is {what} (an ASN.1 SEQUENCE) but not a supported key (SPKI, PKCS#1, \
+         PKCS#8, SEC1 or an X.509 certificate); give --secret-encoding if these bytes really \
+         are a secret"
+    ))
 }
 
 /// Text in UTF-16 or UTF-32 (with a byte-order mark, or ASCII with NULs between), decoded;

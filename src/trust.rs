@@ -526,7 +526,8 @@ fn decrypt_jwe_steps(
         }
         Inner::Skip if nested => {
             trail.step = "inner token";
-            let inner = inner_token(&plaintext).map_err(error::malformed)?;
+            let inner = inner_token(&plaintext)
+                .map_err(|reason| error::malformed(format!("the nested token: {reason}")))?;
             trail.checks.push(Check::new(
                 "inner signature",
                 "skipped",
@@ -602,11 +603,10 @@ fn decrypt<'k>(
 /// A nested token: compact JWS text. The plaintext is already bounded (by the token's size,
 /// or by --max-inflate with zip), and a nested JWT is longer than the JWE that carries it.
 fn inner_token(plaintext: &[u8]) -> Result<Compact, String> {
-    let text = std::str::from_utf8(plaintext).map_err(|_| "the nested token is not text")?;
-    let inner = token::parse(text, text.len())
-        .map_err(|e| format!("the nested token: {}", error::one_line(&e)))?;
+    let text = std::str::from_utf8(plaintext).map_err(|_| "it is not text".to_string())?;
+    let inner = token::parse(text, text.len()).map_err(|e| error::one_line(&e))?;
     if inner.kind != Kind::Jws {
-        return Err("the nested token is not a JWS".to_string());
+        return Err("it is a JWE, not a JWS".to_string());
     }
     Ok(inner)
 }
@@ -622,7 +622,12 @@ fn verify_inner(
     trail.step = "inner signature";
     let inner = inner_token(plaintext).map_err(|reason| {
         error::not_authentic(format!(
-            "--verify-key asks for a signed inner JWS: {reason}"
+            "--verify-key needs the plaintext to be a JWS signed by that key, but {}",
+            if reason.starts_with("it ") {
+                reason
+            } else {
+                format!("it is not one ({reason})")
+            }
         ))
     })?;
     // The inner algorithm is the signer's: --alg names the outer one.

@@ -914,7 +914,7 @@ fn nested_jwts_verify_the_inner_jws_or_refuse() {
     refused(
         &["--key", &dir, "--verify-key", &for_alg("HS256"), &wrapped],
         4,
-        "--verify-key asks for a signed inner JWS: the nested token: expected 3 parts (JWS) or 5 parts (JWE), found 1",
+        "--verify-key needs the plaintext to be a JWS signed by that key, but it is not one (expected 3 parts (JWS) or 5 parts (JWE), found 1)",
     );
     refused(
         &["--key", &dir, "--no-verify-inner", &wrapped],

@@ -644,3 +644,11 @@ fn a_dir_key_without_enc_gets_the_enc_its_size_fits() {
         assert_eq!(out["header"]["alg"], "dir");
     }
 }
+
+#[test]
+fn a_kid_may_start_with_a_hyphen() {
+    // RFC 7638 thumbprints are base64url and start with '-' one time in 64.
+    let key = for_alg("HS256");
+    let token = issue(&["--key", &key, "--kid", "-f00"]);
+    assert_eq!(header_of(&token)["kid"], "-f00");
+}
