@@ -278,8 +278,8 @@ fn utf16le(text: &str, bom: bool) -> Vec<u8> {
     bytes
 }
 
-/// 3. An HS256 token whose HMAC key is the exact bytes of the verifier's public key, in
-/// forms the key recogniser once missed, never verifies.
+/// Point 3: an HS256 token whose HMAC key is the exact bytes of the verifier's public key,
+/// in forms the key recogniser once missed, never verifies.
 #[test]
 fn key_shaped_bytes_are_never_an_hmac_secret() {
     use base64::Engine;
