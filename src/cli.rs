@@ -700,6 +700,9 @@ pub struct ServeArgs {
     /// The audience ("aud") put in tokens and required by /whoami
     #[arg(long, value_name = "AUD")]
     pub aud: Option<String>,
+    /// How long a client may take to send a request's head, then its body (1s to 1h)
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub read_timeout: String,
     #[command(flatten)]
     pub key_input: KeyInputArgs,
 }

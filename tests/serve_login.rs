@@ -103,7 +103,8 @@ impl Drop for Server {
     }
 }
 
-/// A raw HTTP/1.1 exchange: (status, head, body).
+/// A raw HTTP/1.1 exchange: (status, head, body), header names in the head lowercased (they
+/// are case-insensitive; hyper sends them lowercase).
 fn http(port: u16, request: &[u8]) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
@@ -119,7 +120,15 @@ fn http(port: u16, request: &[u8]) -> (u16, String, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    (status, head.to_string(), body.to_string())
+    let head = head
+        .lines()
+        .map(|line| match line.split_once(':') {
+            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    (status, head, body.to_string())
 }
 
 fn get(port: u16, path: &str, token: Option<&str>) -> (u16, String, String) {
@@ -272,7 +281,7 @@ fn flow(keygen: &[&str], kind: &str, check_cmd: &str) {
     // A tampered token is refused.
     let (status, head, body) = get(server.port, "/whoami", Some(&tamper(&token)));
     assert_eq!(status, 401, "{body}");
-    assert!(head.contains("WWW-Authenticate: Bearer realm=\"jwtctl\", error=\"invalid_token\""));
+    assert!(head.contains("www-authenticate: Bearer realm=\"jwtctl\", error=\"invalid_token\""));
     assert_eq!(json_body(&body)["error"], "invalid_token");
 
     // An expired token minted with the same key is refused.
@@ -350,7 +359,7 @@ fn wrong_password_and_unknown_user_get_the_same_401() {
     );
     assert_eq!(wrong.0, 401);
     assert_eq!((wrong.0, &wrong.2), (unknown.0, &unknown.2));
-    assert!(wrong.1.contains("WWW-Authenticate: Bearer"));
+    assert!(wrong.1.contains("www-authenticate: Bearer"));
     assert_eq!(json_body(&wrong.2)["error"], "invalid_credentials");
     assert!(server.stop().0.success());
 }
@@ -377,10 +386,10 @@ fn errors_have_the_right_status() {
 
     let (status, head, _) = get(port, "/login", None);
     assert_eq!(status, 405);
-    assert!(head.contains("Allow: POST"), "{head}");
+    assert!(head.contains("allow: POST"), "{head}");
     let (status, head, _) = post(port, "/whoami", "application/json", "{}");
     assert_eq!(status, 405);
-    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    assert!(head.contains("allow: GET, HEAD"), "{head}");
 
     let (status, _, body) = post(port, "/login", "application/json", "{not json");
     assert_eq!(status, 400);
@@ -397,7 +406,7 @@ fn errors_have_the_right_status() {
 
     let (status, head, body) = get(port, "/whoami", None);
     assert_eq!(status, 401);
-    assert!(head.contains("WWW-Authenticate: Bearer realm=\"jwtctl\""));
+    assert!(head.contains("www-authenticate: Bearer realm=\"jwtctl\""));
     assert_eq!(json_body(&body)["error"], "unauthorized");
     let (status, _, body) = get(port, "/whoami", Some("not-a-token"));
     assert_eq!(status, 401);
