@@ -415,4 +415,54 @@ mod tests {
             assert!(err.starts_with(want), "{err}");
         }
     }
+
+    #[test]
+    fn unknown_names_cost_what_known_ones_do() {
+        // Two users with cheaper parameters than the default: the stand-in hash for unknown
+        // names takes theirs, not the default's.
+        let hash = |m: u32, t: u32| {
+            let params = Params::new(m, t, 1, None).unwrap();
+            Argon2::default()
+                .hash_password_customized(b"pw", b"saltsaltsalt", Some("argon2id"), None, params)
+                .unwrap()
+                .to_string()
+        };
+        let text = format!(
+            "a:{}\nb:{}\nc:{}\n",
+            hash(1024, 3),
+            hash(1024, 3),
+            hash(2048, 1)
+        );
+        let checker = Checker::new(
+            UsersFile::parse(&text, Path::new("u"))
+                .unwrap()
+                .into_users(),
+        )
+        .unwrap();
+        assert_eq!(checker.dummy.params.to_string(), "m=1024,t=3,p=1");
+        assert_eq!(checker.dummy.algorithm.as_str(), "argon2id");
+        // No users: the defaults add-user writes.
+        let empty = Checker::new(UsersFile::new().into_users()).unwrap();
+        assert_eq!(empty.dummy.params.to_string(), "m=19456,t=2,p=1");
+    }
+
+    #[test]
+    fn the_ceiling_is_near_the_defaults() {
+        let path = Path::new("u");
+        let line = |params: &str| {
+            format!("alice:$argon2id$v=19${params}$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n")
+        };
+        for ok in ["m=19456,t=2,p=1", "m=65536,t=2,p=4", "m=32768,t=4,p=1"] {
+            UsersFile::parse(&line(ok), path).unwrap();
+        }
+        for bad in [
+            "m=65537,t=1,p=1",
+            "m=65536,t=3,p=1",
+            "m=8192,t=5,p=1",
+            "m=8192,t=1,p=5",
+        ] {
+            let err = UsersFile::parse(&line(bad), path).unwrap_err().to_string();
+            assert!(err.contains("more than the limit"), "{bad}: {err}");
+        }
+    }
 }
