@@ -569,7 +569,9 @@ Limits against slow or hostile clients: the request line and headers together ar
 arrive within --read-timeout (default 10s; also the longest a keep-alive connection may stay \
 idle), else the connection is closed without an answer; a login body must arrive within \
 --read-timeout after its head (else 408 and close); a body announced or sent larger than the \
-limit is answered 413 without being stored (the connection is then closed). At most 256 \
+limit is answered 413 without being stored (the connection is then closed); a connection on \
+which nothing moves for twice --read-timeout (a client that does not read its answers) is \
+closed. At most 256 \
 connections are served at once (more wait to be accepted), and at most 2 password checks run \
 at once, apart from the threads that answer /whoami.
 

@@ -1485,3 +1485,43 @@ fn add_user_writes_through_a_symlink() {
     assert_eq!(login(&server.url("/login"), "bob", "second", &[]).0, 0);
     assert!(server.stop().0.success());
 }
+
+#[test]
+fn a_client_that_does_not_read_its_answers_is_dropped() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&[
+        "--users",
+        &setup.users,
+        "--key",
+        &setup.key,
+        "--read-timeout",
+        "1s",
+    ]);
+    // Pipelined requests, never reading the answers, until both sides' buffers are full and
+    // the server can neither write nor read.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let batch = b"GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n".repeat(1000);
+    let started = Instant::now();
+    while stream.write_all(&batch).is_ok() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never blocked");
+    }
+    // Nothing moves for twice --read-timeout: the server drops the connection (RST, as it
+    // leaves unread requests), where it used to wait forever.
+    std::thread::sleep(Duration::from_secs(4));
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let err = stream.write_all(&batch).unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+        ),
+        "{err:?}"
+    );
+    alive(&server);
+    assert!(server.stop().0.success());
+}

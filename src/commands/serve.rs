@@ -12,7 +12,10 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -279,14 +282,28 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut
         let mut stopped = stopped.clone();
         tokio::spawn(async move {
             let _slot = slot;
+            let stall = 2 * shared.read_timeout;
+            let io = Watched::new(TokioIo::new(stream));
+            let moved = Arc::clone(&io.moved);
             let service = service_fn(move |request| handle(Arc::clone(&shared), remote, request));
-            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let connection = http.serve_connection(io, service);
             tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = stopped.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => return,
+                    _ = stopped.changed() => {
+                        connection.as_mut().graceful_shutdown();
+                        let _ = connection.await;
+                        return;
+                    }
+                    () = tokio::time::sleep(stall / 4) => {
+                        // Nothing read or written for twice --read-timeout: a client that
+                        // does not read its answers (hyper has no write timeout). Dropping
+                        // the connection closes it.
+                        if moved.elapsed() >= stall {
+                            return;
+                        }
+                    }
                 }
             }
         });
@@ -295,6 +312,95 @@ async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut
     let _ = stopping.send(true);
     let all = MAX_CONNECTIONS as u32;
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
+}
+
+/// A connection's transport that notes when bytes last moved either way.
+struct Watched<T> {
+    inner: T,
+    moved: Arc<LastMoved>,
+}
+
+/// When bytes last moved on a connection, in milliseconds after it opened.
+struct LastMoved {
+    opened: Instant,
+    at_ms: AtomicU64,
+}
+
+impl LastMoved {
+    fn note(&self) {
+        let ms = self.opened.elapsed().as_millis() as u64;
+        self.at_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// How long ago bytes last moved.
+    fn elapsed(&self) -> Duration {
+        let now = self.opened.elapsed();
+        now.saturating_sub(Duration::from_millis(self.at_ms.load(Ordering::Relaxed)))
+    }
+}
+
+impl<T> Watched<T> {
+    fn new(inner: T) -> Watched<T> {
+        Watched {
+            inner,
+            moved: Arc::new(LastMoved {
+                opened: Instant::now(),
+                at_ms: AtomicU64::new(0),
+            }),
+        }
+    }
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for Watched<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if polled.is_ready() {
+            self.moved.note();
+        }
+        polled
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for Watched<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.moved.note();
+        }
+        polled
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.moved.note();
+        }
+        polled
+    }
 }
 
 /// What every connection shares.
