@@ -543,7 +543,7 @@ async fn login(shared: &Arc<Shared>, request: Request<Incoming>) -> Reply {
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let (user, password) = match credentials(media.as_deref(), &body) {
         Ok(pair) => pair,
-        Err(reply) => return reply,
+        Err(reply) => return *reply,
     };
     let permit = match shared.checks.acquire().await {
         Ok(permit) => permit,
@@ -576,7 +576,7 @@ async fn whoami(shared: &Arc<Shared>, request: &Request<Incoming>) -> Reply {
 }
 
 /// The user name and password of a login body: JSON, or a form (by Content-Type).
-fn credentials(media: Option<&str>, body: &[u8]) -> Result<(String, String), Reply> {
+fn credentials(media: Option<&str>, body: &[u8]) -> Result<(String, String), Box<Reply>> {
     let media = media.map(|v| {
         v.split(';')
             .next()
@@ -590,11 +590,11 @@ fn credentials(media: Option<&str>, body: &[u8]) -> Result<(String, String), Rep
         // No Content-Type: a JSON object if it looks like one, else a form.
         None => body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{'),
         Some(other) => {
-            return Err(Reply::error(
+            return Err(Box::new(Reply::error(
                 415,
                 "unsupported_media_type",
                 format!("send application/json or application/x-www-form-urlencoded, not {other}"),
-            ));
+            )));
         }
     };
     let credentials = if form {
@@ -602,7 +602,7 @@ fn credentials(media: Option<&str>, body: &[u8]) -> Result<(String, String), Rep
     } else {
         json_credentials(body)
     };
-    credentials.map_err(|message| Reply::error(400, "invalid_request", message))
+    credentials.map_err(|message| Box::new(Reply::error(400, "invalid_request", message)))
 }
 
 /// `host:port` → the first address it names.
