@@ -89,6 +89,19 @@ def read_all(s):
         pass
     return data
 
+def read_head(s):
+    # Up to the end of the answer's head: a keep-alive answer does not close the connection.
+    data = b""
+    try:
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    return data
+
 def status(data):
     parts = data.split(b" ", 2)
     return parts[1].decode() if len(parts) > 1 and data.startswith(b"HTTP/") else "closed"
@@ -156,7 +169,7 @@ def malformed():
                 s.sendall(payload)
             except OSError:
                 pass
-            data = read_all(s)
+            data = read_head(s)
             s.close()
             with lock:
                 stats["malformed"] += 1
@@ -187,7 +200,8 @@ def probe():
 
 threads = [threading.Thread(target=slowloris) for _ in range(40)]
 threads += [threading.Thread(target=stalled) for _ in range(20)]
-threads += [threading.Thread(target=malformed), threading.Thread(target=probe)]
+threads += [threading.Thread(target=malformed) for _ in range(2)]
+threads += [threading.Thread(target=probe)]
 for t in threads:
     t.daemon = True
     t.start()

@@ -1172,13 +1172,7 @@ fn over_long_heads_are_refused() {
     );
     drop(stream);
     alive(&server);
-    let pid = server.child.as_ref().unwrap().id();
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let hwm_kib: u64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
+    let hwm_kib = peak_rss_kib(&server);
     assert!(hwm_kib < 128 * 1024, "peak RSS {hwm_kib} KiB");
     assert!(server.stop().0.success());
 }
@@ -1523,5 +1517,47 @@ fn a_client_that_does_not_read_its_answers_is_dropped() {
         "{err:?}"
     );
     alive(&server);
+    assert!(server.stop().0.success());
+}
+
+/// The process's peak resident memory, in KiB.
+fn peak_rss_kib(server: &Server) -> u64 {
+    let pid = server.child.as_ref().unwrap().id();
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_stream_of_logins_keeps_memory_bounded() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&["--users", &setup.users, "--key", &setup.key]);
+    let port = server.port;
+    // Each argon2 check needs 19 MiB; allocated afresh per login, 90 wrong logins from 3
+    // clients grew serve to 438 MiB.
+    let clients: Vec<_> = (0..3)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for _ in 0..30 {
+                    let user = if i == 0 { "alice" } else { "nobody" };
+                    let (status, _, _) = post(
+                        port,
+                        "/login",
+                        "application/json",
+                        &json!({"username": user, "password": "wrong"}).to_string(),
+                    );
+                    assert_eq!(status, 401);
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().unwrap();
+    }
+    let peak = peak_rss_kib(&server);
+    assert!(peak < 80 * 1024, "peak RSS {peak} KiB");
     assert!(server.stop().0.success());
 }
