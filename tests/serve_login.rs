@@ -1503,18 +1503,31 @@ fn a_client_that_does_not_read_its_answers_is_dropped() {
         assert!(started.elapsed() < Duration::from_secs(60), "never blocked");
     }
     // Nothing moves for twice --read-timeout: the server drops the connection (RST, as it
-    // leaves unread requests), where it used to wait forever.
-    std::thread::sleep(Duration::from_secs(4));
-    stream
-        .set_write_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let err = stream.write_all(&batch).unwrap_err();
+    // leaves unread requests), where it used to wait forever with its write blocked.
+    let blocked = Instant::now();
+    let err = loop {
+        let err = stream.write_all(&batch).unwrap_err();
+        if !matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ) || blocked.elapsed() > Duration::from_secs(20)
+        {
+            break err;
+        }
+    };
     assert!(
         matches!(
             err.kind(),
             std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
         ),
-        "{err:?}"
+        "{err:?} after {:?}",
+        blocked.elapsed()
+    );
+    // Not before twice --read-timeout (bytes moved when the connection opened).
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
     );
     alive(&server);
     assert!(server.stop().0.success());
