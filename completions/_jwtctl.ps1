@@ -212,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long a token lives (e.g. 90s, 15m, 1h)')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'The issuer ("iss") put in tokens and required by /whoami')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'The audience ("aud") put in tokens and required by /whoami')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'How long a client may take to send a request''s head, then its body (1s to 1h)')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')

@@ -713,7 +713,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__serve)
-            opts="-h -V --json --color --listen --users --key --ephemeral-key --kid --alg --enc --ttl --iss --aud --secret-encoding --password-file --help --version add-user help"
+            opts="-h -V --json --color --listen --users --key --ephemeral-key --kid --alg --enc --ttl --iss --aud --read-timeout --secret-encoding --password-file --help --version add-user help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,6 +756,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --aud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -202,6 +202,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --ttl 'How long a token lives (e.g. 90s, 15m, 1h)'
             cand --iss 'The issuer ("iss") put in tokens and required by /whoami'
             cand --aud 'The audience ("aud") put in tokens and required by /whoami'
+            cand --read-timeout 'How long a client may take to send a request''s head, then its body (1s to 1h)'
             cand --secret-encoding 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
             cand --json 'Print one machine-readable JSON document on stdout'

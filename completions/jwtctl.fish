@@ -435,6 +435,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ttl -d 'How long a token lives (e.g. 90s, 15m, 1h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l iss -d 'The issuer ("iss") put in tokens and required by /whoami' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l aud -d 'The audience ("aud") put in tokens and required by /whoami' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l read-timeout -d 'How long a client may take to send a request\'s head, then its body (1s to 1h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
 base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'

@@ -572,28 +572,47 @@ time. GET /whoami with Authorization: Bearer TOKEN answers the token's claims af
 checks as jwtctl verify/decrypt: only the configured algorithm (and enc), exp and nbf (no \
 leeway), and iss/aud when configured; otherwise 401 with WWW-Authenticate. Errors are JSON \
 {\"error\", \"error_description\"}: 400 bad request, 401, 404 unknown path, 405 wrong method \
-(with Allow), 413 body over 16384 bytes, 415 a body that is neither JSON nor a form.
+(with Allow), 408 a body not received within --read-timeout, 413 body over 16384 bytes, 414 a \
+request target over 8192 bytes, 415 a body that is neither JSON nor a form.
+
+Limits against slow or hostile clients: the request line and headers together are at most \
+32768 bytes (more: 431 with no body, and the connection is closed); a request head must \
+arrive within --read-timeout (default 10s; also the longest a keep-alive connection may stay \
+idle), else the connection is closed without an answer; a login body must arrive within \
+--read-timeout after its head (else 408 and close); a body announced or sent larger than the \
+limit is answered 413 without being stored (the connection is then closed); a connection on \
+which nothing moves for twice --read-timeout (a client that does not read its answers) is \
+closed. At most 256 \
+connections are served at once (more wait to be accepted), and at most 2 password checks run \
+at once, apart from the threads that answer /whoami.
 
 The users file holds one NAME:HASH line per user, HASH an argon2 PHC string \
 ($argon2id$v=19$m=19456,t=2,p=1$SALT$HASH); empty lines and lines starting with # are \
 comments. `jwtctl serve add-user --users FILE NAME` adds a user or changes a password \
 (asked twice without echo, or one line read with --password-stdin), writing the file \
 atomically with mode 0600; hashes use argon2id with the argon2 crate's defaults (19 MiB, 2 \
-passes, 1 lane).
+passes, 1 lane). Hashes may use other argon2 parameters up to m=65536 (KiB), t=4, p=4 and \
+m×t=131072; a file asking for more is refused at start. An unknown user name is checked \
+against a stand-in hash with the file's own parameters, so it takes as long as a wrong \
+password. serve warns when the file is readable or writable by group or others.
 
 The key: --key KEY (a file made with jwtctl keygen, which must exist; restarts keep \
 sessions) or --ephemeral-key (a fresh key in memory: every token dies with the process). \
 --alg defaults to the key's own \"alg\", else dir (with --enc A256GCM); HS256 or any \
-algorithm the key allows works too. The users file and the key are read once at start and \
+algorithm the key allows works too, except RSA-OAEP*, RSA1_5 and ECDH-ES* (refused, exit 2): \
+anyone with the public key could make tokens the service would accept. The users file and the key are read once at start and \
 never written by the server; restart it to pick up new users.
 
 On start it prints `listening on ADDR:PORT` on stderr with the real port (so --listen \
 127.0.0.1:0 picks a free one), then one access-log line per request (time, client, method, \
 path without query, status, duration, and the user on a successful login; never tokens or \
-passwords); with --json the access log goes to stdout as JSON Lines. It binds to loopback \
+passwords; controls in what the client sent are shown escaped); with --json the access log \
+goes to stdout as JSON Lines. A log nobody reads any more (closed stderr or stdout) does not \
+stop the service. It binds to loopback \
 unless told otherwise (and warns when not: there is no TLS), and stops cleanly on SIGINT, \
-SIGTERM or SIGHUP with exit 0. It is a reference and test backend, not an internet-facing \
-server: it has no TLS, rate limiting or slow-client timeouts.";
+SIGTERM or SIGHUP with exit 0 (requests under way get up to 5 seconds to finish). It is a \
+reference and test backend, not an internet-facing server: it has no TLS and no rate \
+limiting.";
 
 const LOGIN_ABOUT: &str =
     "Log in to a token service and print the token it answers, with its inspection.
@@ -711,6 +730,9 @@ pub struct ServeArgs {
     /// The audience ("aud") put in tokens and required by /whoami
     #[arg(long, value_name = "AUD")]
     pub aud: Option<String>,
+    /// How long a client may take to send a request's head, then its body (1s to 1h)
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub read_timeout: String,
     #[command(flatten)]
     pub key_input: KeyInputArgs,
 }
@@ -728,7 +750,9 @@ The password is asked twice on the terminal without echo, or read from the first
 stdin with --password-stdin. It is stored as an argon2id hash (PHC string, the argon2 \
 crate's default parameters: 19 MiB, 2 passes, 1 lane) on a NAME:HASH line; other lines and \
 comments are kept. The file is created if missing and always written atomically with mode \
-0600. A user name is 1 to 256 bytes without ':' or control characters, not starting with #. \
+0600; a symlink is followed and its target replaced (in the target's directory), the link \
+kept. The read-change-write runs under an advisory lock (flock) on the file's directory, so \
+concurrent add-users keep each other's users. A user name is 1 to 256 bytes without ':' or control characters, not starting with #. \
 --json prints {user, file, action: added|updated} on stdout.";
 
 #[derive(Debug, Args)]

@@ -4,15 +4,19 @@
 //!
 //! `jwtctl serve add-user` writes argon2id hashes with the argon2 crate's default
 //! parameters (OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane; about 50 ms per check
-//! on a laptop). Hashes with other argon2 parameters are accepted and checked with their own.
+//! on a laptop). Hashes with other argon2 parameters are accepted and checked with their own,
+//! up to a ceiling near the defaults (see [`MAX_M_COST`]): every login, even for a name that
+//! does not exist, costs one check, so a file must not make a check cost gigabytes or seconds.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Result;
+use argon2::password_hash::PasswordHasher;
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Argon2, Params};
+use argon2::{Algorithm, Argon2, Block, CustomizedPasswordHasher, Params, Version};
 
 use crate::error;
 use crate::files;
@@ -21,10 +25,13 @@ use crate::files;
 const MAX_USERS_BYTES: u64 = 16 * 1024 * 1024;
 /// The longest user name accepted.
 const MAX_NAME_BYTES: usize = 256;
-/// Refuse hashes that ask for more memory (KiB) or passes than this: a hostile or mistaken
-/// file must not make every login cost gigabytes.
-const MAX_M_COST: u32 = 1024 * 1024;
-const MAX_T_COST: u32 = 64;
+/// The ceiling on a hash's argon2 parameters, near the defaults (m=19456 KiB, t=2, p=1): at
+/// most 64 MiB of memory, 4 passes and 4 lanes, and memory × passes (the work of one check) at
+/// most 131072, about 3.4 times the default's. A file asking for more is refused at start.
+pub const MAX_M_COST: u32 = 64 * 1024;
+pub const MAX_T_COST: u32 = 4;
+pub const MAX_P_COST: u32 = 4;
+pub const MAX_WORK: u64 = 128 * 1024;
 
 /// The header a new users file starts with.
 const HEADER: &str = "# jwtctl users file: NAME:ARGON2-PHC-HASH, one user per line.\n\
@@ -188,14 +195,84 @@ fn parse_hash(text: &str) -> Result<PasswordHash> {
     }
     let params = Params::try_from(&hash)
         .map_err(|e| error::runtime(format!("the hash has invalid argon2 parameters ({e})")))?;
-    if params.m_cost() > MAX_M_COST || params.t_cost() > MAX_T_COST {
+    let (m, t, p) = (params.m_cost(), params.t_cost(), params.p_cost());
+    if m > MAX_M_COST || t > MAX_T_COST || p > MAX_P_COST || u64::from(m) * u64::from(t) > MAX_WORK
+    {
         return Err(error::runtime(format!(
-            "the hash asks for m={} KiB, t={}: more than the limit of m={MAX_M_COST}, t={MAX_T_COST}",
-            params.m_cost(),
-            params.t_cost()
+            "the hash asks for m={m} KiB, t={t}, p={p}: more than the limit of \
+             m={MAX_M_COST} KiB, t={MAX_T_COST}, p={MAX_P_COST} and m×t={MAX_WORK} \
+             (rehash it with jwtctl serve add-user)"
         )));
     }
     Ok(hash)
+}
+
+/// A warning when the users file (or its symlink's target) is readable or writable by group
+/// or others, as ssh warns about private keys: the hashes can be attacked offline, or a user
+/// added.
+pub fn permission_warning(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "users file {} is readable or writable by others (mode {mode:o}); chmod 600 it",
+            path.display()
+        )
+    })
+}
+
+/// The file `path` names, through any symlinks (also a dangling one: its target is then
+/// created), so that rewriting it replaces the target and keeps the link.
+pub fn resolve(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    // As the kernel does (ELOOP after 40).
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let target = fs::read_link(&current).map_err(|e| {
+                    error::runtime(format!(
+                        "cannot read the link {}: {}",
+                        current.display(),
+                        files::io_reason(&e)
+                    ))
+                })?;
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(error::runtime(format!(
+        "users file {}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+/// An exclusive advisory lock (flock) on the directory that holds a users file, held while
+/// it is read, changed and replaced, so that concurrent `add-user`s do not lose each other's
+/// users. The directory rather than the file: the file is replaced by a rename, and a lock on
+/// the old one would not stop the next writer. Released when dropped.
+pub struct DirLock {
+    _dir: fs::File,
+}
+
+pub fn lock_dir_of(file: &Path) -> Result<DirLock> {
+    let dir = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| {
+        error::runtime(format!(
+            "cannot lock {} for the update: {}",
+            dir.display(),
+            files::io_reason(&e)
+        ))
+    };
+    let handle = fs::File::open(dir).map_err(fail)?;
+    handle.lock().map_err(fail)?;
+    Ok(DirLock { _dir: handle })
 }
 
 /// An argon2id hash of `password` with the default parameters and a random salt.
@@ -216,16 +293,51 @@ pub struct Users {
 pub struct Checker {
     users: Users,
     dummy: PasswordHash,
+    /// argon2 working memory, reused from check to check.
+    scratch: Mutex<Vec<Vec<Block>>>,
 }
 
 impl Checker {
     pub fn new(users: Users) -> Result<Checker> {
         let mut random = [0u8; 32];
         openssl::rand::rand_bytes(&mut random)?;
-        let dummy = Argon2::default()
-            .hash_password(&random)
-            .map_err(|e| error::runtime(format!("cannot hash: {e}")))?;
-        Ok(Checker { users, dummy })
+        let mut salt = [0u8; 16];
+        openssl::rand::rand_bytes(&mut salt)?;
+        // An unknown name is checked against a hash of the most common kind in the file
+        // (default parameters for an empty file), so it takes as long as a known one.
+        let mut kinds: HashMap<String, (usize, &PasswordHash)> = HashMap::new();
+        for hash in users.users.values() {
+            let kind = format!("{}${:?}${}", hash.algorithm, hash.version, hash.params);
+            kinds.entry(kind).or_insert((0, hash)).0 += 1;
+        }
+        // Ties go to the costlier kind.
+        let cost = |hash: &PasswordHash| {
+            Params::try_from(hash).map_or(0, |p| u64::from(p.m_cost()) * u64::from(p.t_cost()))
+        };
+        let common = kinds
+            .into_values()
+            .max_by_key(|(count, hash)| (*count, cost(hash)))
+            .map(|(_, hash)| hash);
+        let dummy = match common {
+            Some(hash) => {
+                let params = Params::try_from(hash)
+                    .map_err(|e| error::runtime(format!("cannot hash: {e}")))?;
+                Argon2::default().hash_password_customized(
+                    &random,
+                    &salt,
+                    Some(hash.algorithm.as_str()),
+                    hash.version,
+                    params,
+                )
+            }
+            None => Argon2::default().hash_password_with_salt(&random, &salt),
+        }
+        .map_err(|e| error::runtime(format!("cannot hash: {e}")))?;
+        Ok(Checker {
+            users,
+            dummy,
+            scratch: Mutex::new(Vec::new()),
+        })
     }
 
     /// Whether there is no user at all.
@@ -235,14 +347,55 @@ impl Checker {
 
     /// Whether `password` is `name`'s password.
     pub fn check(&self, name: &str, password: &str) -> bool {
-        let argon2 = Argon2::default();
         match self.users.users.get(name) {
-            Some(hash) => argon2.verify_password(password.as_bytes(), hash).is_ok(),
+            Some(hash) => self.verify(password.as_bytes(), hash),
             None => {
-                let _ = argon2.verify_password(password.as_bytes(), &self.dummy);
+                let _ = self.verify(password.as_bytes(), &self.dummy);
                 false
             }
         }
+    }
+
+    /// argon2 verification (as `PasswordVerifier` does it) in reused working memory: one
+    /// fresh 19 MiB allocation per login grew glibc's heap to hundreds of MiB under a stream
+    /// of logins. There are as many buffers as checks ever ran at once (serve runs two).
+    fn verify(&self, password: &[u8], hash: &PasswordHash) -> bool {
+        let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+            return false;
+        };
+        let (Ok(params), Ok(algorithm)) = (
+            Params::try_from(hash),
+            Algorithm::new(hash.algorithm.as_str()),
+        ) else {
+            return false;
+        };
+        let version = match hash.version.map(Version::try_from) {
+            None => Version::default(),
+            Some(Ok(version)) => version,
+            Some(Err(_)) => return false,
+        };
+        let blocks = params.block_count();
+        let mut memory = self
+            .scratch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        let mut out = vec![0u8; expected.as_bytes().len()];
+        let hashed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+            password,
+            salt,
+            &mut out,
+            &mut memory[..blocks],
+        );
+        self.scratch
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(memory);
+        hashed.is_ok() && openssl::memcmp::eq(&out, expected.as_bytes())
     }
 }
 
@@ -308,6 +461,61 @@ mod tests {
         for (text, want) in cases {
             let err = UsersFile::parse(&text, path).unwrap_err().to_string();
             assert!(err.starts_with(want), "{err}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_cost_what_known_ones_do() {
+        // Two users with cheaper parameters than the default: the stand-in hash for unknown
+        // names takes theirs, not the default's.
+        let hash = |m: u32, t: u32| {
+            let params = Params::new(m, t, 1, None).unwrap();
+            Argon2::default()
+                .hash_password_customized(b"pw", b"saltsaltsalt", Some("argon2id"), None, params)
+                .unwrap()
+                .to_string()
+        };
+        let text = format!(
+            "a:{}\nb:{}\nc:{}\n",
+            hash(1024, 3),
+            hash(1024, 3),
+            hash(2048, 1)
+        );
+        let checker = Checker::new(
+            UsersFile::parse(&text, Path::new("u"))
+                .unwrap()
+                .into_users(),
+        )
+        .unwrap();
+        assert_eq!(checker.dummy.params.to_string(), "m=1024,t=3,p=1");
+        assert_eq!(checker.dummy.algorithm.as_str(), "argon2id");
+        // Checked with their own parameters, in reused memory.
+        for _ in 0..2 {
+            assert!(checker.check("a", "pw") && checker.check("c", "pw"));
+            assert!(!checker.check("a", "px") && !checker.check("x", "pw"));
+        }
+        // No users: the defaults add-user writes.
+        let empty = Checker::new(UsersFile::new().into_users()).unwrap();
+        assert_eq!(empty.dummy.params.to_string(), "m=19456,t=2,p=1");
+    }
+
+    #[test]
+    fn the_ceiling_is_near_the_defaults() {
+        let path = Path::new("u");
+        let line = |params: &str| {
+            format!("alice:$argon2id$v=19${params}$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n")
+        };
+        for ok in ["m=19456,t=2,p=1", "m=65536,t=2,p=4", "m=32768,t=4,p=1"] {
+            UsersFile::parse(&line(ok), path).unwrap();
+        }
+        for bad in [
+            "m=65537,t=1,p=1",
+            "m=65536,t=3,p=1",
+            "m=8192,t=5,p=1",
+            "m=8192,t=1,p=5",
+        ] {
+            let err = UsersFile::parse(&line(bad), path).unwrap_err().to_string();
+            assert!(err.contains("more than the limit"), "{bad}: {err}");
         }
     }
 }

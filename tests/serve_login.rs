@@ -103,7 +103,8 @@ impl Drop for Server {
     }
 }
 
-/// A raw HTTP/1.1 exchange: (status, head, body).
+/// A raw HTTP/1.1 exchange: (status, head, body), header names in the head lowercased (they
+/// are case-insensitive; hyper sends them lowercase).
 fn http(port: u16, request: &[u8]) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
@@ -119,7 +120,15 @@ fn http(port: u16, request: &[u8]) -> (u16, String, String) {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    (status, head.to_string(), body.to_string())
+    let head = head
+        .lines()
+        .map(|line| match line.split_once(':') {
+            Some((name, value)) => format!("{}:{value}", name.to_ascii_lowercase()),
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    (status, head, body.to_string())
 }
 
 fn get(port: u16, path: &str, token: Option<&str>) -> (u16, String, String) {
@@ -272,7 +281,7 @@ fn flow(keygen: &[&str], kind: &str, check_cmd: &str) {
     // A tampered token is refused.
     let (status, head, body) = get(server.port, "/whoami", Some(&tamper(&token)));
     assert_eq!(status, 401, "{body}");
-    assert!(head.contains("WWW-Authenticate: Bearer realm=\"jwtctl\", error=\"invalid_token\""));
+    assert!(head.contains("www-authenticate: Bearer realm=\"jwtctl\", error=\"invalid_token\""));
     assert_eq!(json_body(&body)["error"], "invalid_token");
 
     // An expired token minted with the same key is refused.
@@ -350,7 +359,7 @@ fn wrong_password_and_unknown_user_get_the_same_401() {
     );
     assert_eq!(wrong.0, 401);
     assert_eq!((wrong.0, &wrong.2), (unknown.0, &unknown.2));
-    assert!(wrong.1.contains("WWW-Authenticate: Bearer"));
+    assert!(wrong.1.contains("www-authenticate: Bearer"));
     assert_eq!(json_body(&wrong.2)["error"], "invalid_credentials");
     assert!(server.stop().0.success());
 }
@@ -377,10 +386,10 @@ fn errors_have_the_right_status() {
 
     let (status, head, _) = get(port, "/login", None);
     assert_eq!(status, 405);
-    assert!(head.contains("Allow: POST"), "{head}");
+    assert!(head.contains("allow: POST"), "{head}");
     let (status, head, _) = post(port, "/whoami", "application/json", "{}");
     assert_eq!(status, 405);
-    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    assert!(head.contains("allow: GET, HEAD"), "{head}");
 
     let (status, _, body) = post(port, "/login", "application/json", "{not json");
     assert_eq!(status, 400);
@@ -397,7 +406,7 @@ fn errors_have_the_right_status() {
 
     let (status, head, body) = get(port, "/whoami", None);
     assert_eq!(status, 401);
-    assert!(head.contains("WWW-Authenticate: Bearer realm=\"jwtctl\""));
+    assert!(head.contains("www-authenticate: Bearer realm=\"jwtctl\""));
     assert_eq!(json_body(&body)["error"], "unauthorized");
     let (status, _, body) = get(port, "/whoami", Some("not-a-token"));
     assert_eq!(status, 401);
@@ -1053,4 +1062,515 @@ fn login_checks_https_certificates() {
     let (code, _, stderr) = login(&url, "bob", PASSWORD, &["--cacert", &junk]);
     assert_eq!(code, 1);
     assert!(stderr.contains("no PEM certificate"), "{stderr}");
+}
+
+// --- serve under abuse (limits in src/commands/serve.rs) ---------------------------------
+
+/// A connection that sends `request` and reads whatever comes back until the server closes
+/// it or `wait` passes: (the text, how long it took).
+fn exchange(port: u16, request: &[u8], wait: Duration) -> (String, Duration) {
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    // The server may close before it has read everything: a failed write is not the test.
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+fn status_of(text: &str) -> u16 {
+    text.split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The JSON body of a raw answer.
+fn body_of(text: &str) -> Value {
+    json_body(text.split_once("\r\n\r\n").map_or("", |(_, b)| b))
+}
+
+fn alive(server: &Server) {
+    let (status, _, body) = get(server.port, "/whoami", None);
+    assert_eq!(status, 401, "{body}");
+}
+
+#[test]
+fn oversized_bodies_get_413_without_being_read() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&["--users", &setup.users, "--key", &setup.key]);
+    // tiny_http allocated the announced size to drain it, and aborted.
+    let (answer, took) = exchange(
+        server.port,
+        b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999999\r\n\r\n{\"username\":",
+        Duration::from_secs(30),
+    );
+    assert_eq!(status_of(&answer), 413, "{answer}");
+    assert!(answer.contains("\r\nconnection: close\r\n"), "{answer}");
+    assert_eq!(body_of(&answer)["error"], "request_too_large");
+    assert!(took < Duration::from_secs(5), "answered at once: {took:?}");
+    alive(&server);
+    // A chunked body that grows past the limit.
+    let mut chunked =
+        b"POST /login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..20 {
+        chunked.extend_from_slice(b"400\r\n");
+        chunked.extend_from_slice(&[b'x'; 0x400]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (answer, _) = exchange(server.port, &chunked, Duration::from_secs(30));
+    assert_eq!(status_of(&answer), 413, "{answer}");
+    alive(&server);
+    assert!(server.stop().0.success());
+}
+
+#[test]
+fn over_long_heads_are_refused() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&["--users", &setup.users, "--key", &setup.key]);
+    // A request target over 8 KiB: 414, JSON like every other error.
+    let long_path = format!("/whoami?{}", "a".repeat(9 * 1024));
+    let (answer, _) = exchange(
+        server.port,
+        format!("GET {long_path} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status_of(&answer), 414, "{answer}");
+    assert_eq!(body_of(&answer)["error"], "uri_too_long");
+    // Headers over 32 KiB in all: 431 (hyper answers it, with no body, and closes).
+    let (answer, _) = exchange(
+        server.port,
+        format!(
+            "GET /whoami HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+            "b".repeat(40 * 1024)
+        )
+        .as_bytes(),
+        Duration::from_secs(30),
+    );
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer}");
+    alive(&server);
+    // A head that never ends (tiny_http grew to 545 MB on 300 MiB of one header line): the
+    // connection is refused once the head passes the limit; memory stays small.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.write_all(b"GET /whoami HTTP/1.1\r\nX-Endless: ");
+    let chunk = vec![b'e'; 64 * 1024];
+    let mut sent = 0;
+    while sent < 64 * 1024 * 1024 && stream.write_all(&chunk).is_ok() {
+        sent += chunk.len();
+    }
+    assert!(
+        sent < 64 * 1024 * 1024,
+        "the server read 64 MiB of one header"
+    );
+    drop(stream);
+    alive(&server);
+    let hwm_kib = peak_rss_kib(&server);
+    assert!(hwm_kib < 128 * 1024, "peak RSS {hwm_kib} KiB");
+    assert!(server.stop().0.success());
+}
+
+#[test]
+fn stalled_clients_do_not_block_others_and_time_out() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&[
+        "--users",
+        &setup.users,
+        "--key",
+        &setup.key,
+        "--read-timeout",
+        "3s",
+    ]);
+    let port = server.port;
+    let (code, token, stderr) = login(&server.url("/login"), "alice", PASSWORD, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let started = Instant::now();
+    // Bodies announced and never sent (4 of these blocked every tiny_http worker), and heads
+    // never finished (slowloris).
+    let stalled: Vec<_> = (0..8)
+        .map(|i| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            let request: &[u8] = if i % 2 == 0 {
+                b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 16000\r\n\r\n{"
+            } else {
+                b"GET /whoami HTTP/1.1\r\nHost: x\r\nX-Slow: "
+            };
+            stream.write_all(request).unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let asked = Instant::now();
+    let (status, _, body) = get(port, "/whoami", Some(token.trim()));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answered before the deadline"
+    );
+    for (i, mut stream) in stalled.into_iter().enumerate() {
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        if i % 2 == 0 {
+            // A stalled body: 408 and the connection closed.
+            assert_eq!(status_of(&answer), 408, "{answer}");
+            assert!(answer.contains("\r\nconnection: close\r\n"), "{answer}");
+            assert_eq!(body_of(&answer)["error"], "request_timeout");
+        } else {
+            // A head that never ends: closed without an answer (hyper's header timeout).
+            assert_eq!(answer, "", "slow head");
+        }
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(2800) && waited < Duration::from_secs(10),
+        "{waited:?}"
+    );
+    alive(&server);
+    let (status, log) = server.stop();
+    assert!(status.success());
+    assert!(log.iter().any(|l| l.contains("POST /login 408")), "{log:?}");
+    // Out of range: a usage error.
+    jwtctl()
+        .args(["serve", "--users", &setup.users, "--key", &setup.key])
+        .args(["--read-timeout", "2h"])
+        .assert()
+        .code(2)
+        .stderr("error: --read-timeout must be between 1s and 1h, got 2h\n");
+}
+
+#[test]
+fn a_broken_stderr_does_not_stop_the_server() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("jwtctl"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--users", &setup.users])
+        .args(["--key", &setup.key])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut port = 0;
+    let mut line = String::new();
+    while port == 0 && stderr.read_line(&mut line).unwrap() > 0 {
+        if let Some(addr) = line.trim().strip_prefix("listening on ") {
+            port = addr.rsplit(':').next().unwrap().parse().unwrap();
+        }
+        line.clear();
+    }
+    assert_ne!(port, 0);
+    // Whoever read the log went away: every access-log line now meets EPIPE.
+    drop(stderr);
+    for _ in 0..12 {
+        let (status, _, _) = get(port, "/whoami", None);
+        assert_eq!(status, 401);
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "serve is still running"
+    );
+    StdCommand::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn the_access_log_escapes_what_clients_send() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    // A name that reverses the rest of the line on a terminal (U+202E); the quote shows it
+    // went through sanitize::for_terminal (escape_debug would write \').
+    let name = "o'mallory\u{202e}nimda";
+    add_user(&setup.users, name, PASSWORD);
+    let server = Server::start(&["--users", &setup.users, "--key", &setup.key]);
+    let (status, _, body) = post(
+        server.port,
+        "/login",
+        "application/json",
+        &json!({"username": name, "password": PASSWORD}).to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let (_, log) = server.stop();
+    let line = log.iter().find(|l| l.contains("POST /login 200")).unwrap();
+    assert!(line.ends_with(" user=o'mallory\\u{202e}nimda"), "{line:?}");
+}
+
+#[test]
+fn serve_refuses_keys_anyone_can_mint_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    let users = users.to_str().unwrap();
+    add_user(users, "alice", PASSWORD);
+    let message = |alg: &str| {
+        format!(
+            "error: serve cannot use {alg}: anyone with the public key can make such a token, so \
+             it would not show that this service issued it; use dir, A*KW, A*GCMKW, PBES2 or a \
+             signing algorithm (HS*, RS*, PS*, ES*, EdDSA)\n"
+        )
+    };
+    for alg in [
+        "RSA-OAEP",
+        "RSA-OAEP-256",
+        "RSA1_5",
+        "ECDH-ES",
+        "ECDH-ES+A256KW",
+    ] {
+        let key = keygen_file(dir.path(), alg, &format!("{alg}.jwk"));
+        // The key's own alg, an explicit --alg, and an ephemeral key.
+        jwtctl()
+            .args(["serve", "--users", users, "--key", &key])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(message(alg));
+        jwtctl()
+            .args(["serve", "--users", users, "--key", &key, "--alg", alg])
+            .assert()
+            .code(2)
+            .stderr(message(alg));
+        jwtctl()
+            .args(["serve", "--users", users, "--ephemeral-key", "--alg", alg])
+            .assert()
+            .code(2)
+            .stderr(message(alg));
+    }
+}
+
+#[test]
+fn costly_or_exposed_users_files() {
+    let dir = tempfile::tempdir().unwrap();
+    // One login against m=1 GiB cost 1 GB and seconds, for anyone.
+    let costly = write(
+        dir.path(),
+        "costly.txt",
+        "alice:$argon2id$v=19$m=1048576,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n",
+    );
+    jwtctl()
+        .args(["serve", "--users", &costly, "--ephemeral-key"])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {costly}:1: the hash asks for m=1048576 KiB, t=2, p=1: more than the limit \
+             of m=65536 KiB, t=4, p=4 and m×t=131072 (rehash it with jwtctl serve add-user)\n"
+        ));
+    let slow = write(
+        dir.path(),
+        "slow.txt",
+        "alice:$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\n",
+    );
+    jwtctl()
+        .args(["serve", "--users", &slow, "--ephemeral-key"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("t=3, p=1: more than the limit"));
+
+    // Readable by others: one warning, and it still serves.
+    let users = dir.path().join("users.txt");
+    add_user(users.to_str().unwrap(), "alice", PASSWORD);
+    std::fs::set_permissions(&users, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let server = Server::start(&["--users", users.to_str().unwrap(), "--ephemeral-key"]);
+    let warning = format!(
+        "warning: users file {} is readable or writable by others (mode 644); chmod 600 it",
+        users.display()
+    );
+    let (_, log) = server.stop();
+    assert_eq!(log.iter().filter(|l| **l == warning).count(), 1, "{log:?}");
+}
+
+#[test]
+fn concurrent_add_users_keep_every_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("jwtctl"))
+                .args(["serve", "add-user", "--users"])
+                .arg(&users)
+                .args([&format!("user{i}"), "--password-stdin"])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("password{i}\n").as_bytes())
+                .unwrap();
+            child
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&users).unwrap();
+    for i in 0..8 {
+        assert_eq!(
+            text.matches(&format!("\nuser{i}:$argon2id$")).count(),
+            1,
+            "{text}"
+        );
+    }
+    assert_eq!(std::fs::metadata(&users).unwrap().mode() & 0o777, 0o600);
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn add_user_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    std::fs::create_dir(&real_dir).unwrap();
+    let target = real_dir.join("users.txt");
+    let link = dir.path().join("users.txt");
+    std::os::unix::fs::symlink("real/users.txt", &link).unwrap();
+    // A dangling link: the target is created.
+    add_user(link.to_str().unwrap(), "alice", "first");
+    add_user(link.to_str().unwrap(), "bob", "second");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        Path::new("real/users.txt")
+    );
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        text.contains("\nalice:$argon2id$") && text.contains("\nbob:$argon2id$"),
+        "{text}"
+    );
+    assert_eq!(std::fs::metadata(&target).unwrap().mode() & 0o777, 0o600);
+    // Written in the target's directory, atomically: nothing else left in either.
+    assert_eq!(std::fs::read_dir(&real_dir).unwrap().count(), 1);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    let server = Server::start(&["--users", link.to_str().unwrap(), "--ephemeral-key"]);
+    assert_eq!(login(&server.url("/login"), "bob", "second", &[]).0, 0);
+    assert!(server.stop().0.success());
+}
+
+#[test]
+fn a_client_that_does_not_read_its_answers_is_dropped() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&[
+        "--users",
+        &setup.users,
+        "--key",
+        &setup.key,
+        "--read-timeout",
+        "1s",
+    ]);
+    // Pipelined requests, never reading the answers, until both sides' buffers are full and
+    // the server can neither write nor read.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let batch = b"GET /whoami HTTP/1.1\r\nHost: x\r\n\r\n".repeat(1000);
+    let started = Instant::now();
+    while stream.write_all(&batch).is_ok() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never blocked");
+    }
+    // Nothing moves for twice --read-timeout: the server drops the connection (RST, as it
+    // leaves unread requests), where it used to wait forever with its write blocked.
+    let blocked = Instant::now();
+    let err = loop {
+        let err = stream.write_all(&batch).unwrap_err();
+        if !matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ) || blocked.elapsed() > Duration::from_secs(20)
+        {
+            break err;
+        }
+    };
+    assert!(
+        matches!(
+            err.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+        ),
+        "{err:?} after {:?}",
+        blocked.elapsed()
+    );
+    // Not before twice --read-timeout (bytes moved when the connection opened).
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    alive(&server);
+    assert!(server.stop().0.success());
+}
+
+/// The process's peak resident memory, in KiB.
+fn peak_rss_kib(server: &Server) -> u64 {
+    let pid = server.child.as_ref().unwrap().id();
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn a_stream_of_logins_keeps_memory_bounded() {
+    let setup = Setup::new(&["--alg", "HS256"]);
+    let server = Server::start(&["--users", &setup.users, "--key", &setup.key]);
+    let port = server.port;
+    // Each argon2 check needs 19 MiB; allocated afresh per login, 90 wrong logins from 3
+    // clients grew serve to 438 MiB.
+    let clients: Vec<_> = (0..3)
+        .map(|i| {
+            std::thread::spawn(move || {
+                for _ in 0..30 {
+                    let user = if i == 0 { "alice" } else { "nobody" };
+                    let (status, _, _) = post(
+                        port,
+                        "/login",
+                        "application/json",
+                        &json!({"username": user, "password": "wrong"}).to_string(),
+                    );
+                    assert_eq!(status, 401);
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.join().unwrap();
+    }
+    let peak = peak_rss_kib(&server);
+    assert!(peak < 80 * 1024, "peak RSS {peak} KiB");
+    assert!(server.stop().0.success());
 }

@@ -1,23 +1,37 @@
 //! `jwtctl serve`: the reference stateless token service (POST /login, GET /whoami), and
 //! `jwtctl serve add-user`.
 //!
-//! Blocking HTTP with tiny_http and a few worker threads: a login costs one argon2 check
-//! (~50 ms), so a thread pool is all the concurrency this needs. Tokens are minted with the
-//! same `Minter` as `jwtctl issue` and checked with the same `trust` code as `jwtctl
-//! verify`/`decrypt`.
+//! HTTP/1.1 with hyper on a small tokio runtime, because a reference service gets load tests
+//! and scanners pointed at it: hyper bounds the request head and times out slow heads, the
+//! rest of the limits are here (see the constants). A login costs one argon2 check (~50 ms,
+//! 19 MiB), run on a bounded blocking pool so logins never hold up /whoami. Tokens are
+//! minted with the same `Minter` as `jwtctl issue` and checked with the same `trust` code as
+//! `jwtctl verify`/`decrypt`.
 
-use std::io::Read;
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
 use std::path::Path;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Incoming};
+use hyper::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use josekit::jwk::Jwk;
 use josekit::jwk::alg::{ec::EcCurve, ed::EdCurve};
 use serde_json::{Map, Value, json};
-use tiny_http::{Header, Method, Request, Response, Server};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{Semaphore, watch};
 
 use crate::alg::{self, Alg, KeyNeed, TokenKind};
 use crate::cli::{AddUserArgs, GlobalArgs, ServeArgs, ServeCommand};
@@ -27,6 +41,7 @@ use crate::keys::{self, Key, KeySet};
 use crate::mint::{self, HeaderParams, Minter};
 use crate::output;
 use crate::password;
+use crate::sanitize::for_terminal;
 use crate::time;
 use crate::token::{self, Kind};
 use crate::trust::{self, Inner, Policy};
@@ -34,8 +49,23 @@ use crate::users::{self, Checker, UsersFile};
 
 /// The largest request body read (a login is a few dozen bytes).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
-/// Requests handled at once.
-const WORKERS: usize = 4;
+/// A body over the limit is still read (and dropped) up to this size before the 413, so the
+/// client reads the answer instead of a connection reset; a larger announced body is refused
+/// at once, without reading or allocating it, and the connection closed.
+const MAX_DRAIN_BYTES: u64 = 1024 * 1024;
+/// The longest request target (path and query): longer answers 414.
+pub const MAX_TARGET_BYTES: usize = 8 * 1024;
+/// The request line and headers together: more answers 431 and closes (hyper does it).
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+/// Connections served at once; more wait in the kernel's listen queue until one ends. Each
+/// costs a few KiB, and a slow one is dropped after --read-timeout.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Password checks (argon2, 19 MiB each by default) running at once; more logins wait.
+pub const PASSWORD_CHECKS: usize = 2;
+/// The longest --read-timeout.
+const MAX_READ_TIMEOUT_SECS: i64 = 3600;
+/// On SIGINT/SIGTERM, requests under way get this long to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// The realm in WWW-Authenticate.
 const REALM: &str = "jwtctl";
 
@@ -51,8 +81,13 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
     if ttl <= 0 {
         return Err(error::usage("--ttl must be longer than 0s"));
     }
+    let read_timeout = read_timeout(&args.read_timeout)?;
     let addr = listen_addr(&args.listen)?;
-    let users = UsersFile::read(users_path)?.into_users();
+    let users_file = UsersFile::read(users_path)?;
+    if let Some(warning) = users::permission_warning(users_path) {
+        output::warn(&warning);
+    }
+    let users = users_file.into_users();
     let (key, alg) = server_key(args)?;
     let enc = match alg.kind {
         TokenKind::Jwe => args
@@ -104,90 +139,469 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
         ));
     }
 
-    let server =
-        Server::http(addr).map_err(|e| error::runtime(format!("cannot listen on {addr}: {e}")))?;
-    let bound = server.server_addr().to_ip().unwrap_or(addr);
-    let server = Arc::new(server);
-    let stopping = Arc::new(AtomicBool::new(false));
-    {
-        let server = Arc::clone(&server);
-        let stopping = Arc::clone(&stopping);
-        ctrlc::set_handler(move || {
-            if !stopping.swap(true, Ordering::SeqCst) {
-                for _ in 0..WORKERS {
-                    server.unblock();
-                }
-            }
-        })
-        .map_err(|e| error::runtime(format!("cannot handle signals: {e}")))?;
-    }
-    if args.ephemeral_key {
-        output::note(
-            "using an ephemeral key: every token dies with this process (use --key FILE to keep sessions across restarts)",
-        );
-    }
-    if !bound.ip().is_loopback() {
-        output::warn(&format!(
-            "listening on {bound}, reachable from other machines; there is no TLS, so passwords and tokens cross the network in clear text"
-        ));
-    }
-    let what = match alg.kind {
-        TokenKind::Jwe => format!("encrypted {} + {}", alg.name, service.enc),
-        TokenKind::Jws => format!("signed {}", alg.name),
-    };
-    output::note(&format!(
-        "issuing {what} tokens valid for {}; POST /login, GET /whoami",
-        time::human_span(ttl as u64)
-    ));
-    output::note(&format!("listening on {bound}"));
-
-    let service = Arc::new(service);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let service = Arc::clone(&service);
-            let stopping = Arc::clone(&stopping);
-            std::thread::spawn(move || worker(&server, &service, &stopping))
-        })
-        .collect();
-    let mut failure = None;
-    for worker in workers {
-        match worker.join() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => failure = Some(e),
-            Err(_) => failure = Some(error::runtime("a worker thread panicked")),
+    let listener = StdListener::bind(addr)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| {
+            error::runtime(format!("cannot listen on {addr}: {}", files::io_reason(&e)))
+        })?;
+    let bound = listener.local_addr().unwrap_or(addr);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(1, 4));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .max_blocking_threads(PASSWORD_CHECKS)
+        .thread_name("jwtctl-serve")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(|e| error::runtime(format!("cannot start the server: {e}")))?;
+    let shared = Arc::new(Shared {
+        service,
+        checks: Semaphore::new(PASSWORD_CHECKS),
+        read_timeout,
+    });
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| error::runtime(format!("cannot listen on {addr}: {e}")))?;
+        let stop = Stop::new()?;
+        if args.ephemeral_key {
+            say("using an ephemeral key: every token dies with this process (use --key FILE to keep sessions across restarts)");
         }
-    }
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    output::note("stopped");
+        if !bound.ip().is_loopback() {
+            say(&format!(
+                "warning: listening on {bound}, reachable from other machines; there is no TLS, so passwords and tokens cross the network in clear text"
+            ));
+        }
+        let what = match alg.kind {
+            TokenKind::Jwe => format!("encrypted {} + {}", alg.name, shared.service.enc),
+            TokenKind::Jws => format!("signed {}", alg.name),
+        };
+        say(&format!(
+            "issuing {what} tokens valid for {}; POST /login, GET /whoami",
+            time::human_span(ttl as u64)
+        ));
+        say(&format!("listening on {bound}"));
+        accept_loop(listener, shared, stop).await;
+        Ok::<(), anyhow::Error>(())
+    });
+    // Password checks still running are not waited for: their clients are gone.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result?;
+    say("stopped");
     Ok(())
 }
 
-/// Takes requests until told to stop.
-fn worker(server: &Server, service: &Service, stopping: &AtomicBool) -> Result<()> {
+/// A line on stderr. A closed or broken stderr (the reader went away) is ignored: the
+/// service keeps serving, it never panics over its log.
+fn say(line: &str) {
+    let mut text = String::with_capacity(line.len() + 1);
+    text.push_str(line);
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `--read-timeout`: how long a client may take to send a request head, and then its body.
+fn read_timeout(text: &str) -> Result<Duration> {
+    let secs = time::parse_duration(text)?;
+    if !(1..=MAX_READ_TIMEOUT_SECS).contains(&secs) {
+        return Err(error::usage(format!(
+            "--read-timeout must be between 1s and 1h, got {text}"
+        )));
+    }
+    Ok(Duration::from_secs(secs as u64))
+}
+
+/// SIGINT, SIGTERM or SIGHUP: stop accepting, let requests under way finish, exit 0.
+struct Stop {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    /// Held, never read: with a handler installed, SIGPIPE can never end the process, even
+    /// if something resets it to its default action (writes then fail with EPIPE instead).
+    _pipe: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn new() -> Result<Stop> {
+        let on = |kind: SignalKind| {
+            signal(kind).map_err(|e| error::runtime(format!("cannot handle signals: {e}")))
+        };
+        Ok(Stop {
+            interrupt: on(SignalKind::interrupt())?,
+            terminate: on(SignalKind::terminate())?,
+            hangup: on(SignalKind::hangup())?,
+            _pipe: on(SignalKind::pipe())?,
+        })
+    }
+
+    async fn wait(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+        }
+    }
+}
+
+/// Accepts connections (at most [`MAX_CONNECTIONS`] at once) until a stop signal, then gives
+/// the open ones [`SHUTDOWN_GRACE`] to finish.
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>, mut stop: Stop) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let (stopping, stopped) = watch::channel(false);
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        // hyper closes a connection whose next request head has not fully arrived by then
+        // (slowloris, and idle keep-alive connections), without an answer.
+        .header_read_timeout(shared.read_timeout)
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_buf_size(2 * MAX_HEAD_BYTES)
+        .keep_alive(true);
     loop {
-        let request = match server.recv() {
-            Ok(request) => request,
-            Err(_) if stopping.load(Ordering::SeqCst) => return Ok(()),
-            Err(e) => {
-                // The listener is gone: stop every worker, and say why.
-                if !stopping.swap(true, Ordering::SeqCst) {
-                    for _ in 0..WORKERS {
-                        server.unblock();
+        let slot = tokio::select! {
+            () = stop.wait() => break,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
+        let (stream, remote) = tokio::select! {
+            () = stop.wait() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(_) => {
+                    // Out of file descriptors, or a connection reset before it was
+                    // accepted: not a reason to stop serving. Pause instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        let http = http.clone();
+        let mut stopped = stopped.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let stall = 2 * shared.read_timeout;
+            let io = Watched::new(TokioIo::new(stream));
+            let moved = Arc::clone(&io.moved);
+            let service = service_fn(move |request| handle(Arc::clone(&shared), remote, request));
+            let connection = http.serve_connection(io, service);
+            tokio::pin!(connection);
+            loop {
+                tokio::select! {
+                    _ = connection.as_mut() => return,
+                    _ = stopped.changed() => {
+                        connection.as_mut().graceful_shutdown();
+                        let _ = connection.await;
+                        return;
+                    }
+                    () = tokio::time::sleep(stall / 4) => {
+                        // Nothing read or written for twice --read-timeout: a client that
+                        // does not read its answers (hyper has no write timeout). Dropping
+                        // the connection closes it.
+                        if moved.elapsed() >= stall {
+                            return;
+                        }
                     }
                 }
-                return Err(error::runtime(format!("the listener failed: {e}")));
             }
-        };
-        let started = Instant::now();
-        let mut request = request;
-        let reply = service.handle(&mut request);
-        service.log(&request, &reply, started);
-        // A client that went away is its own problem.
-        let _ = request.respond(reply.into_response());
+        });
     }
+    drop(listener);
+    let _ = stopping.send(true);
+    let all = MAX_CONNECTIONS as u32;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, slots.acquire_many(all)).await;
+}
+
+/// A connection's transport that notes when bytes last moved either way.
+struct Watched<T> {
+    inner: T,
+    moved: Arc<LastMoved>,
+}
+
+/// When bytes last moved on a connection, in milliseconds after it opened.
+struct LastMoved {
+    opened: Instant,
+    at_ms: AtomicU64,
+}
+
+impl LastMoved {
+    fn note(&self) {
+        let ms = self.opened.elapsed().as_millis() as u64;
+        self.at_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// How long ago bytes last moved.
+    fn elapsed(&self) -> Duration {
+        let now = self.opened.elapsed();
+        now.saturating_sub(Duration::from_millis(self.at_ms.load(Ordering::Relaxed)))
+    }
+}
+
+impl<T> Watched<T> {
+    fn new(inner: T) -> Watched<T> {
+        Watched {
+            inner,
+            moved: Arc::new(LastMoved {
+                opened: Instant::now(),
+                at_ms: AtomicU64::new(0),
+            }),
+        }
+    }
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for Watched<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if polled.is_ready() {
+            self.moved.note();
+        }
+        polled
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for Watched<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.moved.note();
+        }
+        polled
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.moved.note();
+        }
+        polled
+    }
+}
+
+/// What every connection shares.
+struct Shared {
+    service: Service,
+    /// Permits for password checks (and PBES2 unwrapping), which run on the blocking pool.
+    checks: Semaphore,
+    read_timeout: Duration,
+}
+
+/// One request: route it, answer it, log it.
+async fn handle(
+    shared: Arc<Shared>,
+    remote: SocketAddr,
+    request: Request<Incoming>,
+) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path: String = request.uri().path().chars().take(200).collect();
+    let reply = route(&shared, request).await;
+    shared
+        .service
+        .log(remote, method.as_str(), &path, &reply, started);
+    Ok(reply.into_response())
+}
+
+async fn route(shared: &Arc<Shared>, request: Request<Incoming>) -> Reply {
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(0, |p| p.as_str().len())
+        + uri.authority().map_or(0, |a| a.as_str().len());
+    if target > MAX_TARGET_BYTES {
+        return Reply::error(
+            414,
+            "uri_too_long",
+            format!("the request target is longer than {MAX_TARGET_BYTES} bytes"),
+        )
+        .close();
+    }
+    let method = request.method();
+    match uri.path() {
+        "/login" => match *method {
+            Method::POST => login(shared, request).await,
+            _ => Reply::error(405, "method_not_allowed", "use POST /login").header("Allow", "POST"),
+        },
+        "/whoami" => match *method {
+            Method::GET | Method::HEAD => whoami(shared, &request).await,
+            _ => Reply::error(405, "method_not_allowed", "use GET /whoami")
+                .header("Allow", "GET, HEAD"),
+        },
+        _ => Reply::error(
+            404,
+            "not_found",
+            "no such endpoint: try POST /login or GET /whoami",
+        ),
+    }
+}
+
+/// Why a body could not be had.
+enum BodyError {
+    TooLarge,
+    TimedOut,
+    Broken,
+}
+
+/// The body, at most [`MAX_BODY_BYTES`], read by the deadline. Memory is bounded by what
+/// arrives, never by what Content-Length announces.
+async fn read_body(
+    body: &mut Incoming,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<u8>, BodyError> {
+    let announced = body.size_hint().lower();
+    if announced > MAX_BODY_BYTES as u64 {
+        if announced <= MAX_DRAIN_BYTES {
+            drain(body, deadline).await;
+        }
+        return Err(BodyError::TooLarge);
+    }
+    let mut data = Vec::new();
+    loop {
+        let frame = match tokio::time::timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(BodyError::TimedOut),
+            Ok(None) => return Ok(data),
+            Ok(Some(Err(_))) => return Err(BodyError::Broken),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(chunk) = frame.into_data() {
+            if data.len() + chunk.len() > MAX_BODY_BYTES {
+                drain(body, deadline).await;
+                return Err(BodyError::TooLarge);
+            }
+            data.extend_from_slice(&chunk);
+        }
+    }
+}
+
+/// Reads and drops up to [`MAX_DRAIN_BYTES`] more of a body, by the deadline.
+async fn drain(body: &mut Incoming, deadline: tokio::time::Instant) {
+    let mut seen = 0u64;
+    while seen <= MAX_DRAIN_BYTES {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+            }
+            _ => return,
+        }
+    }
+}
+
+async fn login(shared: &Arc<Shared>, request: Request<Incoming>) -> Reply {
+    let (parts, mut body) = request.into_parts();
+    let deadline = tokio::time::Instant::now() + shared.read_timeout;
+    let body = match read_body(&mut body, deadline).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return Reply::error(
+                413,
+                "request_too_large",
+                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+            )
+            .close();
+        }
+        Err(BodyError::TimedOut) => {
+            return Reply::error(
+                408,
+                "request_timeout",
+                format!(
+                    "the body did not arrive within {}",
+                    time::human_span(shared.read_timeout.as_secs())
+                ),
+            )
+            .close();
+        }
+        Err(BodyError::Broken) => {
+            return Reply::error(400, "invalid_request", "cannot read the request body").close();
+        }
+    };
+    let media = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let (user, password) = match credentials(media.as_deref(), &body) {
+        Ok(pair) => pair,
+        Err(reply) => return *reply,
+    };
+    let permit = match shared.checks.acquire().await {
+        Ok(permit) => permit,
+        Err(_) => return Reply::error(503, "unavailable", "the server is stopping"),
+    };
+    let worker = Arc::clone(shared);
+    let checked = tokio::task::spawn_blocking(move || worker.service.login(user, &password)).await;
+    drop(permit);
+    checked.unwrap_or_else(|_| Reply::error(500, "server_error", "the password check failed"))
+}
+
+async fn whoami(shared: &Arc<Shared>, request: &Request<Incoming>) -> Reply {
+    let authorization = request
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let service = &shared.service;
+    // PBES2 unwrapping costs up to --max-p2c hash iterations: off the async threads, as
+    // password checks are. Everything else is microseconds.
+    if service.alg.need != KeyNeed::Password {
+        return service.whoami(authorization.as_deref());
+    }
+    let Ok(_permit) = shared.checks.acquire().await else {
+        return Reply::error(503, "unavailable", "the server is stopping");
+    };
+    let worker = Arc::clone(shared);
+    tokio::task::spawn_blocking(move || worker.service.whoami(authorization.as_deref()))
+        .await
+        .unwrap_or_else(|_| Reply::error(500, "server_error", "the token check failed"))
+}
+
+/// The user name and password of a login body: JSON, or a form (by Content-Type).
+fn credentials(media: Option<&str>, body: &[u8]) -> Result<(String, String), Box<Reply>> {
+    let media = media.map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    });
+    let form = match media.as_deref() {
+        Some("application/x-www-form-urlencoded") => true,
+        Some(m) if m == "application/json" || m.ends_with("+json") => false,
+        // No Content-Type: a JSON object if it looks like one, else a form.
+        None => body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{'),
+        Some(other) => {
+            return Err(Box::new(Reply::error(
+                415,
+                "unsupported_media_type",
+                format!("send application/json or application/x-www-form-urlencoded, not {other}"),
+            )));
+        }
+    };
+    let credentials = if form {
+        form_credentials(body)
+    } else {
+        json_credentials(body)
+    };
+    credentials.map_err(|message| Box::new(Reply::error(400, "invalid_request", message)))
 }
 
 /// `host:port` → the first address it names.
@@ -205,6 +619,9 @@ fn listen_addr(text: &str) -> Result<SocketAddr> {
 
 /// The key and algorithm: `--key` (which must exist) or a fresh in-memory key.
 fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
+    if let Some(alg) = args.alg.as_deref().and_then(alg::find) {
+        authenticates_issuer(alg)?;
+    }
     if args.ephemeral_key {
         let name = args.alg.as_deref().unwrap_or("dir");
         let alg =
@@ -251,7 +668,23 @@ fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
     )?;
     let name = args.alg.as_deref().or(key.alg()).unwrap_or("dir");
     let alg = mint::resolve_alg(Some(name), &key, "--alg")?;
+    authenticates_issuer(alg)?;
     Ok((key, alg))
+}
+
+/// Refuses key management that needs no secret from the sender (RSA-OAEP*, RSA1_5,
+/// ECDH-ES*): anyone holding the public key can make a token the service would accept
+/// ("Fail closed").
+fn authenticates_issuer(alg: &Alg) -> Result<()> {
+    if !alg.authenticates_sender() {
+        return Err(error::usage(format!(
+            "serve cannot use {}: anyone with the public key can make such a token, so it \
+             would not show that this service issued it; use dir, A*KW, A*GCMKW, PBES2 or a \
+             signing algorithm (HS*, RS*, PS*, ES*, EdDSA)",
+            alg.name
+        )));
+    }
+    Ok(())
 }
 
 /// A fresh key for `alg`, held only in memory.
@@ -286,16 +719,21 @@ fn ephemeral_key(alg: &Alg, enc: &str) -> Result<Key> {
     Key::from_jwk(jwk)
 }
 
-/// `jwtctl serve add-user`: add a user or change a password; the file is rewritten
-/// atomically with mode 0600.
+/// `jwtctl serve add-user`: add a user or change a password. The file (a symlink's target,
+/// the link kept) is rewritten atomically with mode 0600, under a lock so that concurrent runs
+/// keep each other's users.
 fn add_user(args: &AddUserArgs, global: &GlobalArgs) -> Result<()> {
     users::check_name(&args.name)?;
-    // Read the file first: a broken file is reported before a password is asked for.
-    let mut file = if std::fs::symlink_metadata(&args.users).is_ok() {
-        UsersFile::read(&args.users)?
-    } else {
-        UsersFile::new()
+    let target = users::resolve(&args.users)?;
+    let read = |path: &Path| -> Result<UsersFile> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            UsersFile::read(path)
+        } else {
+            Ok(UsersFile::new())
+        }
     };
+    // Read the file first: a broken file is reported before a password is asked for.
+    read(&target)?;
     let password = if args.password_stdin {
         password::from_stdin()?
     } else {
@@ -304,8 +742,15 @@ fn add_user(args: &AddUserArgs, global: &GlobalArgs) -> Result<()> {
             "use --password-stdin",
         )?
     };
-    let updated = file.set(&args.name, users::hash_password(&password)?);
-    files::write_atomic(&args.users, file.render().as_bytes(), Mode::Secret, true)?;
+    let hash = users::hash_password(&password)?;
+    let updated = {
+        // Read again under the lock: another add-user may have written meanwhile.
+        let _lock = users::lock_dir_of(&target)?;
+        let mut file = read(&target)?;
+        let updated = file.set(&args.name, hash);
+        files::write_atomic(&target, file.render().as_bytes(), Mode::Secret, true)?;
+        updated
+    };
     let action = if updated { "updated" } else { "added" };
     if global.json {
         return output::print_json(&json!({
@@ -367,10 +812,18 @@ impl Reply {
         self
     }
 
-    fn into_response(self) -> Response<std::io::Cursor<Vec<u8>>> {
+    /// Ends the connection after this answer (its request was not read to the end).
+    fn close(self) -> Reply {
+        self.header("Connection", "close")
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
         let mut body = serde_json::to_vec(&self.body).unwrap_or_default();
         body.push(b'\n');
-        let mut response = Response::from_data(body).with_status_code(self.status);
+        let mut response = Response::new(Full::new(Bytes::from(body)));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
         let fixed = [
             ("Content-Type", "application/json"),
             ("Cache-Control", "no-store"),
@@ -381,105 +834,22 @@ impl Reply {
             .map(|(n, v)| (*n, v.to_string()))
             .chain(self.headers)
         {
-            if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-                response.add_header(header);
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.append(name, value);
             }
         }
         response
     }
 }
 
-fn header_value<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
-}
-
-/// The path of a request target, without the query (which may carry secrets).
-fn path_of(request: &Request) -> &str {
-    let url = request.url();
-    url.split(['?', '#']).next().unwrap_or(url)
-}
-
 impl Service {
-    fn handle(&self, request: &mut Request) -> Reply {
-        let method = request.method().clone();
-        match path_of(request) {
-            "/login" => match method {
-                Method::Post => self.login(request),
-                _ => Reply::error(405, "method_not_allowed", "use POST /login")
-                    .header("Allow", "POST"),
-            },
-            "/whoami" => match method {
-                Method::Get | Method::Head => self.whoami(request),
-                _ => Reply::error(405, "method_not_allowed", "use GET /whoami")
-                    .header("Allow", "GET, HEAD"),
-            },
-            _ => Reply::error(
-                404,
-                "not_found",
-                "no such endpoint: try POST /login or GET /whoami",
-            ),
-        }
-    }
-
-    fn login(&self, request: &mut Request) -> Reply {
-        let too_large = || {
-            Reply::error(
-                413,
-                "request_too_large",
-                format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-            )
-        };
-        if request.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
-            return too_large();
-        }
-        let mut body = Vec::new();
-        if request
-            .as_reader()
-            .take(MAX_BODY_BYTES as u64 + 1)
-            .read_to_end(&mut body)
-            .is_err()
-        {
-            return Reply::error(400, "invalid_request", "cannot read the request body");
-        }
-        if body.len() > MAX_BODY_BYTES {
-            return too_large();
-        }
-        let media = header_value(request, "Content-Type").map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        });
-        let form = match media.as_deref() {
-            Some("application/x-www-form-urlencoded") => true,
-            Some(m) if m == "application/json" || m.ends_with("+json") => false,
-            // No Content-Type: a JSON object if it looks like one, else a form.
-            None => body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{'),
-            Some(other) => {
-                return Reply::error(
-                    415,
-                    "unsupported_media_type",
-                    format!(
-                        "send application/json or application/x-www-form-urlencoded, not {other}"
-                    ),
-                );
-            }
-        };
-        let credentials = if form {
-            form_credentials(&body)
-        } else {
-            json_credentials(&body)
-        };
-        let (user, password) = match credentials {
-            Ok(pair) => pair,
-            Err(message) => return Reply::error(400, "invalid_request", message),
-        };
-        if !self.checker.check(&user, &password) {
+    /// A login whose body has been read: the password check (blocking: run it on the
+    /// blocking pool), then a fresh token.
+    fn login(&self, user: String, password: &str) -> Reply {
+        if !self.checker.check(&user, password) {
             return Reply::error(401, "invalid_credentials", "wrong username or password")
                 .header("WWW-Authenticate", format!("Bearer realm=\"{REALM}\""));
         }
@@ -514,9 +884,10 @@ impl Service {
         self.minter.mint(&claims)
     }
 
-    fn whoami(&self, request: &Request) -> Reply {
+    /// GET /whoami with this Authorization header.
+    fn whoami(&self, authorization: Option<&str>) -> Reply {
         let challenge = format!("Bearer realm=\"{REALM}\"");
-        let Some(authorization) = header_value(request, "Authorization") else {
+        let Some(authorization) = authorization else {
             return Reply::error(401, "unauthorized", "send Authorization: Bearer TOKEN")
                 .header("WWW-Authenticate", challenge);
         };
@@ -527,15 +898,12 @@ impl Service {
                     .header("WWW-Authenticate", challenge);
             }
         };
-        let invalid = |e: &anyhow::Error| {
-            Reply::error(401, "invalid_token", error::one_line(e)).header(
-                "WWW-Authenticate",
-                format!("{challenge}, error=\"invalid_token\""),
-            )
-        };
         match self.verify(token, time::now_unix()) {
             Ok(claims) => Reply::ok(Value::Object(claims)),
-            Err(e) => invalid(&e),
+            Err(e) => Reply::error(401, "invalid_token", error::one_line(&e)).header(
+                "WWW-Authenticate",
+                format!("{challenge}, error=\"invalid_token\""),
+            ),
         }
     }
 
@@ -582,36 +950,38 @@ impl Service {
         self.verify(&token, time::now_unix()).map(|_| ())
     }
 
-    /// One access-log line: never a token, a password or a query string.
-    fn log(&self, request: &Request, reply: &Reply, started: Instant) {
+    /// One access-log line: never a token, a password or a query string. Method, path and
+    /// user come from the client: shown escaped, they cannot drive a terminal.
+    fn log(&self, remote: SocketAddr, method: &str, path: &str, reply: &Reply, started: Instant) {
         let millis = started.elapsed().as_millis();
-        let remote = request
-            .remote_addr()
-            .map_or_else(|| "-".to_string(), SocketAddr::to_string);
-        let path: String = path_of(request).chars().take(200).collect();
-        let path = path.escape_debug().to_string();
-        let method: String = request.method().as_str().chars().take(20).collect();
         let now = time::rfc3339(time::now_unix());
         if self.json_log {
             let mut line = json!({
                 "time": now,
-                "remote": remote,
+                "remote": remote.to_string(),
                 "method": method,
-                "path": path_of(request).chars().take(200).collect::<String>(),
+                "path": path,
                 "status": reply.status,
                 "ms": millis,
             });
             if let Some(user) = &reply.user {
                 line["user"] = json!(user);
             }
+            // A closed stdout loses the log, never the service.
             let _ = files::write_stdout(format!("{line}\n").as_bytes());
             return;
         }
-        let mut line = format!("{now} {remote} {method} {path} {} {millis}ms", reply.status);
+        let method: String = method.chars().take(20).collect();
+        let mut line = format!(
+            "{now} {remote} {} {} {} {millis}ms",
+            for_terminal(&method),
+            for_terminal(path),
+            reply.status
+        );
         if let Some(user) = &reply.user {
-            line.push_str(&format!(" user={}", user.escape_debug()));
+            line.push_str(&format!(" user={}", for_terminal(user)));
         }
-        output::note(&line);
+        say(&line);
     }
 }
 
