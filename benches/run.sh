@@ -205,9 +205,10 @@ read -r H_MS I_MS V_MS K_MS L_MS < <(python3 -c '
 import json
 r = json.load(open("start.json"))["results"]
 print(*("%.2f" % (x["median"] * 1000) for x in r))')
-row "inspect TOKEN start (median), ms" "$I_MS" "hello $H_MS" "$(calc "$I_MS / $H_MS")x" "<= 1.5x"
+# The goal is <= 1.5x jwt-cli's `decode` (not installed here); hello world is the floor.
+row "inspect TOKEN start (median), ms" "$I_MS" "hello $H_MS" "$(calc "$I_MS / $H_MS")x" ""
 row "  jwtctl --version start, ms" "$V_MS" "hello $H_MS" "$(calc "$V_MS / $H_MS")x" ""
-row "  inspect --key (loads OpenSSL), ms" "$K_MS" "hello $H_MS" "$(calc "$K_MS / $H_MS")x" ""
+row "  inspect --key, ms" "$K_MS" "hello $H_MS" "$(calc "$K_MS / $H_MS")x" ""
 row "  inspect, target/release/jwtctl itself, ms" "$L_MS" "hello $H_MS" "$(calc "$L_MS / $H_MS")x" ""
 
 # --- table ------------------------------------------------------------------------------

@@ -524,13 +524,56 @@ pub fn weak_secret_finding(secret: &str) -> Finding {
 mod tests {
     use super::*;
 
+    /// The table (held to `inspect --help` below) against what the checks really emit: each
+    /// code once, each emitted by some input, each with the table's severity.
     #[test]
-    fn every_code_is_documented_once() {
-        let mut codes: Vec<&str> = CODES.iter().map(|(c, _, _)| *c).collect();
-        codes.sort();
-        let before = codes.len();
-        codes.dedup();
-        assert_eq!(before, codes.len());
+    fn the_table_lists_exactly_the_codes_the_checks_emit() {
+        use base64::Engine as _;
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let header_of = |h: &str, parts: &str| {
+            let token = crate::token::parse(&format!("{}{parts}", b64(h)), 4096).unwrap();
+            header_findings(&token)
+        };
+        let mut emitted = Vec::new();
+        emitted.extend(header_of(r#"{"alg":"none"}"#, ".e30."));
+        emitted.extend(header_of(
+            r#"{"alg":"HS256","jku":"x","x5u":"x","jwk":{},"x5c":[],"kid":"../k","crit":["b64"]}"#,
+            ".e30.",
+        ));
+        emitted.extend(header_of(
+            r#"{"alg":"RSA1_5","enc":"A128GCM","zip":"DEF"}"#,
+            ".YQ.Yg.Yw.ZA",
+        ));
+        emitted.extend(header_of(
+            r#"{"alg":"PBES2-HS256+A128KW","enc":"A128GCM","p2c":200000}"#,
+            ".YQ.Yg.Yw.ZA",
+        ));
+        let now = 1_700_000_000_i64;
+        for (claims, readable) in [
+            (json!({}), false),
+            (json!({"exp": now - 1}), false),
+            (
+                json!({"iat": now + 10, "nbf": now + 10, "exp": now + 200_000}),
+                false,
+            ),
+            (json!({"exp": now * 1000}), false),
+            (
+                json!({"exp": now + 60, "password": "x", "email": "a@example.com"}),
+                true,
+            ),
+        ] {
+            emitted.extend(claim_findings(claims.as_object().unwrap(), now, readable));
+        }
+        emitted.push(weak_secret_finding("secret"));
+        let mut seen: Vec<(&str, &str)> = emitted
+            .iter()
+            .map(|f| (f.code, f.severity.name()))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        let mut table: Vec<(&str, &str)> = CODES.iter().map(|(c, s, _)| (*c, *s)).collect();
+        table.sort();
+        assert_eq!(seen, table);
     }
 
     #[test]

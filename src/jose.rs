@@ -236,8 +236,8 @@ pub fn decrypter(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Box<dyn JweD
 
 #[cfg(test)]
 mod tests {
-    //! josekit validates base64 members and PEM armour with `regex`, which jwtctl supplies
-    //! on regex-lite (crates/regex-via-lite): these pin the answers josekit gives through it.
+    //! josekit validates base64 members and PEM armour with `regex`: these pin the answers
+    //! jwtctl relies on, so that a josekit or regex upgrade that changes them fails here.
 
     use josekit::jwk::Jwk;
 

@@ -51,6 +51,8 @@ fn batch_minting_keeps_order_and_flags_apply_to_every_line() {
             ])
             .write_stdin(out.clone()),
     );
+    // One result per token: the loop below checks each one it is given.
+    assert_eq!(lines(&checked).len(), 5000);
     for (i, line) in lines(&checked).iter().enumerate() {
         let result: Value = serde_json::from_str(line).unwrap();
         assert_eq!(result["line"], i + 1);
@@ -153,8 +155,11 @@ fn batch_jwe_minting_decrypts_in_batch() {
             .args(["decrypt", "--key", &dir_key, "--batch"])
             .write_stdin(out),
     );
+    assert_eq!(lines(&results).len(), 300);
     for (i, line) in lines(&results).iter().enumerate() {
         let result: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(result["line"], i + 1);
+        assert_eq!(result["valid"], true, "{line}");
         assert_eq!(result["claims"]["sub"], format!("u{i}"));
     }
 }

@@ -57,34 +57,35 @@ fn every_algorithm_gets_a_suitable_jwk_with_alg_use_and_thumbprint_kid() {
             ),
         ));
     }
-    // An independent implementation (python-jwcrypto) computes the same RFC 7638 thumbprints.
-    let script = r#"
-import json, sys
-from jwcrypto import jwk
-for path in sys.argv[1:]:
-    key = jwk.JWK.from_json(open(path).read())
-    print(key.thumbprint())
-"#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(paths.iter().map(|(_, p)| p))
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "jwcrypto failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let thumbprints: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect();
-    assert_eq!(thumbprints.len(), paths.len());
-    for ((alg, path), theirs) in paths.iter().zip(thumbprints) {
+    // Each key's kid is the thumbprint of the key itself, computed afresh from the file.
+    for (alg, path) in &paths {
+        let report = json_of(jwtctl().args(["keygen", "--json", "--convert"]).arg(path));
         let key: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-        assert_eq!(key["kid"], theirs.as_str(), "{alg}");
+        assert_eq!(report["thumbprint"], key["kid"], "{alg}");
+    }
+}
+
+/// An independent implementation (python-jwcrypto) computed these RFC 7638 thumbprints, one
+/// key of each type and curve (tests/fixtures/jwcrypto/thumbprints.py; `scripts/interop`
+/// repeats the check on freshly generated keys).
+#[test]
+fn thumbprints_match_jwcrypto_for_every_key_type() {
+    let fixtures: Value = serde_json::from_str(&fixture_text("jwcrypto/thumbprints.json")).unwrap();
+    let fixtures = fixtures.as_array().unwrap();
+    assert_eq!(
+        fixtures.len(),
+        10,
+        "oct, RSA, four EC curves, four OKP curves"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fixtures {
+        let name = entry["name"].as_str().unwrap();
+        let jwk = &entry["jwk"];
+        // The kid is not the thumbprint, so the answer cannot be an echo of it.
+        assert_ne!(jwk["kid"], entry["thumbprint"], "{name}");
+        let path = write(dir.path(), &format!("{name}.json"), jwk.to_string());
+        let report = json_of(jwtctl().args(["keygen", "--json", "--convert"]).arg(&path));
+        assert_eq!(report["thumbprint"], entry["thumbprint"], "{name}");
     }
 }
 
@@ -232,20 +233,29 @@ fn files_are_private_atomic_and_never_clobbered() {
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
 }
 
-/// `openssl pkey` reads what `--format pem` writes, for every key type.
+/// OpenSSL reads what `--format pem` writes, for every key type.
 #[test]
 fn pem_output_is_standard_pkcs8_and_spki() {
     let dir = tempfile::tempdir().unwrap();
     for (args, openssl_type) in [
-        (&["--alg", "RS256"][..], "RSA"),
-        (&["--alg", "ES256"][..], "EC"),
-        (&["--alg", "ES384"][..], "EC"),
-        (&["--alg", "ES512"][..], "EC"),
-        (&["--alg", "ES256K"][..], "EC"),
-        (&["--alg", "EdDSA"][..], "ED25519"),
-        (&["--alg", "EdDSA", "--crv", "Ed448"][..], "ED448"),
-        (&["--alg", "ECDH-ES", "--crv", "X25519"][..], "X25519"),
-        (&["--alg", "ECDH-ES", "--crv", "X448"][..], "X448"),
+        (&["--alg", "RS256"][..], openssl::pkey::Id::RSA),
+        (&["--alg", "ES256"][..], openssl::pkey::Id::EC),
+        (&["--alg", "ES384"][..], openssl::pkey::Id::EC),
+        (&["--alg", "ES512"][..], openssl::pkey::Id::EC),
+        (&["--alg", "ES256K"][..], openssl::pkey::Id::EC),
+        (&["--alg", "EdDSA"][..], openssl::pkey::Id::ED25519),
+        (
+            &["--alg", "EdDSA", "--crv", "Ed448"][..],
+            openssl::pkey::Id::ED448,
+        ),
+        (
+            &["--alg", "ECDH-ES", "--crv", "X25519"][..],
+            openssl::pkey::Id::X25519,
+        ),
+        (
+            &["--alg", "ECDH-ES", "--crv", "X448"][..],
+            openssl::pkey::Id::X448,
+        ),
     ] {
         let private = dir.path().join("k.pem");
         let public = dir.path().join("k.pub.pem");
@@ -264,22 +274,17 @@ fn pem_output_is_standard_pkcs8_and_spki() {
         );
         let spki = std::fs::read_to_string(&public).unwrap();
         assert!(spki.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{args:?}");
-        let text = std::process::Command::new("openssl")
-            .args(["pkey", "-noout", "-text", "-in"])
-            .arg(&private)
-            .output()
-            .unwrap();
-        assert!(text.status.success(), "openssl pkey rejects {args:?}");
-        let pubout = std::process::Command::new("openssl")
-            .args(["pkey", "-pubout", "-in"])
-            .arg(&private)
-            .output()
-            .unwrap();
+        // OpenSSL reads the private key as the right type and derives the same public key.
+        let parsed = openssl::pkey::PKey::private_key_from_pem(pem.as_bytes())
+            .unwrap_or_else(|e| panic!("OpenSSL rejects {args:?}: {e}"));
+        assert_eq!(parsed.id(), openssl_type, "{args:?}");
         assert_eq!(
-            String::from_utf8(pubout.stdout).unwrap(),
+            String::from_utf8(parsed.public_key_to_pem().unwrap()).unwrap(),
             spki,
-            "{args:?} ({openssl_type})"
+            "{args:?}"
         );
+        let public_key = openssl::pkey::PKey::public_key_from_pem(spki.as_bytes()).unwrap();
+        assert!(public_key.public_eq(&parsed), "{args:?}");
 
         // PEM → JWK → PEM is the identity, and the JWK keeps the thumbprint.
         let jwk: Value = serde_json::from_str(&stdout_of(

@@ -72,11 +72,8 @@ impl Server {
     /// SIGTERM, then the exit status (a clean stop is exit 0).
     fn stop(mut self) -> (ExitStatus, Vec<String>) {
         let mut child = self.child.take().unwrap();
-        let status = StdCommand::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
+        let pid = nix::unistd::Pid::from_raw(child.id().try_into().unwrap());
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM sent");
         let deadline = Instant::now() + Duration::from_secs(30);
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {
