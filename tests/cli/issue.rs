@@ -1,8 +1,8 @@
 //! `jwtctl issue`: every algorithm round-trips through verify/decrypt, claims and headers
 //! are exactly what was asked for, JWS output is reproducible, and refusals are clear.
 
-mod common;
-mod keycache;
+use crate::common;
+use crate::keycache;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -2,7 +2,7 @@
 //! another implementation (python-jwcrypto) verify and decrypt to their published payloads.
 //! The fixtures and their provenance are described in tests/fixtures/README.md.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

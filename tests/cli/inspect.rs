@@ -1,6 +1,6 @@
 //! `jwtctl inspect`: reading tokens without a key, times, findings, and hostile input.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

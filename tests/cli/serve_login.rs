@@ -2,7 +2,7 @@
 //! A256GCM) and JWS (HS256) flows, every error status, restarts with a key file and an
 //! ephemeral key, and `login`'s token search against a tiny in-test HTTP responder.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! `jwtctl inspect --scan`: every token in arbitrary text, with file:line, in order, in
 //! bounded memory, whatever the read boundaries.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

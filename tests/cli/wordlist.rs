@@ -1,7 +1,7 @@
 //! `jwtctl inspect --wordlist`: finding the HMAC secret of HS* tokens among a wordlist's
 //! lines, for one token or every token of a scanned log.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

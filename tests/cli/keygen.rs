@@ -1,6 +1,6 @@
 //! `jwtctl keygen`: every algorithm's key, files, formats, conversions and refusals.
 
-mod common;
+use crate::common;
 
 use common::*;
 use predicates::prelude::*;

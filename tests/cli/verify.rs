@@ -1,8 +1,8 @@
 //! `jwtctl verify`: tampering, key confusion, `none`, the allowlist, JWK Sets, claim checks,
 //! output shapes and where the token comes from.
 
-mod common;
-mod keycache;
+use crate::common;
+use crate::keycache;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -3,9 +3,9 @@
 //! key (or none) go through `verify --batch` / `decrypt --batch`, and only the untouched
 //! token may come out valid. One process per family keeps it fast.
 
-mod common;
-mod forge;
-mod keycache;
+use crate::common;
+use crate::forge;
+use crate::keycache;
 
 use common::*;
 use forge::{b64, hs256_raw, unb64};

@@ -2,7 +2,7 @@
 //! loads to the right key, certificates verify, encrypted PKCS#8 unlocks, and the keys
 //! jwtctl cannot use are refused in one line.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

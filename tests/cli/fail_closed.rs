@@ -1,9 +1,9 @@
 //! "Fail closed": no expired, forged or unauthenticated token ever gets exit 0. One test per
 //! way the trust path once said yes (or "not checked") when a check could not run.
 
-mod common;
-mod forge;
-mod keycache;
+use crate::common;
+use crate::forge;
+use crate::keycache;
 
 use common::*;
 use forge::{b64, dir_gcm, hs256_raw};

@@ -2,8 +2,8 @@
 //! refusal with its exit code, message and wall time), no padding oracle, nested JWTs and
 //! RSA1_5.
 
-mod common;
-mod keycache;
+use crate::common;
+use crate::keycache;
 
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! `issue --batch`, `verify --batch`, `decrypt --batch`: order, line numbers, bad lines.
 
-mod common;
+use crate::common;
 
 use common::*;
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! The committed completions/ and man/ must be what the current CLI definition generates.
 //! Regenerate them with `scripts/generate-assets`.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeSet;

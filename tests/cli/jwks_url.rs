@@ -1,6 +1,6 @@
 //! KEY as the URL of a JWK Set (verify and inspect): fetched once, cached, never a secret.
 
-mod common;
+use crate::common;
 
 use common::*;
 use predicates::prelude::*;

@@ -1,0 +1,22 @@
+//! The integration tests: one binary, one module per command or concern, so the suite
+//! links once and shares one key cache.
+
+mod common;
+mod forge;
+mod keycache;
+
+mod batch;
+mod decrypt;
+mod fail_closed;
+mod generated;
+mod inspect;
+mod issue;
+mod jwks_url;
+mod keygen;
+mod keys;
+mod mutation;
+mod rfc_vectors;
+mod scan;
+mod serve_login;
+mod verify;
+mod wordlist;
