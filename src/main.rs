@@ -66,8 +66,8 @@ fn main() -> ExitCode {
                 .lines()
                 .find_map(|l| l.trim_start().strip_prefix("tip: "))
             {
-                Some(tip) => eprintln!("{first} ({tip})"),
-                None => eprintln!("{first}"),
+                Some(tip) => output::write_stderr(&format!("{first} ({tip})\n")),
+                None => output::write_stderr(&format!("{first}\n")),
             }
             return ExitCode::from(2);
         }
@@ -75,7 +75,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", error::one_line(&err));
+            output::write_stderr(&format!("error: {}\n", error::one_line(&err)));
             ExitCode::from(error::exit_code(&err))
         }
     }

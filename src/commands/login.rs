@@ -120,7 +120,8 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
         } else {
             ColorChoice::Never
         });
-        eprint!("{}", inspect::render(&report, &style));
+        // The rendering sanitises everything the token says (it is the server's text).
+        output::write_stderr(&inspect::render(&report, &style));
     }
     if let Some(keys) = &keys {
         check_with_key(&token, keys, now)?;
@@ -276,7 +277,7 @@ fn ask_user(password_stdin: bool) -> Result<String> {
     if password_stdin || !std::io::stdin().is_terminal() {
         return Err(error::usage("give the user name with --user NAME"));
     }
-    eprint!("User: ");
+    output::write_stderr("User: ");
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -593,10 +594,7 @@ fn show(answer: &Answer, masker: &Masker, what: &str) {
         && let Some(location) = answer.header("Location")
     {
         // Redirects are not followed: say where it pointed.
-        output::note(&format!(
-            "Location: {}",
-            masker.mask(location).escape_debug()
-        ));
+        output::note(&format!("Location: {}", masker.mask(location)));
     }
     if answer.body.is_empty() {
         return;
@@ -610,17 +608,8 @@ fn show(answer: &Answer, masker: &Masker, what: &str) {
         None => text.trim_end().to_string(),
     };
     let masked = masker.mask(&text);
-    let mut shown: String = masked
-        .chars()
-        .take(MAX_SHOWN_CHARS)
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    // `note` passes every line through the one sanitiser; the line breaks stay.
+    let mut shown: String = masked.chars().take(MAX_SHOWN_CHARS).collect();
     let total = masked.chars().count();
     if total > MAX_SHOWN_CHARS {
         shown.push_str(&format!(
