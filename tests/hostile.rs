@@ -104,13 +104,18 @@ fn verify_check_lines_on_stderr_are_sanitised() {
         &json!({"alg": "HS256"}),
         &json!({"sub": "x", "aud": "a\u{1b}[2Jb\u{202e}"}),
     );
+    // The aud check line quotes the audience.
     let out = jwtctl()
-        .args(["verify", "--key", &key, &token])
+        .args(["verify", "--key", &key, &token, "--aud", "a\u{1b}[2Jb\u{202e}"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_no_controls(&stderr);
+    assert!(
+        stderr.contains("\n  ok           aud             a\\u{1b}[2Jb\\u{202e}\n"),
+        "{stderr}"
+    );
     // stdout is data (the claims as JSON) and is left as is.
     let claims: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(claims["aud"], "a\u{1b}[2Jb\u{202e}");
