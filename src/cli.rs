@@ -123,7 +123,10 @@ Allowed algorithms: those named with --alg, else the key's \"alg\", else every a
 the key's type (an RSA or EC key never verifies HS256; a secret never verifies RS256). \
 \"none\" is never accepted. A JWK Set picks the key by the token's kid; keys named by the \
 token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of a JWK \
-Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes).
+Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes; plain http:// only on \
+loopback; a URL with user:password@ is refused). Loopback URLs never go through a proxy; \
+others honour https_proxy/http_proxy (by scheme), then all_proxy, and no_proxy, as curl \
+does.
 
 exp and nbf are checked when present (now >= exp is expired; --leeway widens both, default \
 0s). --iss, --aud, --sub and --require add checks. On success the claims (or the raw \
@@ -189,7 +192,11 @@ token once, where it was first seen, with the number of sightings as the first c
 Tokens are live credentials, so they are not printed (FILE:LINE finds them) unless \
 --show-token adds each as the last column. --json prints JSON Lines {file, line, offset, \
 type, alg, enc, kid, iss, sub, exp, exp_status, sha256}, plus valid and error with --key, \
-count with --unique, token with --show-token; absent values are null. Memory stays bounded \
+count with --unique, token with --show-token; absent values are null. PBES2 tokens are \
+decrypted only with the password of --password-file (a raw --key secret is never tried as \
+a password: each try costs p2c hash rounds), and only until the scan has spent \
+--max-pbes2-work iterations (default 1000000); a PBES2 token not tried shows skipped in the \
+check column (--json: valid null and skipped with the reason), and stderr counts them. Memory stays bounded \
 (a 1 MiB read buffer plus --max-token-size, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
@@ -618,8 +625,16 @@ non-2xx probe exits 1 with stdout empty. -H headers go with both requests. --jso
 
 HTTPS certificates are verified against the system's roots, or only against --cacert FILE \
 (PEM); --insecure skips the check, with a warning. Redirects are not followed. A non-2xx \
-answer is shown (status and body, the password and token-shaped strings masked) and exits \
-1; so does a connection failure or timeout (--timeout, default 10s, for the whole request).";
+answer is shown (status and body, the password masked in every form a server echoes it: as \
+sent, JSON-escaped, percent-encoded, HTML-escaped, base64, other letter case; token-shaped \
+strings masked too; terminal controls escaped) and exits 1; so does a connection failure or \
+timeout (--timeout, default 10s, for the whole request). An https:// URL whose server speaks \
+plain HTTP is reported as a failed TLS handshake.
+
+Proxies: a loopback URL (localhost, 127.0.0.0/8, ::1) never goes through a proxy, so \
+nothing meant for this machine reaches another one. Other hosts use https_proxy (https://) \
+or http_proxy (http://), upper or lower case, else all_proxy; no_proxy lists hosts (and \
+their subdomains) reached directly, or * for all.";
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
