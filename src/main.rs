@@ -62,11 +62,16 @@ fn main() -> ExitCode {
                 .next()
                 .unwrap_or("error: invalid arguments");
             let first = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            // clap quotes what was typed (a pasted token may carry terminal controls).
+            let first = sanitize::for_terminal(&first);
             match text
                 .lines()
                 .find_map(|l| l.trim_start().strip_prefix("tip: "))
             {
-                Some(tip) => output::write_stderr(&format!("{first} ({tip})\n")),
+                Some(tip) => output::write_stderr(&format!(
+                    "{first} ({})\n",
+                    sanitize::for_terminal(tip)
+                )),
                 None => output::write_stderr(&format!("{first}\n")),
             }
             return ExitCode::from(2);

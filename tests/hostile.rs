@@ -464,3 +464,13 @@ fn key_urls_cannot_smuggle_a_host_or_a_password() {
         refused_by("inspect", &["--key", url, &token], 2, message);
     }
 }
+
+#[test]
+fn usage_errors_quote_arguments_escaped() {
+    refused_by(
+        "inspect",
+        &["--\u{202e}x"],
+        2,
+        "unexpected argument '--\\u{202e}x' found (to pass '--\\u{202e}x' as a value, use '-- --\\u{202e}x')",
+    );
+}
