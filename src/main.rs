@@ -68,10 +68,9 @@ fn main() -> ExitCode {
                 .lines()
                 .find_map(|l| l.trim_start().strip_prefix("tip: "))
             {
-                Some(tip) => output::write_stderr(&format!(
-                    "{first} ({})\n",
-                    sanitize::for_terminal(tip)
-                )),
+                Some(tip) => {
+                    output::write_stderr(&format!("{first} ({})\n", sanitize::for_terminal(tip)))
+                }
                 None => output::write_stderr(&format!("{first}\n")),
             }
             return ExitCode::from(2);

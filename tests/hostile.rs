@@ -106,7 +106,14 @@ fn verify_check_lines_on_stderr_are_sanitised() {
     );
     // The aud check line quotes the audience.
     let out = jwtctl()
-        .args(["verify", "--key", &key, &token, "--aud", "a\u{1b}[2Jb\u{202e}"])
+        .args([
+            "verify",
+            "--key",
+            &key,
+            &token,
+            "--aud",
+            "a\u{1b}[2Jb\u{202e}",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
