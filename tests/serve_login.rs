@@ -878,7 +878,8 @@ fn login_masks_the_password_in_every_echoed_form() {
         .enumerate()
         .map(|(i, form)| format!("form {i}: [{form}]"))
         .collect::<Vec<_>>()
-        .join("\n");
+        .join("\n")
+        + "\nclear \u{1b}[2J\u{7} \u{202e}done";
     let port = responder(vec![answer("401 Unauthorized", &[], &body)]);
     let (code, stdout, stderr) = login(&format!("http://127.0.0.1:{port}/"), "bob", password, &[]);
     assert_eq!(code, 1, "{stderr}");
@@ -889,6 +890,11 @@ fn login_masks_the_password_in_every_echoed_form() {
     for needle in ["ssw", "SSW", "rd/", "RD/", &basic[8..20]] {
         assert!(!stderr.contains(needle), "{needle} in:\n{stderr}");
     }
+    // What the server says cannot drive the terminal either.
+    assert!(
+        stderr.contains("\nclear \\u{1b}[2J\\u{7} \\u{202e}done\n"),
+        "{stderr}"
+    );
 }
 
 #[test]
