@@ -108,6 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--scan', '--scan', [CompletionResultType]::ParameterName, 'Find every token in FILEs (or stdin) and print one line per token')
             [CompletionResult]::new('--wordlist', '--wordlist', [CompletionResultType]::ParameterName, 'Try every line of FILE as the secret of an HS256/384/512 token')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'With --scan or --wordlist: worker threads [default: every core]')
+            [CompletionResult]::new('--max-pbes2-work', '--max-pbes2-work', [CompletionResultType]::ParameterName, 'With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted')
             [CompletionResult]::new('--max-token-size', '--max-token-size', [CompletionResultType]::ParameterName, 'The largest token accepted, in bytes')
             [CompletionResult]::new('--secret-encoding', '--secret-encoding', [CompletionResultType]::ParameterName, 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking')
@@ -258,8 +259,9 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;man' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --out-dir: replace existing pages (a symlink is replaced, never written through)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -367,7 +367,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --json --color --key --verify-key --now --scan --unique --show-token --wordlist --threads --max-token-size --secret-encoding --password-file --help --version"
+            opts="-h -V --json --color --key --verify-key --now --scan --unique --show-token --wordlist --threads --max-pbes2-work --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -398,6 +398,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-pbes2-work)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -691,7 +695,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__man)
-            opts="-h -V --json --color --out-dir --help --version"
+            opts="-h -V --json --color --out-dir --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -102,6 +102,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --scan 'Find every token in FILEs (or stdin) and print one line per token'
             cand --wordlist 'Try every line of FILE as the secret of an HS256/384/512 token'
             cand --threads 'With --scan or --wordlist: worker threads [default: every core]'
+            cand --max-pbes2-work 'With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted'
             cand --max-token-size 'The largest token accepted, in bytes'
             cand --secret-encoding 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]'
             cand --password-file 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking'
@@ -242,8 +243,9 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;man'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --out-dir 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1'
+            cand --out-dir 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force'
             cand --json 'Print one machine-readable JSON document on stdout'
+            cand --force 'With --out-dir: replace existing pages (a symlink is replaced, never written through)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

@@ -228,6 +228,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "n
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'With --scan or --wordlist: worker threads [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-pbes2-work -d 'With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
@@ -466,8 +467,9 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l versi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l json -d 'Print one machine-readable JSON document on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l force -d 'With --out-dir: replace existing pages (a symlink is replaced, never written through)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand help; and not __fish_seen_subcommand_from keygen issue inspect verify decrypt login serve completions man help" -f -a "keygen" -d 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key'

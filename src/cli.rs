@@ -124,7 +124,10 @@ Allowed algorithms: those named with --alg, else the key's \"alg\", else every a
 the key's type (an RSA or EC key never verifies HS256; a secret never verifies RS256). \
 \"none\" is never accepted. A JWK Set picks the key by the token's kid; keys named by the \
 token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of a JWK \
-Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes).
+Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes; plain http:// only on \
+loopback; a URL with user:password@ is refused). Loopback URLs never go through a proxy; \
+others honour https_proxy/http_proxy (by scheme), then all_proxy, and no_proxy, as curl \
+does.
 
 exp and nbf are checked when present (now >= exp is expired; --leeway widens both, default \
 0s). --iss, --aud, --sub and --require add checks. A payload that starts with { (or a token \
@@ -196,7 +199,11 @@ token once, where it was first seen, with the number of sightings as the first c
 Tokens are live credentials, so they are not printed (FILE:LINE finds them) unless \
 --show-token adds each as the last column. --json prints JSON Lines {file, line, offset, \
 type, alg, enc, kid, iss, sub, exp, exp_status, sha256}, plus valid and error with --key, \
-count with --unique, token with --show-token; absent values are null. Memory stays bounded \
+count with --unique, token with --show-token; absent values are null. PBES2 tokens are \
+decrypted only with the password of --password-file (a raw --key secret is never tried as \
+a password: each try costs p2c hash rounds), and only until the scan has spent \
+--max-pbes2-work iterations (default 1000000); a PBES2 token not tried shows skipped in the \
+check column (--json: valid null and skipped with the reason), and stderr counts them. Memory stays bounded \
 (a 1 MiB read buffer plus --max-token-size, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
@@ -242,11 +249,18 @@ pub struct InspectArgs {
     /// With --scan or --wordlist: worker threads [default: every core]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub threads: Option<u32>,
+    /// With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SCAN_PBES2_WORK)]
+    pub max_pbes2_work: u64,
     #[command(flatten)]
     pub token_input: TokenInputArgs,
     #[command(flatten)]
     pub key_input: KeyInputArgs,
 }
+
+/// The PBES2 iterations one `inspect --scan` may spend: about three tokens at the usual
+/// p2c (310,000), well under a second; a log full of planted PBES2 tokens costs no more.
+pub const DEFAULT_SCAN_PBES2_WORK: u64 = 1_000_000;
 
 // Checks on claims, shared by verify and decrypt.
 #[derive(Debug, Clone, Args)]
@@ -458,9 +472,12 @@ pub struct CompletionsArgs {
 
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1
+    /// Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// With --out-dir: replace existing pages (a symlink is replaced, never written through)
+    #[arg(long, requires = "out_dir")]
+    pub force: bool,
 }
 
 // Options shared by every command that reads a token.
@@ -638,8 +655,16 @@ non-2xx probe exits 1 with stdout empty. -H headers go with both requests. --jso
 
 HTTPS certificates are verified against the system's roots, or only against --cacert FILE \
 (PEM); --insecure skips the check, with a warning. Redirects are not followed. A non-2xx \
-answer is shown (status and body, the password and token-shaped strings masked) and exits \
-1; so does a connection failure or timeout (--timeout, default 10s, for the whole request).";
+answer is shown (status and body, the password masked in every form a server echoes it: as \
+sent, JSON-escaped, percent-encoded, HTML-escaped, base64, other letter case; token-shaped \
+strings masked too; terminal controls escaped) and exits 1; so does a connection failure or \
+timeout (--timeout, default 10s, for the whole request). An https:// URL whose server speaks \
+plain HTTP is reported as a failed TLS handshake.
+
+Proxies: a loopback URL (localhost, 127.0.0.0/8, ::1) never goes through a proxy, so \
+nothing meant for this machine reaches another one. Other hosts use https_proxy (https://) \
+or http_proxy (http://), upper or lower case, else all_proxy; no_proxy lists hosts (and \
+their subdomains) reached directly, or * for all.";
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {

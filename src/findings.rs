@@ -374,30 +374,52 @@ fn looks_like_secret_value(value: &str) -> bool {
         .any(|prefix| value.starts_with(prefix))
 }
 
+/// The most members of the claims tree looked at for secrets and personal data.
+const MAX_CLAIM_NODES: usize = 10_000;
+/// The most member paths quoted in one finding, and the longest path quoted.
+const MAX_NAMED_PATHS: usize = 20;
+const MAX_PATH_CHARS: usize = 120;
+
 fn sensitive_claims(claims: &Map<String, Value>, found: &mut Vec<Finding>) {
+    // Work and memory are bounded by the input, whatever its shape: members are recorded as
+    // (parent, name) links, at most MAX_CLAIM_NODES of them, checked before each is added;
+    // a dotted path is spelled out (and cut) only for the members a finding quotes. Building
+    // "a.b.c" for every member would cost name length × member count (a claims bomb).
+    let mut nodes: Vec<(Option<usize>, &str)> = Vec::new();
+    let mut stack: Vec<(usize, &Value)> = Vec::new();
+    fn add<'a>(
+        parent: Option<usize>,
+        members: &'a Map<String, Value>,
+        nodes: &mut Vec<(Option<usize>, &'a str)>,
+        stack: &mut Vec<(usize, &'a Value)>,
+    ) {
+        for (name, value) in members {
+            if nodes.len() >= MAX_CLAIM_NODES {
+                return;
+            }
+            nodes.push((parent, name.as_str()));
+            stack.push((nodes.len() - 1, value));
+        }
+    }
+    add(None, claims, &mut nodes, &mut stack);
     let mut secret = Vec::new();
     let mut personal = Vec::new();
-    let mut stack: Vec<(String, &Value)> = claims.iter().map(|(k, v)| (k.clone(), v)).collect();
-    let mut budget = 10_000; // bounded work on hostile claims
-    while let Some((name, value)) = stack.pop() {
-        budget -= 1;
-        if budget == 0 {
-            break;
-        }
-        let key = normalise(name.rsplit('.').next().unwrap_or(&name));
+    while let Some((index, value)) = stack.pop() {
+        let name = nodes[index].1;
+        let key = normalise(name.rsplit('.').next().unwrap_or(name));
         if SECRET_NAMES.contains(&key.as_str())
             || value.as_str().is_some_and(looks_like_secret_value)
         {
-            secret.push(name.clone());
+            secret.push(index);
         } else if PERSONAL_NAMES.contains(&key.as_str()) {
-            personal.push(name.clone());
+            personal.push(index);
         }
         if let Value::Object(inner) = value {
-            for (k, v) in inner {
-                stack.push((format!("{name}.{k}"), v));
-            }
+            add(Some(index), inner, &mut nodes, &mut stack);
         }
     }
+    let mut secret: Vec<String> = secret.into_iter().map(|i| path(&nodes, i)).collect();
+    let mut personal: Vec<String> = personal.into_iter().map(|i| path(&nodes, i)).collect();
     secret.sort();
     personal.sort();
     if !secret.is_empty() {
@@ -406,7 +428,7 @@ fn sensitive_claims(claims: &Map<String, Value>, found: &mut Vec<Finding>) {
             Severity::High,
             format!(
                 "readable claims look like secrets ({}); a JWS is signed, not encrypted",
-                secret.join(", ")
+                quoted(&secret)
             ),
         ));
     }
@@ -416,10 +438,47 @@ fn sensitive_claims(claims: &Map<String, Value>, found: &mut Vec<Finding>) {
             Severity::Medium,
             format!(
                 "readable claims carry personal data ({}); anyone holding the token can read them",
-                personal.join(", ")
+                quoted(&personal)
             ),
         ));
     }
+}
+
+/// The dotted path of member `index`, cut after MAX_PATH_CHARS characters.
+fn path(nodes: &[(Option<usize>, &str)], index: usize) -> String {
+    let mut chain = vec![nodes[index].1];
+    let mut at = nodes[index].0;
+    while let Some(parent) = at {
+        chain.push(nodes[parent].1);
+        at = nodes[parent].0;
+    }
+    let mut out = String::new();
+    for (n, name) in chain.iter().rev().enumerate() {
+        if n > 0 {
+            out.push('.');
+        }
+        out.push_str(name);
+        if out.chars().count() > MAX_PATH_CHARS {
+            let mut cut: String = out.chars().take(MAX_PATH_CHARS).collect();
+            cut.push('…');
+            return cut;
+        }
+    }
+    out
+}
+
+/// The first MAX_NAMED_PATHS paths, and how many more there are.
+fn quoted(paths: &[String]) -> String {
+    let mut text = paths
+        .iter()
+        .take(MAX_NAMED_PATHS)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if paths.len() > MAX_NAMED_PATHS {
+        text.push_str(&format!(" and {} more", paths.len() - MAX_NAMED_PATHS));
+    }
+    text
 }
 
 /// Well-known HMAC secrets tried against every HS* token (documented in the man page).

@@ -490,13 +490,8 @@ fn parse_reference(reference: &str) -> Result<Source<'_>> {
             }
             Source::Env(name)
         }
-        r if r.starts_with("https://") => Source::Url(r),
-        r if r.starts_with("http://") => {
-            if !crate::http::is_loopback_url(r) {
-                return Err(error::usage(format!(
-                    "{r}: a JWK Set URL must be https:// (plain http only on loopback)"
-                )));
-            }
+        r if r.starts_with("https://") || r.starts_with("http://") => {
+            crate::http::check_key_url(r)?;
             Source::Url(r)
         }
         r => Source::File(Path::new(r)),
@@ -544,7 +539,8 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             )));
         }
         Source::Url(url) => {
-            return fetch_jwks(url).with_context(|| format!("key {reference}"));
+            return fetch_jwks(url)
+                .with_context(|| format!("key {}", crate::http::shown_text(url)));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,
         Source::File(path) => {
@@ -602,8 +598,10 @@ fn fetch_jwks(url: &str) -> Result<KeySet> {
     {
         return Ok(set);
     }
-    let agent = crate::http::agent(None, false, JWKS_TIMEOUT)?;
-    let mut response = agent.get(url).call().map_err(|e| {
+    let target = crate::http::check_key_url(url)?;
+    let agent = crate::http::agent(&target, None, false, JWKS_TIMEOUT)?;
+    // The request goes to the URL as parsed and checked, not to a second reading of the text.
+    let mut response = agent.get(target.as_str()).call().map_err(|e| {
         error::runtime(format!(
             "cannot fetch the JWK Set: {}",
             crate::error::one_line(&anyhow::anyhow!(e))

@@ -63,12 +63,16 @@ fn main() -> ExitCode {
                 .next()
                 .unwrap_or("error: invalid arguments");
             let first = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+            // clap quotes what was typed (a pasted token may carry terminal controls).
+            let first = sanitize::for_terminal(&first);
             match text
                 .lines()
                 .find_map(|l| l.trim_start().strip_prefix("tip: "))
             {
-                Some(tip) => eprintln!("{first} ({tip})"),
-                None => eprintln!("{first}"),
+                Some(tip) => {
+                    output::write_stderr(&format!("{first} ({})\n", sanitize::for_terminal(tip)))
+                }
+                None => output::write_stderr(&format!("{first}\n")),
             }
             return ExitCode::from(2);
         }
@@ -76,7 +80,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", error::one_line(&err));
+            output::write_stderr(&format!("error: {}\n", error::one_line(&err)));
             ExitCode::from(error::exit_code(&err))
         }
     }

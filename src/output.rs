@@ -5,13 +5,23 @@ use serde_json::Value;
 
 use crate::cli::ColorChoice;
 use crate::files;
+use crate::sanitize::for_terminal_lines;
 use crate::trust::{Check, Refused, Verified};
 
-/// Prints a JSON document (pretty, one trailing newline) on stdout.
+/// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
+/// whole: the indentation of a deeply nested document can be many times its size. A closed
+/// pipe (`jwtctl … | head -1`) is not an error.
 pub fn print_json(value: &Value) -> Result<()> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    files::write_stdout(text.as_bytes())
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| anyhow::Error::new(e).context("cannot write to stdout")),
+    }
 }
 
 /// Prints a line of data (a token, a PEM block) on stdout, adding the newline if missing.
@@ -23,25 +33,28 @@ pub fn print_data(text: &str) -> Result<()> {
     }
 }
 
-/// A note for the person at the terminal (stderr, never stdout), sanitised; a closed
-/// stderr is ignored rather than a reason to panic.
-pub fn note(message: &str) {
+/// Writes `text` to stderr as is. A closed or failing stderr is ignored: a diagnostic
+/// that cannot be shown must never turn into a panic (`eprintln!` panics) or a failure.
+pub fn write_stderr(text: &str) {
     use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "{}",
-        crate::sanitize::for_terminal_lines(message)
-    );
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
-/// A warning on stderr.
+/// A note for the person at the terminal (stderr, never stdout). Each line goes through the
+/// one sanitiser (`crate::sanitize`): a note may quote a token, a server or a file name.
+pub fn note(message: &str) {
+    write_stderr(&format!("{}\n", for_terminal_lines(message)));
+}
+
+/// A warning on stderr, sanitised as [`note`].
 pub fn warn(message: &str) {
-    note(&format!("warning: {message}"));
+    write_stderr(&format!("warning: {}\n", for_terminal_lines(message)));
 }
 
 /// An error line on stderr (`error: …`), for failures that do not end the command.
 pub fn error_line(message: &str) {
-    note(&format!("error: {message}"));
+    write_stderr(&format!("error: {}\n", for_terminal_lines(message)));
 }
 
 /// Whether to colour a stream: `--color`, then `NO_COLOR`, then whether it is a terminal.

@@ -28,12 +28,16 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Like [`for_terminal`], but line breaks are kept: for multi-line notes (a check list).
+/// Like [`for_terminal`], but line breaks are kept (a CR before one is dropped, as a
+/// terminal would not show it): for multi-line notes, a check list, a rendered report.
 pub fn for_terminal_lines(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c != '\n' && is_unsafe(c)) {
         return Cow::Borrowed(text);
     }
-    let lines: Vec<Cow<'_, str>> = text.split('\n').map(for_terminal).collect();
+    let lines: Vec<Cow<'_, str>> = text
+        .split('\n')
+        .map(|line| for_terminal(line.strip_suffix('\r').unwrap_or(line)))
+        .collect();
     Cow::Owned(lines.join("\n"))
 }
 
@@ -67,8 +71,8 @@ mod tests {
     #[test]
     fn multi_line_notes_keep_their_line_breaks() {
         assert_eq!(
-            for_terminal_lines("checks:\n  ok \u{1b}[2J\r"),
-            "checks:\n  ok \\u{1b}[2J\\u{d}"
+            for_terminal_lines("checks:\r\n  ok \u{1b}[2J\r"),
+            "checks:\n  ok \\u{1b}[2J"
         );
         assert!(matches!(for_terminal_lines("a\nb"), Cow::Borrowed(_)));
     }

@@ -407,7 +407,7 @@ fn verify_jws_steps(
     trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
     let payload = token.payload().unwrap_or_default().to_vec();
     let claims = claims_set(&payload, &token.header, trail)?;
-    check_claims(claims.as_ref(), policy, trail)?;
+    let claims = judge_claims(claims, policy, trail)?;
     Ok(Verified {
         header: token.header.clone(),
         payload,
@@ -438,16 +438,14 @@ pub fn claims_of(
     strict_json::parse_object(payload, "the claims set").map(Some)
 }
 
-/// [`claims_of`] for an authentic payload, remembered for a refusal's report.
+/// [`claims_of`] for an authentic payload, as a step of the trail.
 fn claims_set(
     payload: &[u8],
     header: &Map<String, Value>,
     trail: &mut Trail,
 ) -> Result<Option<Map<String, Value>>> {
     trail.step = "claims";
-    let claims = claims_of(payload, header)?;
-    trail.claims.clone_from(&claims);
-    Ok(claims)
+    claims_of(payload, header)
 }
 
 /// Decrypts a compact JWE. What the plaintext must be is said by `inner`; a JWE whose key
@@ -549,7 +547,7 @@ fn decrypt_jwe_steps(
             "anyone with the public key can make this token",
         ));
     }
-    check_claims(claims.as_ref(), policy, trail)?;
+    let claims = judge_claims(claims, policy, trail)?;
     Ok(Verified {
         header: token.header.clone(),
         payload,
@@ -643,7 +641,6 @@ fn verify_inner(
                 }
             }
             trail.checks.append(&mut verified.checks);
-            trail.claims.clone_from(&verified.claims);
             Ok(verified)
         }
         Err(refused) => {
@@ -713,6 +710,22 @@ fn exact_claim(
         }
     }
     Ok(())
+}
+
+/// [`check_claims`], keeping the (authentic) claims for the report of a refusal. They are
+/// moved, never copied: a claims set may be as large as the token.
+fn judge_claims(
+    claims: Option<Map<String, Value>>,
+    policy: &Policy,
+    trail: &mut Trail,
+) -> Result<Option<Map<String, Value>>> {
+    match check_claims(claims.as_ref(), policy, trail) {
+        Ok(()) => Ok(claims),
+        Err(e) => {
+            trail.claims = claims;
+            Err(e)
+        }
+    }
 }
 
 /// Checks exp, nbf and what the policy asks for, recording each in the trail.

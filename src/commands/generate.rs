@@ -1,8 +1,6 @@
 //! `jwtctl completions` and `jwtctl man`: files generated from the clap definition.
 //! The committed `completions/` and `man/` come from here (see scripts/generate-assets).
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
@@ -31,27 +29,33 @@ pub fn man(args: &ManArgs) -> Result<()> {
     let Some(dir) = &args.out_dir else {
         return files::write_stdout(&render(top)?);
     };
+    let mut pages = vec![("jwtctl".to_string(), top.clone())];
+    subpages(&mut pages, "jwtctl", &top);
+    // The same rules as every file jwtctl writes (files::write_atomic): atomic, no
+    // overwrite without --force, never through a symlink. Every page is checked before
+    // the first is written, so a refusal leaves DIR as it was.
+    let paths: Vec<_> = pages
+        .iter()
+        .map(|(name, _)| dir.join(format!("{name}.1")))
+        .collect();
+    for path in &paths {
+        files::check_writable(path, args.force)?;
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_page(dir, "jwtctl", top.clone())?;
-    write_subpages(dir, "jwtctl", &top)
-}
-
-/// A page for every subcommand, and for theirs (`jwtctl-serve-add-user`).
-fn write_subpages(dir: &Path, prefix: &str, parent: &clap::Command) -> Result<()> {
-    for sub in parent.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("{prefix}-{}", sub.get_name());
-        write_page(
-            dir,
-            &name,
-            sub.clone().name(name.clone()).bin_name(name.clone()),
-        )?;
-        write_subpages(dir, &name, sub)?;
+    for ((_, command), path) in pages.into_iter().zip(&paths) {
+        files::write_atomic(path, &render(command)?, files::Mode::Public, args.force)?;
     }
     Ok(())
 }
 
-fn write_page(dir: &Path, name: &str, command: clap::Command) -> Result<()> {
-    let path = dir.join(format!("{name}.1"));
-    std::fs::write(&path, render(command)?)
-        .with_context(|| format!("cannot write {}", path.display()))
+/// A page for every subcommand, and for theirs (`jwtctl-serve-add-user`).
+fn subpages(pages: &mut Vec<(String, clap::Command)>, prefix: &str, parent: &clap::Command) {
+    for sub in parent.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("{prefix}-{}", sub.get_name());
+        pages.push((
+            name.clone(),
+            sub.clone().name(name.clone()).bin_name(name.clone()),
+        ));
+        subpages(pages, &name, sub);
+    }
 }

@@ -86,15 +86,22 @@ pub fn report(
             "signature".into(),
             json!({ "alg": token.alg(), "bytes": token.decoded.get(1).map_or(0, Vec::len) }),
         );
-        let payload = token.payload().unwrap_or_default();
-        claims = trust::claims_of(payload, &token.header)?;
-        put_payload(&mut doc, payload, claims.as_ref());
+        // A placeholder keeps the document's member order: the claims are parsed after the
+        // key check, which parses a copy of its own (two copies of a 1 MiB claims bomb at
+        // once would double the peak memory).
+        doc.insert("claims".into(), Value::Null);
         if let Some(secret) = findings::weak_secret(token) {
             found.insert(0, findings::weak_secret_finding(secret));
         }
     }
     if let Some(keys) = keys {
         check_with_key(&mut doc, token, now, keys, inner_keys, &mut claims);
+    }
+    if token.kind == Kind::Jws {
+        claims = put_payload(&mut doc, token.payload().unwrap_or_default(), &token.header)?;
+        if claims.is_none() {
+            doc.shift_remove("claims");
+        }
     }
     if let Some(claims) = &claims {
         let readable = token.kind == Kind::Jws;
@@ -111,16 +118,36 @@ pub fn report(
         "findings".into(),
         Value::Array(found.iter().map(Finding::to_json).collect()),
     );
+    // The claims move into their placeholder (never copied: they may be a bomb).
+    if let Some(claims) = claims {
+        let place = match doc.get_mut("decrypted") {
+            Some(Value::Object(decrypted)) => decrypted.get_mut("claims"),
+            _ => doc.get_mut("claims"),
+        };
+        if let Some(place) = place {
+            *place = Value::Object(claims);
+        }
+    }
     Ok(Value::Object(doc))
 }
 
-/// Puts `claims` (a JSON object) or else `payload` (text) into `doc`.
-fn put_payload(doc: &mut Map<String, Value>, payload: &[u8], claims: Option<&Map<String, Value>>) {
-    match claims {
+/// Puts `payload` (text) into `doc`, or, for a claims set, a `claims` placeholder that
+/// `report` fills at the end; returns the claims. A claims set that does not parse strictly
+/// is malformed (exit 3).
+fn put_payload(
+    doc: &mut Map<String, Value>,
+    payload: &[u8],
+    header: &Map<String, Value>,
+) -> Result<Option<Map<String, Value>>> {
+    match trust::claims_of(payload, header)? {
         Some(claims) => {
-            doc.insert("claims".into(), Value::Object(claims.clone()));
+            doc.insert("claims".into(), Value::Null);
+            Ok(Some(claims))
         }
-        None => output::put_payload(doc, payload),
+        None => {
+            output::put_payload(doc, payload);
+            Ok(None)
+        }
     }
 }
 
@@ -148,7 +175,7 @@ fn check_with_key(
         }
     };
     match result {
-        Ok(verified) => {
+        Ok(mut verified) => {
             let checks: Vec<Value> = verified.checks.iter().map(|c| c.to_json()).collect();
             let verdict = if verified.anyone_could_make() {
                 json!({ "valid": false, "error": trust::NOT_AUTHENTICATED, "checks": checks })
@@ -161,8 +188,18 @@ fn check_with_key(
                 if let Some(inner) = &verified.inner_header {
                     decrypted.insert("inner_header".into(), Value::Object(inner.clone()));
                 }
-                put_payload(&mut decrypted, &verified.payload, verified.claims.as_ref());
-                *claims = verified.claims;
+                // The check parsed the claims already: take them rather than parse a
+                // second copy (memory stays bounded by one copy of the plaintext).
+                *claims = match verified.claims.take() {
+                    Some(parsed) => {
+                        decrypted.insert("claims".into(), Value::Null);
+                        Some(parsed)
+                    }
+                    None => {
+                        output::put_payload(&mut decrypted, &verified.payload);
+                        None
+                    }
+                };
                 doc.insert("decrypted".into(), Value::Object(decrypted));
             }
         }
@@ -232,7 +269,7 @@ fn times(claims: &Map<String, Value>, now: i64) -> (Value, Value) {
 pub fn render(report: &Value, style: &Style) -> String {
     let mut out = String::new();
     let kind = report["type"].as_str().unwrap_or("");
-    let alg = report["header"]["alg"].as_str().unwrap_or("?");
+    let alg = shown(report["header"]["alg"].as_str().unwrap_or("?"));
     let what = if kind == "JWS" {
         "signed: anyone can read the claims"
     } else {
@@ -258,19 +295,20 @@ pub fn render(report: &Value, style: &Style) -> String {
                 out.push_str(&format!(
                     "{}\n  {}\n",
                     style.bold("Payload"),
-                    payload.escape_debug()
+                    shown(payload)
                 ));
             }
         }
     }
     if let Some(human) = report["lifetime"]["human"].as_str() {
+        let human = shown(human);
         out.push_str(&format!("{} {human} (exp - iat)\n", style.bold("Lifetime")));
     }
     if let Some(signature) = report.get("signature") {
         out.push_str(&format!(
             "{} {}, {} bytes\n",
             style.bold("Signature"),
-            signature["alg"].as_str().unwrap_or("?"),
+            shown(signature["alg"].as_str().unwrap_or("?")),
             signature["bytes"]
         ));
     }
@@ -304,9 +342,9 @@ pub fn render(report: &Value, style: &Style) -> String {
                         .map(|c| {
                             format!(
                                 "{} {} ({})",
-                                c["check"].as_str().unwrap_or(""),
-                                c["result"].as_str().unwrap_or(""),
-                                c["detail"].as_str().unwrap_or("")
+                                shown(c["check"].as_str().unwrap_or("")),
+                                shown(c["result"].as_str().unwrap_or("")),
+                                shown(c["detail"].as_str().unwrap_or(""))
                             )
                         })
                         .collect()
@@ -314,7 +352,10 @@ pub fn render(report: &Value, style: &Style) -> String {
                 .unwrap_or_default();
             style.good(&checks.join("; "))
         } else {
-            style.bad(&format!("not valid: {}", v["error"].as_str().unwrap_or("")))
+            style.bad(&format!(
+                "not valid: {}",
+                shown(v["error"].as_str().unwrap_or(""))
+            ))
         };
         out.push_str(&format!("{} {verdict}\n", style.bold("With key")));
     }
@@ -327,13 +368,18 @@ pub fn render(report: &Value, style: &Style) -> String {
             let severity = f["severity"].as_str().unwrap_or("");
             out.push_str(&format!(
                 "  {} {:<18} {}\n",
-                style.severity(severity),
-                f["code"].as_str().unwrap_or(""),
-                f["message"].as_str().unwrap_or("")
+                style.severity(&shown(severity)),
+                shown(f["code"].as_str().unwrap_or("")),
+                shown(f["message"].as_str().unwrap_or(""))
             ));
         }
     }
     out
+}
+
+/// Text from a token (or a server) as it may be shown on a terminal.
+fn shown(text: &str) -> String {
+    crate::sanitize::for_terminal(text).into_owned()
 }
 
 fn section(out: &mut String, style: &Style, title: &str, members: &Value, times: &Value) {
@@ -341,23 +387,28 @@ fn section(out: &mut String, style: &Style, title: &str, members: &Value, times:
     let Some(members) = members.as_object() else {
         return;
     };
+    // Names and values come from the token: both go through the one sanitiser.
     let width = members
         .keys()
-        .map(|k| k.chars().count())
+        .map(|k| shown(k).chars().count())
         .max()
         .unwrap_or(0)
         .min(24);
     for (name, value) in members {
-        let shown = match value {
-            Value::String(s) => s.escape_debug().to_string(),
-            other => other.to_string(),
+        let text = match value {
+            Value::String(s) => shown(s),
+            other => shown(&other.to_string()),
         };
-        let mut line = format!("  {}  {shown}", style.dim(&format!("{name:<width$}")));
+        let label = shown(name);
+        let mut line = format!("  {}  {text}", style.dim(&format!("{label:<width$}")));
         if let Some(t) = times.get(name) {
             if let Some(utc) = t["utc"].as_str() {
-                line.push_str(&format!("  {utc}"));
+                line.push_str(&format!("  {}", shown(utc)));
             }
-            line.push_str(&format!("  ({})", t["relative"].as_str().unwrap_or("")));
+            line.push_str(&format!(
+                "  ({})",
+                shown(t["relative"].as_str().unwrap_or(""))
+            ));
         }
         out.push_str(&line);
         out.push('\n');

@@ -61,11 +61,17 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
         Some(reference) => Some(keys::load(reference, &args.key_input.load_options())?),
         None => None,
     };
-    let agent = http::agent(
-        args.cacert.as_deref(),
-        args.insecure,
-        Duration::from_secs(timeout as u64),
-    )?;
+    // One agent per target: whether a proxy is used depends on the host.
+    let agent_for = |target: &Target| {
+        http::agent(
+            &target.url,
+            args.cacert.as_deref(),
+            args.insecure,
+            Duration::from_secs(timeout as u64),
+        )
+    };
+    let agent = agent_for(&url)?;
+    let probe_agent = probe.as_ref().map(agent_for).transpose()?;
     if args.insecure {
         output::warn(
             "--insecure: the server's certificate is not checked; anyone on the way can read the password and the token",
@@ -124,14 +130,15 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
         } else {
             ColorChoice::Never
         });
-        eprint!("{}", inspect::render(report, &style));
+        // The rendering sanitises everything the token says (it is the server's text).
+        output::write_stderr(&inspect::render(report, &style));
     }
     if let Some(keys) = &keys {
         check_with_key(&token, keys, now)?;
     }
-    let probed = match &probe {
-        Some(target) => {
-            let answer = get_probe(&agent, target, &headers, &token.text)?;
+    let probed = match (&probe, &probe_agent) {
+        (Some(target), Some(agent)) => {
+            let answer = get_probe(agent, target, &headers, &token.text)?;
             let masker = Masker::new(&password);
             if !global.json || !answer.is_success() {
                 show(&answer, &masker, &format!("probe: GET {}", target.shown));
@@ -145,7 +152,7 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
             }
             Some(answer)
         }
-        None => None,
+        _ => None,
     };
 
     if let Some(out) = &args.out {
@@ -173,44 +180,32 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
     Ok(())
 }
 
-/// A URL to call, checked, with what may be shown of it (no user:password@).
+/// A URL to call, parsed once (`http::parse_url`), with what may be shown of it (no
+/// user:password@).
 struct Target {
-    url: String,
+    url: url::Url,
     shown: String,
     plain_http: bool,
     loopback: bool,
 }
 
 impl Target {
-    fn parse(url: &str, what: &str) -> Result<Target> {
-        let lower = url.to_ascii_lowercase();
-        let plain_http = lower.starts_with("http://");
-        if !plain_http && !lower.starts_with("https://") {
+    fn parse(text: &str, what: &str) -> Result<Target> {
+        // WHATWG would read http:///login as the host "login"; curl and people read no host.
+        if let Some((_, rest)) = text.trim().split_once("://")
+            && rest.starts_with(['/', '\\'])
+        {
             return Err(error::usage(format!(
-                "{what} must start with http:// or https://"
+                "{what} has no host: {}",
+                http::shown_text(text)
             )));
         }
-        let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let (authority, path) = rest.split_at(authority_end);
-        let host_port = authority.rsplit('@').next().unwrap_or(authority);
-        if host_port.is_empty() {
-            return Err(error::usage(format!("{what} has no host: {url}")));
-        }
-        let host = if let Some(bracketed) = host_port.strip_prefix('[') {
-            bracketed.split(']').next().unwrap_or("")
-        } else {
-            host_port.split(':').next().unwrap_or("")
-        };
-        let loopback = host.eq_ignore_ascii_case("localhost")
-            || host
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback());
+        let url = http::parse_url(text, what)?;
         Ok(Target {
-            url: url.to_string(),
-            shown: format!("{scheme}://{host_port}{path}"),
-            plain_http,
-            loopback,
+            shown: http::shown(&url),
+            plain_http: url.scheme() == "http",
+            loopback: http::is_loopback(&url),
+            url,
         })
     }
 }
@@ -280,7 +275,7 @@ fn ask_user(password_stdin: bool) -> Result<String> {
     if password_stdin || !std::io::stdin().is_terminal() {
         return Err(error::usage("give the user name with --user NAME"));
     }
-    eprint!("User: ");
+    output::write_stderr("User: ");
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -365,17 +360,41 @@ impl Answer {
 /// One line for a failed request; never a debug dump.
 fn net_error(err: ureq::Error, target: &Target) -> anyhow::Error {
     let shown = &target.shown;
+    let https = target.url.scheme() == "https";
+    let plain_hint = format!(
+        "the server may speak plain HTTP (try {})",
+        shown.replacen("https://", "http://", 1)
+    );
     let reason = match &err {
         ureq::Error::Io(e) => files::io_reason(e).to_lowercase(),
+        // A plain-HTTP server waits for a request line that a TLS ClientHello never ends.
+        ureq::Error::Timeout(ureq::Timeout::Connect) if https && http::tcp_answers(&target.url) => {
+            format!("the TLS handshake did not finish: {plain_hint}")
+        }
         ureq::Error::Timeout(_) => "timed out (raise --timeout)".to_string(),
         ureq::Error::HostNotFound => "host not found".to_string(),
         ureq::Error::ConnectionFailed => "connection failed".to_string(),
+        // OpenSSL's words for an answer that is not TLS at all (e.g. "HTTP/1.1 400").
+        ureq::Error::NativeTls(e) if looks_like_plain_http(&e.to_string()) => {
+            format!("the TLS handshake failed ({e}): {plain_hint}")
+        }
         ureq::Error::NativeTls(e) => format!("TLS failed: {e}"),
         ureq::Error::Tls(e) => format!("TLS failed: {e}"),
         ureq::Error::Protocol(e) => format!("not a valid HTTP answer: {e}"),
         other => other.to_string(),
     };
     error::runtime(format!("cannot reach {shown}: {reason}"))
+}
+
+/// Whether a TLS error says the peer did not answer in TLS.
+fn looks_like_plain_http(tls_error: &str) -> bool {
+    [
+        "wrong version number",
+        "packet length too long",
+        "http request",
+    ]
+    .iter()
+    .any(|words| tls_error.contains(words))
 }
 
 fn post_login(
@@ -398,7 +417,7 @@ fn post_login(
         object.insert(args.password_field.clone(), json!(password));
         ("application/json", Value::Object(object).to_string())
     };
-    let mut request = agent.post(&target.url);
+    let mut request = agent.post(target.url.as_str());
     if !has_header(headers, "Content-Type") {
         request = request.header("Content-Type", content_type);
     }
@@ -417,7 +436,7 @@ fn get_probe(
     headers: &[(String, String)],
     token: &str,
 ) -> Result<Answer> {
-    let mut request = agent.get(&target.url);
+    let mut request = agent.get(target.url.as_str());
     for (name, value) in headers {
         if !name.eq_ignore_ascii_case("Authorization") {
             request = request.header(name.as_str(), value.as_str());
@@ -550,19 +569,44 @@ fn check_with_key(token: &Compact, keys: &KeySet, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Hides secrets in what a server says: the password (as sent, JSON-escaped and
-/// form-encoded) and every token-shaped string.
+/// Hides secrets in what a server says: every token-shaped string, and the password in
+/// every form a server is known to echo it: as sent, JSON-escaped (also with `\uXXXX` for
+/// non-ASCII and `\/`), percent-encoded (form and URL styles), HTML-escaped, base64 (both
+/// alphabets, at any alignment inside a longer base64 text) and in another letter case.
 struct Masker {
+    /// ASCII-lowercased forms, longest first; matched without regard to ASCII case.
     secrets: Vec<String>,
 }
 
+/// Shorter base64 runs of a password are not masked: they would hide random text.
+const MIN_BASE64_CHARS: usize = 4;
+
 impl Masker {
     fn new(password: &str) -> Masker {
-        let json = serde_json::to_string(password).unwrap_or_default();
-        let json = json.trim_matches('"').to_string();
-        let form: String = form_urlencoded::byte_serialize(password.as_bytes()).collect();
-        let mut secrets = vec![password.to_string(), json, form];
-        secrets.retain(|s| !s.is_empty());
+        let mut forms = Vec::new();
+        for text in [
+            password.to_string(),
+            password.to_uppercase(),
+            password.to_lowercase(),
+        ] {
+            let json = serde_json::to_string(&text).unwrap_or_default();
+            let json = json[1..json.len().saturating_sub(1).max(1)].to_string();
+            for json in [json, json_ascii(&text)] {
+                forms.push(json.replace('/', "\\/"));
+                forms.push(json);
+            }
+            forms.push(form_urlencoded::byte_serialize(text.as_bytes()).collect());
+            forms.push(percent_encoded(&text));
+            forms.push(html_escaped(&text, "&#39;"));
+            forms.push(html_escaped(&text, "&#x27;"));
+            forms.extend(base64_forms(text.as_bytes()));
+            forms.push(text);
+        }
+        let mut secrets: Vec<String> = forms
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
         Masker { secrets }
@@ -578,10 +622,93 @@ impl Masker {
         }
         out.push_str(&text[last..]);
         for secret in &self.secrets {
-            out = out.replace(secret.as_str(), "****");
+            out = replace_ignoring_ascii_case(&out, secret, "****");
         }
         out
     }
+}
+
+/// `text` with every match of `lower` (ASCII-lowercase) replaced, ASCII case ignored.
+/// ASCII lowercasing keeps byte offsets, so matches found in the lowered copy are cut
+/// from the original at the same places.
+fn replace_ignoring_ascii_case(text: &str, lower: &str, with: &str) -> String {
+    let folded = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, _) in folded.match_indices(lower) {
+        if start < last {
+            continue;
+        }
+        out.push_str(&text[last..start]);
+        out.push_str(with);
+        last = start + lower.len();
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// JSON string content with every non-ASCII character as `\uXXXX` (Python's default).
+fn json_ascii(text: &str) -> String {
+    let escaped = serde_json::to_string(text).unwrap_or_default();
+    let inner = &escaped[1..escaped.len().saturating_sub(1).max(1)];
+    let mut out = String::new();
+    for c in inner.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
+/// Every byte but the RFC 3986 unreserved ones as `%XX` (a space as `%20`).
+fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn html_escaped(text: &str, apostrophe: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', apostrophe)
+}
+
+/// The base64 text (standard and URL-safe) that only the password's bytes decide, at each
+/// of the three alignments it can have inside a longer base64 text (`user:password`).
+fn base64_forms(bytes: &[u8]) -> Vec<String> {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+    let mut forms = Vec::new();
+    for offset in 0..3 {
+        let mut padded = vec![0u8; offset];
+        padded.extend_from_slice(bytes);
+        // Character i covers bits 6i..6i+6; keep those inside the password's bits.
+        let first = (8 * offset).div_ceil(6);
+        let end = 8 * (offset + bytes.len()) / 6;
+        for engine in [&STANDARD, &URL_SAFE] {
+            let encoded = engine.encode(&padded);
+            if end > first && end - first >= MIN_BASE64_CHARS {
+                forms.push(encoded[first..end].to_string());
+            }
+            if offset == 0 {
+                forms.push(encoded);
+            }
+        }
+    }
+    forms
 }
 
 /// Shows an answer on stderr: the status, then the body (pretty JSON when it is JSON),
@@ -592,10 +719,7 @@ fn show(answer: &Answer, masker: &Masker, what: &str) {
         && let Some(location) = answer.header("Location")
     {
         // Redirects are not followed: say where it pointed.
-        output::note(&format!(
-            "Location: {}",
-            masker.mask(location).escape_debug()
-        ));
+        output::note(&format!("Location: {}", masker.mask(location)));
     }
     if answer.body.is_empty() {
         return;
@@ -609,17 +733,8 @@ fn show(answer: &Answer, masker: &Masker, what: &str) {
         None => text.trim_end().to_string(),
     };
     let masked = masker.mask(&text);
-    let mut shown: String = masked
-        .chars()
-        .take(MAX_SHOWN_CHARS)
-        .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    // `note` passes every line through the one sanitiser; the line breaks stay.
+    let mut shown: String = masked.chars().take(MAX_SHOWN_CHARS).collect();
     let total = masked.chars().count();
     if total > MAX_SHOWN_CHARS {
         shown.push_str(&format!(
@@ -679,6 +794,34 @@ mod tests {
         assert!(t.loopback);
         assert!(Target::parse("ftp://example.com", "URL").is_err());
         assert!(Target::parse("http:///login", "URL").is_err());
+    }
+
+    #[test]
+    fn masking_hides_every_echoed_form_of_the_password() {
+        let password = "Pässw/ord&\"x y";
+        let masker = Masker::new(password);
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for echoed in [
+            password.to_string(),
+            password.to_uppercase(),
+            "P\\u00e4ssw/ord&\\\"x y".to_string(),
+            "P\\u00C4SSW\\/ORD&\\\"X Y".to_string(),
+            "P%C3%A4ssw%2Ford%26%22x+y".to_string(),
+            "P%C3%A4ssw%2Ford%26%22x%20y".to_string(),
+            "Pässw/ord&amp;&quot;x y".to_string(),
+            b64.encode(password),
+            b64.encode(format!("alice:{password}")),
+            b64.encode(format!("bob:{password}")),
+            b64.encode(format!("carol:{password}")),
+        ] {
+            let masked = masker.mask(&format!("you sent [{echoed}]"));
+            assert!(
+                !masked.contains("ss") && !masked.contains("SS"),
+                "{echoed} → {masked}"
+            );
+            assert!(masked.contains("****"), "{echoed} → {masked}");
+        }
     }
 
     #[test]

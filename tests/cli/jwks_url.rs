@@ -104,3 +104,47 @@ fn urls_are_for_verify_and_inspect_only_and_never_secrets() {
             "a JWK Set URL must be https:// (plain http only on loopback)",
         ));
 }
+
+#[test]
+fn loopback_key_urls_never_go_through_a_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("es.json");
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
+        .arg(&private)
+        .assert()
+        .success();
+    let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
+    let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
+    // The "proxy" answers a key set of its own: a token it signed must not verify.
+    let other = dir.path().join("other.json");
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
+        .arg(&other)
+        .assert()
+        .success();
+    let other_public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&other));
+    let (proxy, proxy_hits) = serve(format!("{{\"keys\":[{other_public}]}}"));
+    let proxy = proxy.trim_end_matches("/jwks.json").to_string();
+    let token = stdout_of(
+        jwtctl()
+            .arg("issue")
+            .arg("--key")
+            .arg(&private)
+            .args(["--sub", "alice"]),
+    );
+    let claims = json_of(
+        jwtctl()
+            .args(["verify", "--json", "--key", &url, token.trim()])
+            .env("XDG_CACHE_HOME", dir.path().join("cache"))
+            .env("HTTP_PROXY", &proxy)
+            .env("http_proxy", &proxy)
+            .env("HTTPS_PROXY", &proxy)
+            .env("ALL_PROXY", &proxy)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy"),
+    );
+    assert_eq!(claims["claims"]["sub"], "alice");
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    assert_eq!(proxy_hits.load(Ordering::SeqCst), 0);
+}

@@ -9,6 +9,7 @@ mod batch;
 mod decrypt;
 mod fail_closed;
 mod generated;
+mod hostile;
 mod inspect;
 mod issue;
 mod jwks_url;

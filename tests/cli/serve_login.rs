@@ -825,6 +825,204 @@ fn login_finds_tokens_where_it_is_told() {
 }
 
 #[test]
+fn login_shows_a_hostile_servers_token_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.json");
+    let token = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &key,
+        "--alg",
+        "HS256",
+        "--header",
+        "k\u{9b}1m\u{202e}=v\u{202e}v",
+        "--claim",
+        "sub=s\u{1b}]0;title\u{7}",
+        "--claim",
+        "ev\u{1b}[31mil\u{202e}:={\"password\":\"x\"}",
+    ]))
+    .trim()
+    .to_string();
+    let port = responder(vec![answer(
+        "200 OK",
+        &[],
+        &json!({ "access_token": token }).to_string(),
+    )]);
+    let (code, stdout, stderr) = login(&format!("http://127.0.0.1:{port}/"), "bob", PASSWORD, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim(), token);
+    let lines: Vec<&str> = stderr.lines().collect();
+    for line in [
+        "  k\\u{9b}1m\\u{202e}  v\\u{202e}v",
+        "  sub                     s\\u{1b}]0;title\\u{7}",
+        "  high     claims:secret      readable claims look like secrets (ev\\u{1b}[31mil\\u{202e}.password); a JWS is signed, not encrypted",
+    ] {
+        assert!(lines.contains(&line), "missing {line:?} in:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn login_masks_the_password_in_every_echoed_form() {
+    let password = "Pässwörd/&'x y";
+    use base64::Engine;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("bob:{password}"));
+    let forms = [
+        password.to_string(),
+        password.to_uppercase(),
+        "P\\u00e4ssw\\u00f6rd\\/&'x y".to_string(),
+        "P%C3%A4ssw%C3%B6rd%2F%26%27x+y".to_string(),
+        "P%C3%A4ssw%C3%B6rd%2F%26%27x%20y".to_string(),
+        "Pässwörd/&amp;&#39;x y".to_string(),
+        basic.clone(),
+    ];
+    let body = forms
+        .iter()
+        .enumerate()
+        .map(|(i, form)| format!("form {i}: [{form}]"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\nclear \u{1b}[2J\u{7} \u{202e}done";
+    let port = responder(vec![answer("401 Unauthorized", &[], &body)]);
+    let (code, stdout, stderr) = login(&format!("http://127.0.0.1:{port}/"), "bob", password, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    for i in 0..forms.len() {
+        assert!(stderr.contains(&format!("form {i}: [")), "{stderr}");
+    }
+    for needle in ["ssw", "SSW", "rd/", "RD/", &basic[8..20]] {
+        assert!(!stderr.contains(needle), "{needle} in:\n{stderr}");
+    }
+    // What the server says cannot drive the terminal either.
+    assert!(
+        stderr.contains("\nclear \\u{1b}[2J\\u{7} \\u{202e}done\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn login_https_against_plain_http_says_so() {
+    // A plain-HTTP server waits for a request line; a TLS ClientHello never ends one.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(4) {
+            held.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    let (code, stdout, stderr) = login(
+        &format!("https://127.0.0.1:{port}/login"),
+        "bob",
+        PASSWORD,
+        &["--timeout", "2s"],
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr,
+        format!(
+            "error: cannot reach https://127.0.0.1:{port}/login: the TLS handshake did not finish: the server may speak plain HTTP (try http://127.0.0.1:{port}/login)\n"
+        )
+    );
+}
+
+/// A listener that counts connections and answers each with `canned`, and its proxy URL.
+fn proxy_listener(canned: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream);
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            log.lock().unwrap().push(first.trim_end().to_string());
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            if first.starts_with("CONNECT ") {
+                // A tunnel: refused (only the request line matters to the test).
+                let _ = reader
+                    .get_mut()
+                    .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+                continue;
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = reader.get_mut().write_all(canned.as_bytes());
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn login_to_loopback_never_uses_a_proxy_and_other_hosts_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = bob_token(dir.path());
+    let (proxy, seen) = proxy_listener(answer(
+        "200 OK",
+        &[],
+        &json!({ "access_token": token }).to_string(),
+    ));
+    let port = responder(vec![answer(
+        "200 OK",
+        &[],
+        &json!({ "access_token": token }).to_string(),
+    )]);
+    let run = |url: &str| {
+        jwtctl()
+            .args(["login", url, "--user", "bob", "--password-stdin"])
+            .env("HTTPS_PROXY", &proxy)
+            .env("HTTP_PROXY", &proxy)
+            .env("http_proxy", &proxy)
+            .env("ALL_PROXY", &proxy)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .write_stdin(format!("{PASSWORD}\n"))
+            .output()
+            .unwrap()
+    };
+    let out = run(&format!("http://127.0.0.1:{port}/login"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), token);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+    // Another host: through the proxy, as users expect (ureq tunnels with CONNECT; this
+    // proxy refuses, which ends the login).
+    let out = run("http://login.invalid/login");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("CONNECT proxy failed"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec!["CONNECT login.invalid:80 HTTP/1.1".to_string()]
+    );
+}
+
+#[test]
 fn add_user_changes_passwords_and_keeps_the_file_private() {
     let dir = tempfile::tempdir().unwrap();
     let users = dir.path().join("users.txt");

@@ -107,6 +107,8 @@ pub struct Totals {
     pub malformed: AtomicU64,
     pub oversized: AtomicU64,
     pub unreadable: AtomicU64,
+    /// PBES2 tokens not decrypted: no password given, or over `--max-pbes2-work`.
+    pub pbes2_skipped: AtomicU64,
 }
 
 /// Scans `inputs` with `threads` workers. A worker runs `work` on each token of a batch,
@@ -207,7 +209,11 @@ pub fn pipeline<A: Default + Send>(
                 Err(_) if stopped.load(Ordering::Relaxed) => break,
                 Err(e) => {
                     totals.unreadable.fetch_add(1, Ordering::Relaxed);
-                    eprintln!("error: cannot read {name}: {}", error::one_line(&e));
+                    crate::output::write_stderr(&format!(
+                        "error: cannot read {}: {}\n",
+                        crate::sanitize::for_terminal(name),
+                        error::one_line(&e)
+                    ));
                 }
             }
         }
@@ -343,11 +349,16 @@ fn claims_of(map: &serde_json::Map<String, Value>) -> Claims {
     }
 }
 
-/// The keys of `--key` and `--verify-key`, and "now".
+/// The keys of `--key` and `--verify-key`, the PBES2 password, and "now".
 pub struct Context {
     pub now: i64,
     pub keys: Option<KeySet>,
     pub inner_keys: Option<KeySet>,
+    /// `--password-file`'s password, the only key PBES2 tokens are tried with in a scan: a
+    /// raw secret tried as a password would cost every planted PBES2 token its full p2c.
+    pub password: Option<KeySet>,
+    /// The PBES2 iterations the rest of the scan may spend (`--max-pbes2-work`).
+    pub pbes2_left: AtomicU64,
 }
 
 pub fn load_context(args: &InspectArgs) -> Result<Context> {
@@ -364,11 +375,41 @@ pub fn load_context(args: &InspectArgs) -> Result<Context> {
         Some(reference) => Some(keys::load(reference, &load)?),
         None => None,
     };
+    let password = match &args.key_input.password_file {
+        Some(_) => Some(KeySet {
+            keys: vec![keys::Key::from_secret(&keys::read_password(&load, "")?)?],
+            is_set: false,
+        }),
+        None => None,
+    };
     Ok(Context {
         now,
         keys,
         inner_keys,
+        password,
+        pbes2_left: AtomicU64::new(args.max_pbes2_work),
     })
+}
+
+/// What a check said of one token.
+enum Verdict {
+    Valid,
+    Invalid(String),
+    /// Not tried (a PBES2 token without a password, or over the work cap).
+    Skipped(&'static str),
+}
+
+const NO_PASSWORD: &str = "PBES2: tried only with --password-file";
+const OVER_BUDGET: &str = "PBES2: over --max-pbes2-work";
+
+/// Takes `p2c` iterations from the scan's PBES2 budget; false when too few are left.
+fn spend_pbes2(context: &Context, p2c: u64) -> bool {
+    context
+        .pbes2_left
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(p2c)
+        })
+        .is_ok()
 }
 
 /// The payload part of a JWS's text.
@@ -381,12 +422,17 @@ fn payload_part(text: &[u8]) -> &[u8] {
 }
 
 /// What the listing says of one token: its claims (None: encrypted or not a JSON object)
-/// and, with `--key`, whether it checked.
+/// and, with `--key` or `--password-file`, whether it checked.
 fn examine(
     located: &Located<'_>,
     context: &Context,
+    totals: &Totals,
     buf: &mut Vec<u8>,
-) -> (Option<Claims>, Option<Result<(), String>>) {
+) -> (Option<Claims>, Option<Verdict>) {
+    let pbes2 = located.found.kind == Kind::Jwe && located.found.alg.starts_with("PBES2-");
+    if pbes2 && (context.keys.is_some() || context.password.is_some()) {
+        return examine_pbes2(located, context, totals);
+    }
     let Some(keys) = &context.keys else {
         let claims = match located.found.kind {
             Kind::Jws => payload_claims(payload_part(located.text), buf),
@@ -396,44 +442,91 @@ fn examine(
     };
     let token = match token::parse(located.text_str(), located.text.len()) {
         Ok(token) => token,
-        Err(e) => return (None, Some(Err(error::one_line(&e)))),
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
     };
-    // As inspect --key: authenticity only, and a JWE anyone could make is not valid.
-    let policy = Policy {
-        ignore_times: true,
-        allow_unauthenticated: true,
-        ..Policy::new(context.now)
-    };
-    let verdict = |verified: &trust::Verified| {
-        if verified.anyone_could_make() {
-            Err(trust::NOT_AUTHENTICATED.to_string())
-        } else {
-            Ok(())
-        }
-    };
+    let policy = scan_policy(context);
     match token.kind {
         Kind::Jws => {
             let claims = payload_claims(payload_part(located.text), buf);
             let check = match trust::verify_jws(&token, keys, &policy) {
                 Ok(verified) => verdict(&verified),
-                Err(refused) => Err(error::one_line(&refused.error)),
+                Err(refused) => Verdict::Invalid(error::one_line(&refused.error)),
             };
             (claims, Some(check))
         }
-        Kind::Jwe => {
-            let inner = context
-                .inner_keys
-                .as_ref()
-                .map_or(Inner::Skip, Inner::Verify);
-            match trust::decrypt_jwe(&token, keys, &policy, inner) {
-                Ok(verified) => (
-                    verified.claims.as_ref().map(claims_of),
-                    Some(verdict(&verified)),
-                ),
-                Err(refused) => (None, Some(Err(error::one_line(&refused.error)))),
-            }
-        }
+        Kind::Jwe => decrypt(&token, keys, context, &policy),
     }
+}
+
+/// As inspect --key: only authenticity (times are shown, not judged), and a JWE anyone could
+/// make is decrypted but not valid.
+fn scan_policy(context: &Context) -> Policy {
+    Policy {
+        ignore_times: true,
+        allow_unauthenticated: true,
+        ..Policy::new(context.now)
+    }
+}
+
+fn decrypt(
+    token: &token::Compact,
+    keys: &KeySet,
+    context: &Context,
+    policy: &Policy,
+) -> (Option<Claims>, Option<Verdict>) {
+    let inner = context
+        .inner_keys
+        .as_ref()
+        .map_or(Inner::Skip, Inner::Verify);
+    match trust::decrypt_jwe(token, keys, policy, inner) {
+        Ok(verified) => (
+            verified.claims.as_ref().map(claims_of),
+            Some(verdict(&verified)),
+        ),
+        Err(refused) => (
+            None,
+            Some(Verdict::Invalid(error::one_line(&refused.error))),
+        ),
+    }
+}
+
+/// Valid, unless only `allow_unauthenticated` let the token through.
+fn verdict(verified: &trust::Verified) -> Verdict {
+    if verified.anyone_could_make() {
+        Verdict::Invalid(trust::NOT_AUTHENTICATED.to_string())
+    } else {
+        Verdict::Valid
+    }
+}
+
+/// A PBES2 token: decrypted only with `--password-file`'s password, and only while the
+/// scan's PBES2 budget lasts; otherwise skipped and counted.
+fn examine_pbes2(
+    located: &Located<'_>,
+    context: &Context,
+    totals: &Totals,
+) -> (Option<Claims>, Option<Verdict>) {
+    let skipped = |why| {
+        totals.pbes2_skipped.fetch_add(1, Ordering::Relaxed);
+        (None, Some(Verdict::Skipped(why)))
+    };
+    let Some(password) = &context.password else {
+        return skipped(NO_PASSWORD);
+    };
+    let token = match token::parse(located.text_str(), located.text.len()) {
+        Ok(token) => token,
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
+    };
+    let policy = scan_policy(context);
+    // A p2c the gate refuses (absent, not an integer, over --max-p2c) costs nothing: only
+    // the iterations that will run are charged.
+    if let Some(p2c) = token.header.get("p2c").and_then(Value::as_u64)
+        && (1..=policy.max_p2c).contains(&p2c)
+        && !spend_pbes2(context, p2c)
+    {
+        return skipped(OVER_BUDGET);
+    }
+    decrypt(&token, password, context, &policy)
 }
 
 /// `expires in 5m`, `expired 2h ago`, `no exp`, …
@@ -455,8 +548,9 @@ fn exp_status(exp: Option<&Value>, now: i64) -> String {
     }
 }
 
-/// A value for a tab-separated column: `-` when absent, `""` when empty, control
-/// characters escaped, non-strings as JSON.
+/// A value for a tab-separated column: `-` when absent, `""` when empty, terminal controls
+/// (tabs and line breaks included, so no value forges a column or a row) escaped by the
+/// one sanitiser, non-strings as JSON.
 pub fn column(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "-".to_string(),
@@ -468,10 +562,8 @@ pub fn column(value: Option<&Value>) -> String {
 fn escaped(text: &str) -> String {
     if text.is_empty() {
         "\"\"".to_string()
-    } else if text.chars().any(char::is_control) {
-        text.escape_debug().to_string()
     } else {
-        text.to_string()
+        crate::sanitize::for_terminal(text).into_owned()
     }
 }
 
@@ -509,9 +601,10 @@ fn render(
     name: &str,
     context: &Context,
     layout: Layout,
+    totals: &Totals,
     buf: &mut Vec<u8>,
 ) {
-    let (claims, check) = examine(located, context, buf);
+    let (claims, check) = examine(located, context, totals, buf);
     let found = located.found;
     let kind = if found.kind == Kind::Jws {
         "JWS"
@@ -520,7 +613,9 @@ fn render(
     };
     let status = match &claims {
         Some(claims) => exp_status(claims.exp.as_ref(), context.now),
-        None if found.kind == Kind::Jwe && !matches!(check, Some(Ok(()))) => "encrypted".into(),
+        None if found.kind == Kind::Jwe && !matches!(check, Some(Verdict::Valid)) => {
+            "encrypted".into()
+        }
         None => "no claims".into(),
     };
     let claims = claims.unwrap_or_default();
@@ -557,12 +652,17 @@ fn render(
         o.extend_from_slice(b",\"exp_status\":");
         json_str(o, &status);
         let _ = write!(o, ",\"sha256\":\"{}\"", hex::encode(sha256));
-        if let Some(check) = &check {
-            let _ = write!(o, ",\"valid\":{},\"error\":", check.is_ok());
-            match check {
-                Ok(()) => o.extend_from_slice(b"null"),
-                Err(e) => json_str(o, e),
+        match &check {
+            Some(Verdict::Valid) => o.extend_from_slice(b",\"valid\":true,\"error\":null"),
+            Some(Verdict::Invalid(e)) => {
+                o.extend_from_slice(b",\"valid\":false,\"error\":");
+                json_str(o, e);
             }
+            Some(Verdict::Skipped(why)) => {
+                o.extend_from_slice(b",\"valid\":null,\"error\":null,\"skipped\":");
+                json_str(o, why);
+            }
+            None => {}
         }
         if layout.show_token {
             o.extend_from_slice(b",\"token\":\"");
@@ -573,7 +673,8 @@ fn render(
     } else {
         let _ = write!(
             o,
-            "{name}:{}\t{kind}\t{}",
+            "{}:{}\t{kind}\t{}",
+            crate::sanitize::for_terminal(name),
             located.line,
             escaped(&found.alg)
         );
@@ -586,12 +687,11 @@ fn render(
         }
         o.push(b'\t');
         o.extend_from_slice(status.as_bytes());
-        if let Some(check) = &check {
-            o.extend_from_slice(if check.is_ok() {
-                b"\tvalid"
-            } else {
-                b"\tinvalid"
-            });
+        match &check {
+            Some(Verdict::Valid) => o.extend_from_slice(b"\tvalid"),
+            Some(Verdict::Invalid(_)) => o.extend_from_slice(b"\tinvalid"),
+            Some(Verdict::Skipped(_)) => o.extend_from_slice(b"\tskipped"),
+            None => {}
         }
         if layout.show_token {
             o.push(b'\t');
@@ -646,7 +746,15 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
                 static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
             }
             BUF.with_borrow_mut(|buf| {
-                render(out, &located, &inputs[located.input], &context, layout, buf)
+                render(
+                    out,
+                    &located,
+                    &inputs[located.input],
+                    &context,
+                    layout,
+                    &totals,
+                    buf,
+                )
             });
         },
         &mut sink,
@@ -673,7 +781,25 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
         }
     }
     summary_note(&totals, inputs.len(), unique.then_some(first.len()));
+    pbes2_note(&totals, &context);
     unreadable(&totals, inputs.len())
+}
+
+/// Says (always: it changes what the listing means) how many PBES2 tokens were skipped.
+fn pbes2_note(totals: &Totals, context: &Context) {
+    let skipped = totals.pbes2_skipped.load(Ordering::Relaxed);
+    if skipped == 0 {
+        return;
+    }
+    let why = if context.password.is_none() {
+        "they are tried only with the password of --password-file"
+    } else {
+        "the scan's PBES2 work reached --max-pbes2-work"
+    };
+    crate::output::note(&format!(
+        "{skipped} PBES2 token{} not decrypted: {why}",
+        if skipped == 1 { "" } else { "s" }
+    ));
 }
 
 /// Writes to stdout in one call; a closed pipe is reported as an `io::Error` of kind
@@ -715,7 +841,7 @@ pub fn summary_note(totals: &Totals, inputs: usize, unique: Option<usize>) {
             if skipped == 1 { "" } else { "s" }
         ));
     }
-    eprintln!("{note}");
+    crate::output::write_stderr(&format!("{note}\n"));
 }
 
 /// Exit 1 when an input could not be read (each was reported as it happened).
