@@ -52,6 +52,6 @@ fn write_subpages(dir: &Path, prefix: &str, parent: &clap::Command) -> Result<()
 
 fn write_page(dir: &Path, name: &str, command: clap::Command) -> Result<()> {
     let path = dir.join(format!("{name}.1"));
-    std::fs::write(&path, render(command)?)
-        .with_context(|| format!("cannot write {}", path.display()))
+    // Pages are regenerated in place, so existing ones are replaced; never a special file.
+    files::write_atomic(&path, &render(command)?, files::Mode::Public, true)
 }
