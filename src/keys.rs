@@ -94,6 +94,9 @@ impl Op {
     }
 }
 
+/// The private members of an RSA JWK (RFC 7518 §6.3.2); EC and OKP keys have only `d`.
+const RSA_PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+
 /// One key, held as a JWK.
 #[derive(Debug, Clone)]
 pub struct Key {
@@ -114,6 +117,18 @@ impl Key {
             }
             "RSA" | "EC" | "OKP" => {
                 let private = jwk.parameter("d").is_some();
+                // The CRT members are private too: without "d" such a key is no public key
+                // (its public form would carry them) but a broken private one.
+                let crt: Vec<&str> = RSA_PRIVATE_MEMBERS
+                    .into_iter()
+                    .filter(|m| *m != "d" && jwk.parameter(m).is_some())
+                    .collect();
+                if !private && jwk.key_type() == "RSA" && !crt.is_empty() {
+                    return Err(error::runtime(format!(
+                        "the RSA JWK holds private members ({}) but no \"d\"",
+                        crt.join(", ")
+                    )));
+                }
                 // Converting checks the numbers: a point on the curve, a consistent RSA key.
                 if private {
                     keyconv::jwk_to_private(&jwk)?;
@@ -342,7 +357,7 @@ impl Key {
             return Err(error::runtime("a secret (oct key) has no public half"));
         }
         let mut map = self.jwk.as_ref().clone();
-        for name in ["d", "p", "q", "dp", "dq", "qi", "oth"] {
+        for name in RSA_PRIVATE_MEMBERS {
             map.remove(name);
         }
         if let Some(Value::Array(ops)) = map.get("key_ops").cloned() {
@@ -509,7 +524,12 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             return crate::jwks::fetch(url).with_context(|| format!("key {reference}"));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,
-        Source::File(path) => files::read_file_limited(path, MAX_KEY_BYTES, "key file")?,
+        Source::File(path) => {
+            let bytes = files::read_file_limited(path, MAX_KEY_BYTES, "key file")?;
+            let set = recognise(&bytes, opts).with_context(|| format!("key {reference}"))?;
+            warn_if_exposed(path, &set);
+            return Ok(set);
+        }
         Source::Env(name) => {
             use std::os::unix::ffi::OsStringExt;
             std::env::var_os(name)
@@ -521,6 +541,35 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             .into_bytes(),
     };
     recognise(&bytes, opts).with_context(|| format!("key {reference}"))
+}
+
+/// Warns (once per file) when a file holding a private key or a secret may be read or
+/// changed by other users, as ssh does for private keys.
+fn warn_if_exposed(path: &Path, set: &KeySet) {
+    use std::os::unix::fs::PermissionsExt;
+    static WARNED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o066 == 0 || !set.keys.iter().any(|k| k.private) {
+        return;
+    }
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.iter().any(|p| p == path) {
+        return;
+    }
+    warned.push(path.to_path_buf());
+    let how = match (mode & 0o044 != 0, mode & 0o022 != 0) {
+        (true, true) => "readable and writable",
+        (true, false) => "readable",
+        _ => "writable",
+    };
+    let shown = crate::sanitize::for_terminal(&path.to_string_lossy()).into_owned();
+    crate::output::warn(&format!(
+        "key file {shown} holds a private key and is {how} by other users (mode {mode:04o}); \
+         chmod 600 {shown}"
+    ));
 }
 
 /// Loads an optional KEY (`--verify-key`, inspect's `--key`).
