@@ -355,14 +355,12 @@ fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
         None => None,
     };
     let key_written = key_staged.map(files::Staged::commit).transpose()?;
-    if let Some(staged) = public_staged {
-        if let Err(err) = staged.commit() {
-            // Undo the key written a moment ago, unless it replaced a file (--force).
-            if let (Some(files::Committed::Created), Some(path)) = (key_written, &args.out) {
-                let _ = std::fs::remove_file(path);
-            }
-            return Err(err);
+    if let Some(Err(err)) = public_staged.map(files::Staged::commit) {
+        // Undo the key written a moment ago, unless it replaced a file (--force).
+        if let (Some(files::Committed::Created), Some(path)) = (key_written, &args.out) {
+            let _ = std::fs::remove_file(path);
         }
+        return Err(err);
     }
     if let Some(path) = &args.public_out {
         report["public_out"] = json!(path.display().to_string());
