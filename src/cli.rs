@@ -96,7 +96,7 @@ default its RFC 7638 thumbprint).
 Without -o the private key goes to stdout. Files holding private keys are created with mode \
 0600, written atomically, and never replace an existing file without --force; --force \
 replaces a regular file or a symlink (the link itself), never a directory, FIFO, socket or \
-device. With --public-out, both files are written or neither. A JWK holding any private \
+device, nor a symlink to one. With --public-out, both files are written or neither. A JWK holding any private \
 member (d, or RSA's p, q, dp, dq, qi, oth) is a private key; RSA members without d are an \
 invalid key (exit 1), and a public output never carries them.";
 

@@ -61,6 +61,7 @@ pub enum Mode {
 /// `--force` replaces a regular file or a symlink (the link itself, never its target);
 /// anything else there (a directory, FIFO, socket or device such as `/dev/null`) is refused
 /// even with `--force`: renaming over it would replace a system file or a pipe someone reads.
+/// So is a symlink to one (`/dev/stdout`): whoever named it meant what it points to.
 pub fn check_writable(path: &Path, force: bool) -> Result<()> {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(());
@@ -72,8 +73,19 @@ pub fn check_writable(path: &Path, force: bool) -> Result<()> {
         )));
     }
     let kind = meta.file_type();
-    if kind.is_file() || kind.is_symlink() {
+    if kind.is_file() {
         return Ok(());
+    }
+    if kind.is_symlink() {
+        // A dangling link or one to a regular file is replaced; the target is untouched.
+        return match fs::metadata(path) {
+            Ok(target) if !target.is_file() => Err(error::runtime(format!(
+                "{} is a symlink to {}; --force replaces only regular files",
+                path.display(),
+                describe_special(&target.file_type())
+            ))),
+            _ => Ok(()),
+        };
     }
     Err(error::runtime(format!(
         "{} is {}; --force replaces only regular files",

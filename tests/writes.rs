@@ -86,6 +86,25 @@ fn force_never_replaces_a_fifo_or_a_directory() {
             &message,
         );
     }
+    // A symlink to a FIFO (as /dev/stdout is to a pipe or terminal) is refused too.
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&pipe, &link).unwrap();
+    refused_by(
+        "keygen",
+        &["--alg", "ES256", "--force", "-o", link.to_str().unwrap()],
+        1,
+        &format!(
+            "{} is a symlink to a FIFO; --force replaces only regular files",
+            link.display()
+        ),
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    std::fs::remove_file(&link).unwrap();
     assert!(is_fifo(&pipe), "the FIFO is still a FIFO");
     assert!(sub.is_dir());
     assert_eq!(
@@ -174,6 +193,15 @@ fn force_replaces_a_symlink_itself_not_its_target() {
         .success();
     assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    // So is a dangling one.
+    let dangling = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "--force", "-o"])
+        .arg(&dangling)
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().is_file());
 }
 
 #[test]
