@@ -683,6 +683,18 @@ fn from_copies_claims_and_only_the_headers_named() {
     );
     let token = issue(&["--key", &key, "--from", &hostile, "--from-header", "cty"]);
     assert_eq!(header_of(&token)["cty"], "secret-stuff");
+    let named = ["--from-header", "typ"];
+    let token = issue(&[&["--key", &key, "--from", &hostile][..], &named].concat());
+    assert_eq!(header_of(&token)["typ"], "at+jwt");
+    // --typ still wins.
+    let token = issue(
+        &[
+            &["--key", &key, "--from", &hostile, "--typ", "x"][..],
+            &named,
+        ]
+        .concat(),
+    );
+    assert_eq!(header_of(&token)["typ"], "x");
     for (name, code, message) in [
         (
             "crit",

@@ -299,9 +299,10 @@ fn header_params(
         })?;
         copied.insert(name.clone(), value.clone());
     }
+    let from_typ = copied.remove("typ");
     let typ = match &args.typ {
         Some(typ) => Some(Value::from(typ.as_str())),
-        None => Some(copied.remove("typ").unwrap_or_else(|| Value::from("JWT"))),
+        None => Some(from_typ.unwrap_or_else(|| Value::from("JWT"))),
     };
     if let Some(typ) = typ.filter(|t| t.as_str() != Some("")) {
         members.insert("typ".into(), typ);
