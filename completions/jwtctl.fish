@@ -111,7 +111,7 @@ base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l json -d 'Print one machine-readable JSON document on stdout'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l force -d 'Replace existing output files'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l force -d 'Replace existing output files (regular files and symlinks only, never a directory, FIFO or device)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l protect -d 'Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d 'Print version'
@@ -161,13 +161,14 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'Subject claim ("sub")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iss -d 'Issuer claim ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l aud -d 'Audience claim ("aud"); repeat it for several audiences' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h), an RFC 3339 date-time or Unix seconds' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l nbf -d 'Not before ("nbf"), in the same forms as --exp' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iat -d 'Issued at ("iat"), in the same forms as --exp [default: now]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l jti -d 'Token id ("jti"); without a value, a random one' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A claim: NAME=STRING, or NAME:=JSON for numbers, booleans, arrays and objects (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claims -d 'Claims from a JSON object in FILE, or - for stdin' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l from -d 'Take claims and headers from an existing TOKEN (not verified), then apply the other flags' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l from -d 'Take the claims of an existing TOKEN (not verified), then apply the other flags; its header is not copied (see --from-header)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l from-header -d 'Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "kid" [default: the key\'s kid]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l cty -d 'Header "cty"' -r
@@ -281,7 +282,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Wit
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience in "aud"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject ("sub")' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require a claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-token-size -d 'The largest token accepted, in bytes' -r
@@ -345,7 +346,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l threads -d 'Wi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l aud -d 'Require this audience in "aud"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l sub -d 'Require this subject ("sub")' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l require -d 'Require a claim to be present (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-token-size -d 'The largest token accepted, in bytes' -r
@@ -371,7 +372,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l password-field -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l token-from -d 'Where the token is: json:/POINTER, header:NAME, cookie:NAME or body [default: search]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s H -l header -d 'An extra request header, \'Name: value\' (repeatable; sent with the probe too)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l cacert -d 'Trust only the CA certificates in FILE (PEM) for HTTPS' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l timeout -d 'Give up on a request after this long (e.g. 5s, 1m)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l timeout -d 'Give up on a request after this long (e.g. 5s, 1m; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s o -l out -d 'Write the token to FILE (mode 0600) instead of stdout' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l key -d 'Also verify (JWS) or decrypt (JWE) the token with this key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l probe -d 'Then GET this URL with the token as Bearer and show the answer on stderr' -r
@@ -384,7 +385,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l json -d 'Print o
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l form -d 'Send the credentials form-encoded instead of as JSON'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s k -l insecure -d 'Do not verify the server\'s HTTPS certificate (warns)'
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l force -d 'Replace an existing -o FILE'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l force -d 'Replace an existing -o FILE (a regular file or symlink only, never a directory, FIFO or device)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
@@ -433,7 +434,7 @@ A256CBC-HS512\t''
 A128GCM\t''
 A192GCM\t''
 A256GCM\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ttl -d 'How long a token lives (e.g. 90s, 15m, 1h)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l ttl -d 'How long a token lives (e.g. 90s, 15m, 1h; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l iss -d 'The issuer ("iss") put in tokens and required by /whoami' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l aud -d 'The audience ("aud") put in tokens and required by /whoami' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand serve; and not __fish_seen_subcommand_from add-user help" -l read-timeout -d 'How long a client may take to send a request\'s head, then its body (1s to 1h)' -r

@@ -94,7 +94,11 @@ key. Or name the key type with --kty/--crv/--size. The JWK carries kty, alg, use
 default its RFC 7638 thumbprint).
 
 Without -o the private key goes to stdout. Files holding private keys are created with mode \
-0600, written atomically, and never replace an existing file without --force.";
+0600, written atomically, and never replace an existing file without --force; --force \
+replaces a regular file or a symlink (the link itself), never a directory, FIFO, socket or \
+device, nor a symlink to one. With --public-out, both files are written or neither. A JWK holding any private \
+member (d, or RSA's p, q, dp, dq, qi, oth) is a private key; RSA members without d are an \
+invalid key (exit 1), and a public output never carries them.";
 
 const ISSUE_ABOUT: &str = "Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT.
 
@@ -105,7 +109,15 @@ signed first and the JWS is encrypted with cty \"JWT\" (RFC 7519 §5.2).
 
 Claims are applied in this order, later ones winning: --from, --claims, --claim, then the \
 named flags (--sub, --exp, …). \"iat\" is set to now unless --no-iat, --iat, or the claims \
-already carry one. Times are written as integer seconds (NumericDate).
+already carry one. Times are written as integer seconds (NumericDate). A number that would \
+not be written back with the same value (an integer beyond 64 bits, more digits than a double \
+holds) is refused: exit 2 from flags and files, 3 from --from; write such values as strings.
+
+--from copies the token's claims only: its header (which may name keys, jku, x5u, jwk, x5c, \
+or carry crit and cty) is not trusted. The header is made as for a fresh token (typ JWT, the \
+key's kid), plus --typ, --cty, --header and the parameters named with --from-header. Headers \
+jwtctl cannot honour are refused (exit 2): a crit its own verify would refuse, and b64 (RFC \
+7797 unencoded payloads are not written).
 
 Output: the compact token and a newline; --json prints {token, header, claims}.
 
@@ -211,14 +223,18 @@ an input could not be read (reported, and the other inputs still scanned).
 
 --wordlist FILE tries every line of FILE (LF or CRLF line ends; - for stdin) as the HMAC \
 secret of an HS256, HS384 or HS512 TOKEN, on --threads workers (default: every core), with \
-progress on stderr when it is a terminal. A match prints the secret and a newline on \
-stdout; when no line matches, stdout stays empty and stderr says so. Both exit 0: the \
-search ran and its answer is on stdout (exit 1 means a runtime error, such as an \
-unreadable wordlist). --json prints {found, alg, secret, tried}. A token that is not HS* is \
-a usage error (exit 2). With --scan, every distinct HS* token in the scanned inputs is \
-tried in one pass over the wordlist, and each token whose secret was found gets a line: \
-FILE:LINE, alg, kid, iss, sub, secret (--json: a JSON Line {file, line, offset, count, alg, \
-kid, iss, sub, sha256, secret} for every HS* token, secret null when not found).";
+progress on stderr when it is a terminal. Lines longer than 64 KiB (65536 bytes without the \
+line end) are skipped and counted on stderr, so memory stays bounded whatever the input. A \
+match prints the secret and a newline on stdout, with control characters and bytes that are \
+not UTF-8 escaped (\\u{1b}, \\x{ff}; stderr then says so); when no line matches, stdout \
+stays empty and stderr says so. Both exit 0: the search ran and its answer is on stdout \
+(exit 1 means a runtime error, such as an unreadable wordlist). --json prints {found, alg, \
+secret, secret_b64, tried, skipped}: secret_b64 is the exact secret, base64url; secret is \
+its text when it is UTF-8, else null. A token that is not HS* is a usage error (exit 2). \
+With --scan, every distinct HS* token in the scanned inputs is tried in one pass over the \
+wordlist, and each token whose secret was found gets a line: FILE:LINE, alg, kid, iss, sub, \
+secret, escaped the same way (--json: a JSON Line {file, line, offset, count, alg, kid, iss, \
+sub, sha256, secret, secret_b64} for every HS* token, both null when not found).";
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -274,7 +290,7 @@ pub struct ClaimCheckArgs {
     /// Require this subject ("sub")
     #[arg(long, value_name = "SUB")]
     pub sub: Option<String>,
-    /// Allowed clock skew for exp and nbf (e.g. 30s, 2m)
+    /// Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)
     #[arg(long, value_name = "DURATION", default_value = "0s")]
     pub leeway: String,
     /// Require a claim to be present (repeatable)
@@ -447,7 +463,7 @@ pub struct KeygenArgs {
     /// Also write the public half to FILE (JWK, or PEM with --format pem)
     #[arg(long, value_name = "FILE")]
     pub public_out: Option<PathBuf>,
-    /// Replace existing output files
+    /// Replace existing output files (regular files and symlinks only, never a directory, FIFO or device)
     #[arg(long)]
     pub force: bool,
     /// Print the public half of an existing KEY instead of generating one
@@ -508,7 +524,7 @@ pub struct IssueArgs {
     /// Audience claim ("aud"); repeat it for several audiences
     #[arg(long, value_name = "AUD")]
     pub aud: Vec<String>,
-    /// Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h), an RFC 3339 date-time or Unix seconds
+    /// Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub exp: Option<String>,
     /// Not before ("nbf"), in the same forms as --exp
@@ -534,9 +550,12 @@ pub struct IssueArgs {
     /// Claims from a JSON object in FILE, or - for stdin
     #[arg(long, value_name = "FILE")]
     pub claims: Option<String>,
-    /// Take claims and headers from an existing TOKEN (not verified), then apply the other flags
+    /// Take the claims of an existing TOKEN (not verified), then apply the other flags; its header is not copied (see --from-header)
     #[arg(long, value_name = "TOKEN")]
     pub from: Option<String>,
+    /// Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    pub from_header: Vec<String>,
     /// Header "kid" [default: the key's kid]
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
@@ -701,13 +720,13 @@ pub struct LoginArgs {
     /// Do not verify the server's HTTPS certificate (warns)
     #[arg(short = 'k', long)]
     pub insecure: bool,
-    /// Give up on a request after this long (e.g. 5s, 1m)
+    /// Give up on a request after this long (e.g. 5s, 1m; at most 100y)
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub timeout: String,
     /// Write the token to FILE (mode 0600) instead of stdout
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Replace an existing -o FILE
+    /// Replace an existing -o FILE (a regular file or symlink only, never a directory, FIFO or device)
     #[arg(long, requires = "out")]
     pub force: bool,
     /// Also verify (JWS) or decrypt (JWE) the token with this key
@@ -746,7 +765,7 @@ pub struct ServeArgs {
     /// The content encryption of a JWE [default: A256GCM]
     #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
     pub enc: Option<String>,
-    /// How long a token lives (e.g. 90s, 15m, 1h)
+    /// How long a token lives (e.g. 90s, 15m, 1h; at most 100y)
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     pub ttl: String,
     /// The issuer ("iss") put in tokens and required by /whoami

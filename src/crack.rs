@@ -23,6 +23,11 @@ use sha2::block_api::{compress256, compress512};
 /// The wordlist is read this many bytes at a time.
 const CHUNK: usize = 256 * 1024;
 
+/// The longest wordlist line tried, in bytes (without its line end). Longer lines are
+/// skipped and counted: no one tries HMAC keys that long, and holding a line without a
+/// newline whole (`--wordlist /dev/zero`) would cost unbounded memory.
+pub const MAX_LINE: usize = 64 * 1024;
+
 const IV256: [u32; 8] = [
     0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ];
@@ -263,6 +268,8 @@ pub struct Outcome {
     pub secrets: Vec<Option<Vec<u8>>>,
     /// Candidates tried (all of them when some target stayed unmatched).
     pub tried: u64,
+    /// Lines skipped for being longer than [`MAX_LINE`].
+    pub skipped: u64,
 }
 
 /// How a search runs.
@@ -272,13 +279,15 @@ pub struct Options {
     pub progress: bool,
 }
 
-/// Tries every line of `wordlist` (LF or CRLF ends; an empty line is the empty secret)
-/// against every target, on `threads` workers, stopping once every target is matched.
+/// Tries every line of `wordlist` (LF or CRLF ends; an empty line is the empty secret; a
+/// line over [`MAX_LINE`] bytes is skipped) against every target, on `threads` workers,
+/// stopping once every target is matched. Memory stays bounded whatever the input.
 pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Result<Outcome> {
     let found: Vec<OnceLock<Vec<u8>>> = targets.iter().map(|_| OnceLock::new()).collect();
     let remaining = AtomicUsize::new(targets.len());
     let done = AtomicBool::new(targets.is_empty());
     let tried = AtomicU64::new(0);
+    let skipped = AtomicU64::new(0);
     let families = Families {
         sha256: targets.iter().any(|t| t.hash == Hash::Sha256),
         sha384: targets.iter().any(|t| t.hash == Hash::Sha384),
@@ -289,7 +298,8 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
     let rx = Mutex::new(rx);
     let read = std::thread::scope(|scope| {
         for _ in 0..threads {
-            let (rx, found, remaining, done, tried) = (&rx, &found, &remaining, &done, &tried);
+            let (rx, found, remaining, done, tried, skipped) =
+                (&rx, &found, &remaining, &done, &tried, &skipped);
             scope.spawn(move || {
                 let mut keyed = Keyed::new();
                 loop {
@@ -298,6 +308,7 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
                         _ => break,
                     };
                     let mut count = 0u64;
+                    let mut too_long = 0u64;
                     let mut start = 0;
                     let ends = memchr::memchr_iter(b'\n', &chunk).chain([chunk.len()]);
                     for end in ends {
@@ -307,6 +318,10 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
                             break;
                         }
                         let secret = line.strip_suffix(b"\r").unwrap_or(line);
+                        if secret.len() > MAX_LINE {
+                            too_long += 1;
+                            continue;
+                        }
                         count += 1;
                         keyed.prepare(secret, families);
                         for (target, slot) in targets.iter().zip(found) {
@@ -320,35 +335,43 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
                         }
                     }
                     tried.fetch_add(count, Ordering::Relaxed);
+                    skipped.fetch_add(too_long, Ordering::Relaxed);
                 }
             });
         }
-        let read = feed(wordlist, &tx, &done, &tried, options.progress);
+        let read = feed(wordlist, &tx, &done, &tried, &skipped, options.progress);
         drop(tx);
         read
     });
     if options.progress && std::io::stderr().is_terminal() {
-        eprint!("\r\x1b[K");
+        crate::output::write_stderr("\r\x1b[K");
     }
     read?;
     Ok(Outcome {
         secrets: found.into_iter().map(|s| s.into_inner()).collect(),
         tried: tried.into_inner(),
+        skipped: skipped.into_inner(),
     })
 }
 
 /// Reads the wordlist in chunks that end at a line end and sends them to the workers.
+/// An unfinished line is carried to the next read only while it could still be a
+/// candidate; once it is over [`MAX_LINE`] the rest of it is read past and dropped, so the
+/// carry (and each chunk) stays under `MAX_LINE + CHUNK` bytes.
 fn feed(
     mut wordlist: impl Read,
     tx: &mpsc::SyncSender<Vec<u8>>,
     done: &AtomicBool,
     tried: &AtomicU64,
+    skipped: &AtomicU64,
     progress: bool,
 ) -> Result<()> {
     let progress = progress && std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut shown = started;
     let mut carry: Vec<u8> = Vec::new();
+    // Inside a line already known to be too long: drop bytes up to its line end.
+    let mut skipping = false;
     loop {
         if done.load(Ordering::Relaxed) {
             return Ok(());
@@ -365,28 +388,50 @@ fn feed(
         };
         chunk.truncate(start + n);
         if n == 0 {
-            // The last line, without a line end.
-            if !chunk.is_empty() {
+            if skipping {
+                skipped.fetch_add(1, Ordering::Relaxed);
+            } else if !chunk.is_empty() {
+                // The last line, without a line end.
                 let _ = tx.send(chunk);
             }
             return Ok(());
         }
+        let mut from = start;
+        if skipping {
+            match memchr::memchr(b'\n', &chunk[start..]) {
+                Some(at) => {
+                    skipping = false;
+                    skipped.fetch_add(1, Ordering::Relaxed);
+                    chunk.drain(..start + at + 1);
+                    from = 0;
+                }
+                None => continue,
+            }
+        }
         // Send whole lines; keep the unfinished last line for the next read.
-        match memchr::memrchr(b'\n', &chunk[start..]) {
+        match memchr::memrchr(b'\n', &chunk[from..]) {
             Some(at) => {
-                carry = chunk[start + at + 1..].to_vec();
-                chunk.truncate(start + at);
+                carry = chunk[from + at + 1..].to_vec();
+                chunk.truncate(from + at);
                 if tx.send(chunk).is_err() {
                     return Ok(());
                 }
             }
             None => carry = chunk,
         }
+        // With its CR the line may be one byte longer than the secret it holds.
+        if carry.len() > MAX_LINE + 1 {
+            carry = Vec::new();
+            skipping = true;
+        }
         if progress && shown.elapsed() >= Duration::from_secs(1) {
             shown = Instant::now();
             let count = tried.load(Ordering::Relaxed);
             let rate = count as f64 / started.elapsed().as_secs_f64();
-            eprint!("\r\x1b[Ktried {count} secrets ({:.2} M/s)…", rate / 1e6);
+            crate::output::write_stderr(&format!(
+                "\r\x1b[Ktried {count} secrets ({:.2} M/s)…",
+                rate / 1e6
+            ));
         }
     }
 }
@@ -458,5 +503,48 @@ mod tests {
             vec![Some(b"hunter2".to_vec()), Some(Vec::new()), None]
         );
         assert_eq!(outcome.tried, 100_002);
+        assert_eq!(outcome.skipped, 0);
+    }
+
+    /// A reader that hands out at most `step` bytes per read, as a pipe does.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.len().min(self.1).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_over_the_cap_are_skipped_and_counted() {
+        let message = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0";
+        let longest = vec![b'k'; MAX_LINE];
+        let targets = vec![
+            Target::new("HS256", message, &mac("HS256", &longest, message)).unwrap(),
+            Target::new("HS256", message, &mac("HS256", b"never", message)).unwrap(),
+        ];
+        let mut wordlist = vec![b'x'; MAX_LINE + 1];
+        wordlist.push(b'\n');
+        wordlist.extend(vec![b'y'; 1 << 20]);
+        wordlist.extend_from_slice(b"\r\n");
+        wordlist.extend_from_slice(&longest);
+        wordlist.extend_from_slice(b"\r\nafter\n");
+        wordlist.extend(vec![b'z'; MAX_LINE + 2]);
+        for step in [1000, 70_000, usize::MAX] {
+            let outcome = search(
+                Trickle(&wordlist, step),
+                &targets,
+                &Options {
+                    threads: 2,
+                    progress: false,
+                },
+            )
+            .unwrap();
+            assert_eq!(outcome.secrets, vec![Some(longest.clone()), None], "{step}");
+            assert_eq!((outcome.tried, outcome.skipped), (2, 3), "{step}");
+        }
     }
 }

@@ -58,32 +58,82 @@ pub enum Mode {
 }
 
 /// Fails (exit 1) when `path` exists and `force` is not set, before any work is done.
+/// `--force` replaces a regular file or a symlink (the link itself, never its target);
+/// anything else there (a directory, FIFO, socket or device such as `/dev/null`) is refused
+/// even with `--force`: renaming over it would replace a system file or a pipe someone reads.
+/// So is a symlink to one (`/dev/stdout`): whoever named it meant what it points to.
 pub fn check_writable(path: &Path, force: bool) -> Result<()> {
-    if !force && fs::symlink_metadata(path).is_ok() {
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !force {
         return Err(error::runtime(format!(
             "{} already exists; use --force to overwrite it",
             path.display()
         )));
     }
-    Ok(())
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_symlink() {
+        // A dangling link or one to a regular file is replaced; the target is untouched.
+        return match fs::metadata(path) {
+            Ok(target) if !target.is_file() => Err(error::runtime(format!(
+                "{} is a symlink to {}; --force replaces only regular files",
+                path.display(),
+                describe_special(&target.file_type())
+            ))),
+            _ => Ok(()),
+        };
+    }
+    Err(error::runtime(format!(
+        "{} is {}; --force replaces only regular files",
+        path.display(),
+        describe_special(&kind)
+    )))
+}
+
+/// What a non-regular file is, for messages.
+fn describe_special(kind: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// A file written and synced under a temporary name next to its destination, not yet in
+/// place: [`Staged::commit`] renames it. Dropped uncommitted, it is removed. Staging every
+/// output first lets a command write several files or none (keygen's key and public key).
+pub struct Staged<'a> {
+    path: &'a Path,
+    tmp: tempfile::NamedTempFile,
+    force: bool,
 }
 
 /// Writes `data` to `path` atomically (temporary file in the same directory, fsync, rename),
 /// with `mode` from the first byte on. Without `force` an existing file is never replaced,
 /// even if it appears between the check and the rename.
 pub fn write_atomic(path: &Path, data: &[u8], mode: Mode, force: bool) -> Result<()> {
+    stage(path, data, mode, force)?.commit().map(|_| ())
+}
+
+/// The first half of [`write_atomic`]: everything but the rename.
+pub fn stage<'a>(path: &'a Path, data: &[u8], mode: Mode, force: bool) -> Result<Staged<'a>> {
     check_writable(path, force)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let fail = |e: io::Error| {
-        error::runtime(format!(
-            "cannot write {}: {}",
-            path.display(),
-            io_reason(&e)
-        ))
-    };
+    let fail = |e: io::Error| write_error(path, &e);
     // tempfile creates the file 0600, so a secret is never readable by others, even briefly.
     let mut tmp = tempfile::Builder::new()
         .prefix(".jwtctl-")
@@ -96,21 +146,50 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: Mode, force: bool) -> Result
             .map_err(fail)?;
     }
     tmp.as_file().sync_all().map_err(fail)?;
-    let persisted = if force {
-        tmp.persist(path).map(|_| ())
-    } else {
-        tmp.persist_noclobber(path).map(|_| ())
-    };
-    persisted.map_err(|e| {
-        if e.error.kind() == io::ErrorKind::AlreadyExists {
-            error::runtime(format!(
-                "{} already exists; use --force to overwrite it",
-                path.display()
-            ))
+    Ok(Staged { path, tmp, force })
+}
+
+fn write_error(path: &Path, e: &io::Error) -> anyhow::Error {
+    error::runtime(format!("cannot write {}: {}", path.display(), io_reason(e)))
+}
+
+/// What a commit replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Committed {
+    /// Nothing was there: removing the file undoes the write.
+    Created,
+    /// A file (or symlink) was replaced under `--force`.
+    Replaced,
+}
+
+impl Staged<'_> {
+    /// Renames the staged file into place.
+    pub fn commit(self) -> Result<Committed> {
+        let Staged { path, tmp, force } = self;
+        // Checked again right before the rename, to keep the window for a special file small.
+        check_writable(path, force)?;
+        let existed = fs::symlink_metadata(path).is_ok();
+        let persisted = if force {
+            tmp.persist(path).map(|_| ())
         } else {
-            fail(e.error)
-        }
-    })
+            tmp.persist_noclobber(path).map(|_| ())
+        };
+        persisted.map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                error::runtime(format!(
+                    "{} already exists; use --force to overwrite it",
+                    path.display()
+                ))
+            } else {
+                write_error(path, &e.error)
+            }
+        })?;
+        Ok(if existed {
+            Committed::Replaced
+        } else {
+            Committed::Created
+        })
+    }
 }
 
 /// Writes the result to stdout; a closed pipe (`jwtctl … | head`) is not an error.

@@ -57,12 +57,6 @@ pub struct LoadOptions {
     pub allow_url: bool,
 }
 
-/// JWK Set URLs: how long one fetch may take, how large the answer may be, and how long
-/// a fetched set is reused from the cache.
-const JWKS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-const JWKS_MAX_BYTES: u64 = 1024 * 1024;
-pub const JWKS_CACHE_SECONDS: u64 = 300;
-
 /// What a key is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -101,6 +95,9 @@ impl Op {
     }
 }
 
+/// The private members of an RSA JWK (RFC 7518 §6.3.2); EC and OKP keys have only `d`.
+const RSA_PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
+
 /// One key, held as a JWK.
 #[derive(Debug, Clone)]
 pub struct Key {
@@ -121,6 +118,18 @@ impl Key {
             }
             "RSA" | "EC" | "OKP" => {
                 let private = jwk.parameter("d").is_some();
+                // The CRT members are private too: without "d" such a key is no public key
+                // (its public form would carry them) but a broken private one.
+                let crt: Vec<&str> = RSA_PRIVATE_MEMBERS
+                    .into_iter()
+                    .filter(|m| *m != "d" && jwk.parameter(m).is_some())
+                    .collect();
+                if !private && jwk.key_type() == "RSA" && !crt.is_empty() {
+                    return Err(error::runtime(format!(
+                        "the RSA JWK holds private members ({}) but no \"d\"",
+                        crt.join(", ")
+                    )));
+                }
                 // Converting checks the numbers: a point on the curve, a consistent RSA key.
                 if private {
                     keyconv::jwk_to_private(&jwk)?;
@@ -380,7 +389,7 @@ impl Key {
             return Err(error::runtime("a secret (oct key) has no public half"));
         }
         let mut map = self.jwk.as_ref().clone();
-        for name in ["d", "p", "q", "dp", "dq", "qi", "oth"] {
+        for name in RSA_PRIVATE_MEMBERS {
             map.remove(name);
         }
         if let Some(Value::Array(ops)) = map.get("key_ops").cloned() {
@@ -539,7 +548,7 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             )));
         }
         Source::Url(url) => {
-            return fetch_jwks(url)
+            return crate::jwks::fetch(url)
                 .with_context(|| format!("key {}", crate::http::shown_text(url)));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,
@@ -551,7 +560,10 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
                      URL (its value is not shown: it may be a secret)",
                 ));
             }
-            files::read_file_limited(path, MAX_KEY_BYTES, "key file")?
+            let bytes = files::read_file_limited(path, MAX_KEY_BYTES, "key file")?;
+            let set = recognise(&bytes, opts).with_context(|| format!("key {reference}"))?;
+            warn_if_exposed(path, &set);
+            return Ok(set);
         }
         Source::Env(name) => {
             use std::os::unix::ffi::OsStringExt;
@@ -566,85 +578,33 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
     recognise(&bytes, opts).with_context(|| format!("key {reference}"))
 }
 
-/// Where fetched JWK Sets are cached: `$XDG_CACHE_HOME/jwtctl/jwks`, else
-/// `~/.cache/jwtctl/jwks`; none when neither is set.
-fn jwks_cache_dir() -> Option<std::path::PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))?;
-    Some(base.join("jwtctl").join("jwks"))
-}
-
-/// A JWK Set from a URL: from the cache when fetched less than five minutes ago, else
-/// fetched with a timeout and a size limit. Keys named by a token (`jku`, `x5u`) never
-/// come here: only a KEY the user gave.
-fn fetch_jwks(url: &str) -> Result<KeySet> {
-    let cached = jwks_cache_dir().map(|dir| {
-        dir.join(format!(
-            "{}.json",
-            hex::encode(openssl::sha::sha256(url.as_bytes()))
-        ))
-    });
-    if let Some(path) = &cached
-        && let Ok(meta) = std::fs::metadata(path)
-        && meta
-            .modified()
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age.as_secs() < JWKS_CACHE_SECONDS)
-        && let Ok(bytes) = files::read_file_limited(path, JWKS_MAX_BYTES, "cached JWK Set")
-        && let Ok(set) = recognise_remote(&bytes)
-    {
-        return Ok(set);
+/// Warns (once per file) when a file holding a private key or a secret may be read or
+/// changed by other users, as ssh does for private keys.
+fn warn_if_exposed(path: &Path, set: &KeySet) {
+    use std::os::unix::fs::PermissionsExt;
+    static WARNED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o066 == 0 || !set.keys.iter().any(|k| k.private) {
+        return;
     }
-    let target = crate::http::check_key_url(url)?;
-    let agent = crate::http::agent(&target, None, false, JWKS_TIMEOUT)?;
-    // The request goes to the URL as parsed and checked, not to a second reading of the text.
-    let mut response = agent.get(target.as_str()).call().map_err(|e| {
-        error::runtime(format!(
-            "cannot fetch the JWK Set: {}",
-            crate::error::one_line(&anyhow::anyhow!(e))
-        ))
-    })?;
-    let status = response.status().as_u16();
-    if !(200..300).contains(&status) {
-        return Err(error::runtime(format!(
-            "fetching the JWK Set answered HTTP {status}"
-        )));
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if warned.iter().any(|p| p == path) {
+        return;
     }
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(JWKS_MAX_BYTES)
-        .read_to_vec()
-        .map_err(|e| error::runtime(format!("cannot read the JWK Set: {e}")))?;
-    let set = recognise_remote(&bytes)?;
-    if let Some(path) = &cached
-        && let Some(dir) = path.parent()
-        && std::fs::create_dir_all(dir).is_ok()
-    {
-        // A cache that cannot be written only costs a fetch next time.
-        let _ = files::write_atomic(path, &bytes, files::Mode::Secret, true);
-    }
-    Ok(set)
-}
-
-/// A fetched document must be a JWK Set or a JWK, and public: never a secret.
-fn recognise_remote(bytes: &[u8]) -> Result<KeySet> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| error::runtime("the JWK Set is not UTF-8 JSON"))?
-        .trim();
-    if !text.starts_with('{') {
-        return Err(error::runtime("the URL did not answer a JWK Set"));
-    }
-    let set = from_json(text)?;
-    if set.keys.iter().any(Key::is_symmetric) {
-        return Err(error::runtime(
-            "the JWK Set from the URL holds a secret (oct) key; refusing it",
-        ));
-    }
-    Ok(set)
+    warned.push(path.to_path_buf());
+    let how = match (mode & 0o044 != 0, mode & 0o022 != 0) {
+        (true, true) => "readable and writable",
+        (true, false) => "readable",
+        _ => "writable",
+    };
+    let shown = crate::sanitize::for_terminal(&path.to_string_lossy()).into_owned();
+    crate::output::warn(&format!(
+        "key file {shown} holds a private key and is {how} by other users (mode {mode:04o}); \
+         chmod 600 {shown}"
+    ));
 }
 
 /// Loads an optional KEY (`--verify-key`, inspect's `--key`).
@@ -877,7 +837,7 @@ fn decode_secret(bytes: &[u8], encoding: SecretEncoding) -> Result<Vec<u8>> {
     })
 }
 
-fn from_json(text: &str) -> Result<KeySet> {
+pub(crate) fn from_json(text: &str) -> Result<KeySet> {
     let value: Value =
         serde_json::from_str(text).map_err(|_| error::runtime("not valid JSON (nor a key)"))?;
     let Value::Object(map) = value else {

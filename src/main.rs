@@ -12,6 +12,7 @@ mod gate;
 mod http;
 mod input;
 mod jose;
+mod jwks;
 mod keyconv;
 mod keys;
 mod mint;

@@ -41,6 +41,22 @@ pub fn for_terminal_lines(text: &str) -> Cow<'_, str> {
     Cow::Owned(lines.join("\n"))
 }
 
+/// Bytes that need not be UTF-8 (a wordlist line): valid text as [`for_terminal`] shows it,
+/// and each byte that is not part of UTF-8 as `\x{ff}`.
+pub fn bytes_for_terminal(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return for_terminal(text);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        push_escaped(&mut out, chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{{{byte:02x}}}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         if is_unsafe(c) {
@@ -75,6 +91,12 @@ mod tests {
             "checks:\n  ok \\u{1b}[2J"
         );
         assert!(matches!(for_terminal_lines("a\nb"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_shown_as_hex() {
+        assert_eq!(bytes_for_terminal(b"ok\xffz\x1b"), "ok\\x{ff}z\\u{1b}");
+        assert_eq!(bytes_for_terminal("é\t".as_bytes()), "é\\u{9}");
     }
 
     #[test]

@@ -10,22 +10,49 @@ pub fn now_unix() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// A duration with units (`90s`, `15m`, `1h30m`, `2d`), or the bare `0`, in seconds.
+/// The longest duration any flag takes (`--timeout`, `--ttl`, `--leeway`, the durations of
+/// `--exp`/`--nbf`/`--iat`): 100 years, as humantime counts them (`100y`). Longer spans mean
+/// nothing for a token, and would overflow the clock arithmetic they feed.
+pub const MAX_DURATION_SECS: i64 = 3_155_760_000;
+
+/// A duration with units (`90s`, `15m`, `1h30m`, `2d`), or the bare `0`, in seconds; at
+/// most [`MAX_DURATION_SECS`].
 pub fn parse_duration(text: &str) -> Result<i64> {
-    let bad = || {
-        error::usage(format!(
+    duration_secs(text).map_err(|problem| match problem {
+        Problem::Invalid => error::usage(format!(
             "invalid duration {text:?}: expected e.g. 90s, 15m, 1h30m, 2d"
-        ))
-    };
+        )),
+        Problem::TooLong => too_long(text),
+    })
+}
+
+enum Problem {
+    Invalid,
+    TooLong,
+}
+
+fn too_long(text: &str) -> anyhow::Error {
+    error::usage(format!(
+        "duration {text:?} is longer than the maximum, 100y ({MAX_DURATION_SECS}s)"
+    ))
+}
+
+fn duration_secs(text: &str) -> std::result::Result<i64, Problem> {
     if text == "0" {
         return Ok(0);
     }
     // humantime reads a bare number as seconds-less garbage; the contract wants units.
     if !text.ends_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err(bad());
+        return Err(Problem::Invalid);
     }
-    let duration = humantime::parse_duration(text).map_err(|_| bad())?;
-    i64::try_from(duration.as_secs()).map_err(|_| bad())
+    let duration = humantime::parse_duration(text).map_err(|e| match e {
+        humantime::DurationError::NumberOverflow => Problem::TooLong,
+        _ => Problem::Invalid,
+    })?;
+    match i64::try_from(duration.as_secs()) {
+        Ok(secs) if secs <= MAX_DURATION_SECS => Ok(secs),
+        _ => Err(Problem::TooLong),
+    }
 }
 
 /// A time for `--exp`/`--nbf`/`--iat`: a bare integer is absolute Unix seconds; a duration
@@ -47,7 +74,10 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64> {
         Some(b'+') => (1, &text[1..]),
         _ => (1, text),
     };
-    let span = parse_duration(rest).map_err(|_| bad())?;
+    let span = duration_secs(rest).map_err(|problem| match problem {
+        Problem::Invalid => bad(),
+        Problem::TooLong => too_long(text),
+    })?;
     now.checked_add(sign * span)
         .ok_or_else(|| error::usage(format!("time {text:?} is out of range")))
 }
@@ -126,6 +156,21 @@ mod tests {
         assert_eq!(parse_duration("1h30m").unwrap(), 5400);
         assert_eq!(parse_duration("2d").unwrap(), 172_800);
         assert_eq!(parse_duration("0").unwrap(), 0);
+        assert_eq!(parse_duration("100y").unwrap(), MAX_DURATION_SECS);
+        for long in [
+            "9223372036854775807s",
+            "18446744073709551615s",
+            "99999999999999999999999s",
+            "101y",
+            "3155760001s",
+        ] {
+            let err = parse_duration(long).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("duration {long:?} is longer than the maximum, 100y (3155760000s)")
+            );
+            assert_eq!(crate::error::exit_code(&err), 2);
+        }
         for bad in ["", "15", "m", "-5m", "1x", "1e9999999999999d"] {
             let err = parse_duration(bad).unwrap_err();
             assert_eq!(
@@ -158,6 +203,12 @@ mod tests {
         );
         let err = parse_time("100000000000000000d", i64::MAX - 1).unwrap_err();
         assert_eq!(crate::error::exit_code(&err), 2);
+        let err = parse_time("-101y", now).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "duration \"-101y\" is longer than the maximum, 100y (3155760000s)"
+        );
+        assert_eq!(parse_time("-100y", now).unwrap(), now - MAX_DURATION_SECS);
     }
 
     #[test]

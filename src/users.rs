@@ -116,8 +116,17 @@ impl UsersFile {
         Ok(UsersFile { lines })
     }
 
-    /// Reads and parses FILE.
+    /// Reads and parses FILE, which must be a regular file: a FIFO would block the read
+    /// forever, and add-user could never write one back.
     pub fn read(path: &Path) -> Result<UsersFile> {
+        if let Ok(meta) = fs::metadata(path)
+            && !meta.is_file()
+        {
+            return Err(error::runtime(format!(
+                "users file {} is not a regular file",
+                crate::sanitize::for_terminal(&path.to_string_lossy())
+            )));
+        }
         let bytes = files::read_file_limited(path, MAX_USERS_BYTES, "users file")?;
         let text = String::from_utf8(bytes).map_err(|_| {
             error::runtime(format!("users file {} is not UTF-8 text", path.display()))

@@ -15,10 +15,13 @@ use crate::strict_json;
 use crate::time;
 use crate::token;
 
-/// Header members that the algorithms set; `--header` and `--from` never carry them over.
+/// Header members that the algorithms set; `--from-header` never carries them over.
 const ALGORITHM_HEADERS: &[&str] = &[
     "alg", "enc", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "kid", "zip",
 ];
+
+/// The longest number text quoted in an error.
+const MAX_NUMBER_SHOWN: usize = 40;
 
 pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     input::one_stdin_user(&[
@@ -161,7 +164,16 @@ fn read_from(text: &str, max: usize) -> Result<From> {
     let text = input::token_text(text, max)?;
     let parsed = token::parse(&text, max).context("--from")?;
     let claims = match parsed.payload() {
-        Some(payload) => strict_json::parse_object(payload, "payload").context("--from")?,
+        Some(payload) => {
+            let claims = strict_json::parse_object(payload, "payload").context("--from")?;
+            check_exact_numbers(payload).map_err(|number| {
+                error::malformed(format!(
+                    "--from: the token's claims hold the number {number}, which would not be \
+                     written back exactly"
+                ))
+            })?;
+            claims
+        }
         None => {
             return Err(error::usage(
                 "--from takes claims from a JWS; a JWE's claims are encrypted (decrypt it first)",
@@ -195,12 +207,18 @@ pub fn parse_assignment(text: &str, flag: &str) -> Result<(String, Value)> {
         ))
     })?;
     let (name, value) = match name.strip_suffix(':') {
-        Some(name) => (
-            name,
-            serde_json::from_str(value).map_err(|_| {
+        Some(name) => {
+            let parsed = serde_json::from_str(value).map_err(|_| {
                 error::usage(format!("{flag} {name}:=…: the value is not valid JSON"))
-            })?,
-        ),
+            })?;
+            check_exact_numbers(value.as_bytes()).map_err(|number| {
+                error::usage(format!(
+                    "{flag} {name}:=…: the number {number} would not be written back exactly \
+                     (write it as a string)"
+                ))
+            })?;
+            (name, parsed)
+        }
         None => (name, Value::String(value.to_string())),
     };
     if name.is_empty() {
@@ -223,6 +241,12 @@ fn build_claims(
         };
         let object = strict_json::parse_object(&bytes, "the claims")
             .map_err(|e| error::usage(format!("--claims {source}: {}", error::one_line(&e))))?;
+        check_exact_numbers(&bytes).map_err(|number| {
+            error::usage(format!(
+                "--claims {source}: the number {number} would not be written back exactly \
+                 (write it as a string)"
+            ))
+        })?;
         claims.extend(inspected_claims(object));
     }
     for text in &args.claim {
@@ -275,7 +299,22 @@ fn header_params(
     nested: bool,
 ) -> Result<HeaderParams> {
     let mut members = Map::new();
-    let from_typ = from.and_then(|h| h.get("typ")).cloned();
+    // --from's header is the untrusted token's: only the members the user names are copied.
+    let mut copied = Map::new();
+    for name in &args.from_header {
+        if ALGORITHM_HEADERS.contains(&name.as_str()) {
+            return Err(error::usage(format!(
+                "--from-header {name}: the algorithm and key set {name}, it is not copied"
+            )));
+        }
+        let value = from.and_then(|h| h.get(name)).ok_or_else(|| {
+            error::usage(format!(
+                "--from-header {name}: the --from token has no {name:?} header"
+            ))
+        })?;
+        copied.insert(name.clone(), value.clone());
+    }
+    let from_typ = copied.remove("typ");
     let typ = match &args.typ {
         Some(typ) => Some(Value::from(typ.as_str())),
         None => Some(from_typ.unwrap_or_else(|| Value::from("JWT"))),
@@ -286,13 +325,7 @@ fn header_params(
     if let Some(kid) = args.kid.as_deref().or(key.kid()) {
         members.insert("kid".into(), Value::from(kid));
     }
-    if let Some(from) = from {
-        for (name, value) in from {
-            if !ALGORITHM_HEADERS.contains(&name.as_str()) && name != "typ" {
-                members.insert(name.clone(), value.clone());
-            }
-        }
-    }
+    members.extend(copied);
     if let Some(cty) = &args.cty {
         if nested {
             return Err(error::usage("a nested JWT's cty is JWT; drop --cty"));
@@ -308,7 +341,96 @@ fn header_params(
         }
         members.insert(name, value);
     }
+    check_honoured(&members)?;
     Ok(HeaderParams { members })
+}
+
+/// Refuses header parameters `issue` cannot honour: a `crit` that jwtctl's own verify
+/// refuses, and `b64` (RFC 7797 unencoded payloads are not written: the fast paths and
+/// josekit would disagree about what the signature covers).
+fn check_honoured(members: &Map<String, Value>) -> Result<()> {
+    if members.contains_key("b64") {
+        return Err(error::usage(
+            "header \"b64\": RFC 7797 unencoded payloads are not written; leave b64 out",
+        ));
+    }
+    crate::gate::check_crit(members).map_err(|e| {
+        error::usage(format!(
+            "header \"crit\": {}, so jwtctl verify would refuse the token",
+            error::one_line(&e)
+        ))
+    })
+}
+
+/// The first number in JSON `text` that serde_json would write back with another value
+/// (an integer beyond 64 bits becomes a double; a double keeps about 17 digits), shortened
+/// for a message. Numbers are kept exactly or refused, never silently changed.
+fn check_exact_numbers(text: &[u8]) -> std::result::Result<(), String> {
+    let mut i = 0;
+    let mut in_string = false;
+    while i < text.len() {
+        let b = text[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < text.len()
+                && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+            {
+                i += 1;
+            }
+            let number = std::str::from_utf8(&text[start..i]).unwrap_or_default();
+            if !written_back_exactly(number) {
+                return Err(match number.char_indices().nth(MAX_NUMBER_SHOWN) {
+                    Some((at, _)) => format!("{}…", &number[..at]),
+                    None => number.to_string(),
+                });
+            }
+            continue;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// Whether serde_json writes `number` back as the same decimal value.
+fn written_back_exactly(number: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<Value>(number) else {
+        return true; // not a number serde_json reads: the parse reports it
+    };
+    decimal(number).is_some() && decimal(number) == decimal(&value.to_string())
+}
+
+/// A decimal number as (negative, significant digits, power of ten): `-1.50e3` is
+/// (true, "15", 2). Zero is (false, "", 0) whatever its sign.
+fn decimal(text: &str) -> Option<(bool, String, i64)> {
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let mut power = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        return Some((false, String::new(), 0));
+    }
+    power = power.checked_add(i64::try_from(digits.len() - significant.len()).ok()?)?;
+    Some((negative, significant.to_string(), power))
 }
 
 /// The inner JWS header of a nested JWT: typ JWT and the signing key's kid.
@@ -319,4 +441,43 @@ fn inner_params(sign_key: &Key) -> HeaderParams {
         members.insert("kid".into(), Value::from(kid));
     }
     HeaderParams { members }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_compare_by_value() {
+        assert_eq!(decimal("-1.50e3"), Some((true, "15".into(), 2)));
+        assert_eq!(decimal("1500"), decimal("1.5E+3"));
+        assert_eq!(decimal("-0.0"), decimal("0"));
+        assert_eq!(decimal("0.001"), Some((false, "1".into(), -3)));
+        for exact in [
+            "0",
+            "-0",
+            "1e3",
+            "0.1",
+            "1.5e-7",
+            "18446744073709551615",
+            "1e300",
+        ] {
+            assert!(written_back_exactly(exact), "{exact}");
+        }
+        for changed in [
+            "18446744073709551616",
+            "0.10000000000000000001",
+            "123456789.123456789",
+        ] {
+            assert!(!written_back_exactly(changed), "{changed}");
+        }
+        assert_eq!(
+            check_exact_numbers(br#"{"a":"9999999999999999999999","b":[1,2.5,{"c":-3}]}"#),
+            Ok(())
+        );
+        assert_eq!(
+            check_exact_numbers(br#"{"a\"":1,"b":99999999999999999999}"#),
+            Err("99999999999999999999".into())
+        );
+    }
 }

@@ -306,6 +306,9 @@ fn pretty(value: &Value) -> Result<Vec<u8>> {
 
 /// Writes (or prints) a key and, with `--public-out`, its public half.
 fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
+    if args.out.is_some() && args.out == args.public_out {
+        return Err(error::usage("-o and --public-out name the same file"));
+    }
     if let Some(path) = &args.out {
         files::check_writable(path, args.force)?;
     }
@@ -339,19 +342,37 @@ fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
         "thumbprint": key.thumbprint()?,
         "protected": args.protect,
     });
-    if let (Some(path), Some(public)) = (&args.public_out, &public) {
-        let (public_bytes, _) = render(public, args.format)?;
-        files::write_atomic(path, &public_bytes, Mode::Public, args.force)?;
-        report["public_out"] = json!(path.display().to_string());
-    }
     let mode = if key.private {
         Mode::Secret
     } else {
         Mode::Public
     };
+    // Both files are staged (written and synced under temporary names) before either is
+    // renamed into place, so a failure leaves neither: no orphan public key.
+    let public_staged = match (&args.public_out, &public) {
+        (Some(path), Some(public)) => {
+            let (public_bytes, _) = render(public, args.format)?;
+            Some(files::stage(path, &public_bytes, Mode::Public, args.force)?)
+        }
+        _ => None,
+    };
+    let key_staged = match &args.out {
+        Some(path) => Some(files::stage(path, &bytes, mode, args.force)?),
+        None => None,
+    };
+    let key_written = key_staged.map(files::Staged::commit).transpose()?;
+    if let Some(Err(err)) = public_staged.map(files::Staged::commit) {
+        // Undo the key written a moment ago, unless it replaced a file (--force).
+        if let (Some(files::Committed::Created), Some(path)) = (key_written, &args.out) {
+            let _ = std::fs::remove_file(path);
+        }
+        return Err(err);
+    }
+    if let Some(path) = &args.public_out {
+        report["public_out"] = json!(path.display().to_string());
+    }
     match &args.out {
         Some(path) => {
-            files::write_atomic(path, &bytes, mode, args.force)?;
             report["out"] = json!(path.display().to_string());
             if !global.json {
                 output::note(&format!(

@@ -315,11 +315,17 @@ fn from_token_round_trips_claims_and_headers() {
         "--claim",
         "n:=5",
     ]);
-    // The same key and the token's own claims and headers: the very same token.
-    assert_eq!(issue(&["--key", &key, "--from", &original]), original);
+    // The same key, the token's claims and the headers named: the very same token.
+    let keep = ["--from-header", "typ", "--from-header", "x-custom"];
+    let mut args = vec!["--key", key.as_str(), "--from", original.as_str()];
+    args.extend(keep);
+    assert_eq!(issue(&args), original);
     // Re-signed with another key and algorithm: same claims, the new key's kid.
     let es = for_alg("ES256");
-    let resigned = issue(&["--key", &es, "--from", &original, "--claim", "n:=6"]);
+    let mut args = vec!["--key", es.as_str(), "--from", original.as_str()];
+    args.extend(keep);
+    args.extend(["--claim", "n:=6"]);
+    let resigned = issue(&args);
     let mut expected = claims_of(&original);
     expected["n"] = json!(6);
     assert_eq!(claims_of(&resigned), expected);
@@ -332,6 +338,7 @@ fn from_token_round_trips_claims_and_headers() {
     let out = stdout_of(
         jwtctl()
             .args(["issue", "--key", &key, "--now", NOW, "--from", "-"])
+            .args(keep)
             .write_stdin(format!("{original}\n")),
     );
     assert_eq!(out, format!("{original}\n"));
@@ -651,4 +658,184 @@ fn a_kid_may_start_with_a_hyphen() {
     let key = for_alg("HS256");
     let token = issue(&["--key", &key, "--kid", "-f00"]);
     assert_eq!(header_of(&token)["kid"], "-f00");
+}
+
+/// An unverified token with this header and these claims (`--from` does not check it).
+fn forged(header: Value, claims: &str) -> String {
+    format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims),
+        URL_SAFE_NO_PAD.encode([7u8; 32])
+    )
+}
+
+#[test]
+fn from_copies_claims_and_only_the_headers_named() {
+    let key = for_alg("HS256");
+    let kid = keycache::jwk(&key)["kid"].clone();
+    let hostile = forged(
+        json!({
+            "alg": "HS256", "typ": "at+jwt", "kid": "theirs", "cty": "secret-stuff",
+            "jku": "https://evil.example/jwks.json", "x5u": "https://evil.example/cert",
+            "jwk": {"kty": "oct", "k": "AAAA"}, "x5c": ["MIIB"], "crit": ["exp"],
+        }),
+        r#"{"sub":"mallory"}"#,
+    );
+    let token = issue(&["--key", &key, "--from", &hostile]);
+    assert_eq!(
+        header_of(&token),
+        json!({"alg": "HS256", "typ": "JWT", "kid": kid})
+    );
+    assert_eq!(
+        claims_of(&token),
+        json!({"sub": "mallory", "iat": 1_700_000_000})
+    );
+    let token = issue(&["--key", &key, "--from", &hostile, "--from-header", "cty"]);
+    assert_eq!(header_of(&token)["cty"], "secret-stuff");
+    let named = ["--from-header", "typ"];
+    let token = issue(&[&["--key", &key, "--from", &hostile][..], &named].concat());
+    assert_eq!(header_of(&token)["typ"], "at+jwt");
+    // --typ still wins.
+    let token = issue(
+        &[
+            &["--key", &key, "--from", &hostile, "--typ", "x"][..],
+            &named,
+        ]
+        .concat(),
+    );
+    assert_eq!(header_of(&token)["typ"], "x");
+    for (name, code, message) in [
+        (
+            "crit",
+            2,
+            "header \"crit\": unsupported critical header parameter \"exp\", so jwtctl \
+             verify would refuse the token",
+        ),
+        (
+            "kid",
+            2,
+            "--from-header kid: the algorithm and key set kid, it is not copied",
+        ),
+        (
+            "alg",
+            2,
+            "--from-header alg: the algorithm and key set alg, it is not copied",
+        ),
+        (
+            "nope",
+            2,
+            "--from-header nope: the --from token has no \"nope\" header",
+        ),
+    ] {
+        refused_by(
+            "issue",
+            &["--key", &key, "--from", &hostile, "--from-header", name],
+            code,
+            message,
+        );
+    }
+}
+
+#[test]
+fn headers_issue_cannot_honour_are_refused() {
+    let key = for_alg("EdDSA");
+    refused_by(
+        "issue",
+        &[
+            "--key",
+            &key,
+            "--header",
+            "crit:=[\"exp\"]",
+            "--header",
+            "exp:=1",
+        ],
+        2,
+        "header \"crit\": unsupported critical header parameter \"exp\", so jwtctl verify \
+         would refuse the token",
+    );
+    refused_by(
+        "issue",
+        &["--key", &key, "--header", "crit:=[]"],
+        2,
+        "header \"crit\": header \"crit\" must be a non-empty array, so jwtctl verify would \
+         refuse the token",
+    );
+    for b64 in ["b64:=false", "b64:=true"] {
+        refused_by(
+            "issue",
+            &[
+                "--key",
+                &key,
+                "--header",
+                b64,
+                "--header",
+                "crit:=[\"b64\"]",
+            ],
+            2,
+            "header \"b64\": RFC 7797 unencoded payloads are not written; leave b64 out",
+        );
+    }
+}
+
+#[test]
+fn numbers_are_kept_exactly_or_refused() {
+    let key = for_alg("HS256");
+    // The largest u64 and the smallest i64 are kept as written.
+    let token = issue(&[
+        "--key",
+        &key,
+        "--no-iat",
+        "--claim",
+        "big:=18446744073709551615",
+        "--claim",
+        "low:=-9223372036854775808",
+        "--claim",
+        "f:=0.1",
+    ]);
+    let payload = URL_SAFE_NO_PAD
+        .decode(token.split('.').nth(1).unwrap())
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(payload).unwrap(),
+        r#"{"big":18446744073709551615,"low":-9223372036854775808,"f":0.1}"#
+    );
+    // 2^64 became 1.8446744073709552e19 before.
+    refused_by(
+        "issue",
+        &["--key", &key, "--claim", "n:=18446744073709551616"],
+        2,
+        "--claim n:=…: the number 18446744073709551616 would not be written back exactly \
+         (write it as a string)",
+    );
+    refused_by(
+        "issue",
+        &["--key", &key, "--header", "x:=[1.00000000000000000001]"],
+        2,
+        "--header x:=…: the number 1.00000000000000000001 would not be written back exactly \
+         (write it as a string)",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let claims = write(
+        dir.path(),
+        "claims.json",
+        r#"{"note":"99999999999999999999 in a string is fine","n":{"deep":[123456789012345678901234567890123456789012345]}}"#,
+    );
+    refused_by(
+        "issue",
+        &["--key", &key, "--claims", &claims],
+        2,
+        &format!(
+            "--claims {claims}: the number 1234567890123456789012345678901234567890… would not \
+             be written back exactly (write it as a string)"
+        ),
+    );
+    let from = forged(json!({"alg": "HS256"}), r#"{"n":-18446744073709551617}"#);
+    refused_by(
+        "issue",
+        &["--key", &key, "--from", &from],
+        3,
+        "--from: the token's claims hold the number -18446744073709551617, which would not be \
+         written back exactly",
+    );
 }

@@ -6,6 +6,7 @@ use common::*;
 use predicates::prelude::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -103,6 +104,190 @@ fn urls_are_for_verify_and_inspect_only_and_never_secrets() {
         .stderr(predicate::str::contains(
             "a JWK Set URL must be https:// (plain http only on loopback)",
         ));
+}
+
+/// A signed token, and a JWK Set URL serving its public key.
+struct Served {
+    dir: tempfile::TempDir,
+    token: String,
+    url: String,
+    hits: Arc<AtomicUsize>,
+}
+
+fn served() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("es.json");
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
+        .arg(&private)
+        .assert()
+        .success();
+    let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
+    let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
+    let token = stdout_of(jwtctl().arg("issue").arg("--key").arg(&private))
+        .trim()
+        .to_string();
+    Served {
+        dir,
+        token,
+        url,
+        hits,
+    }
+}
+
+impl Served {
+    /// `verify --key URL TOKEN` with this cache home; asserts success, returns stderr.
+    fn verify(&self, cache_home: &std::path::Path) -> String {
+        let out = jwtctl()
+            .args(["verify", "--key", &self.url, &self.token])
+            .env("XDG_CACHE_HOME", cache_home)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    /// Where the set of this URL is cached under `cache_home`.
+    fn cache_file(&self, cache_home: &std::path::Path) -> std::path::PathBuf {
+        use sha2::Digest;
+        cache_home.join("jwtctl/jwks").join(format!(
+            "{}.json",
+            hex::encode(sha2::Sha256::digest(self.url.as_bytes()))
+        ))
+    }
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_cache_file_others_could_have_written_is_not_used() {
+    let s = served();
+    let home = s.dir.path().join("cache");
+    assert_eq!(s.verify(&home), "");
+    let file = s.cache_file(&home);
+    let refetch = format!(
+        "warning: not using the cached JWK Set {}: others may write to it; fetching it again\n",
+        file.display()
+    );
+    chmod(&file, 0o666);
+    assert_eq!(s.verify(&home), refetch);
+    assert_eq!(s.hits(), 2, "fetched again");
+    // The fetch replaced it with a private file: the next run uses the cache.
+    assert_eq!(s.verify(&home), "");
+    assert_eq!(s.hits(), 2);
+    // A symlink to a set (even one of ours) is not followed.
+    let elsewhere = s.dir.path().join("elsewhere.json");
+    std::fs::rename(&file, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &file).unwrap();
+    assert_eq!(
+        s.verify(&home),
+        format!(
+            "warning: not using the cached JWK Set {}: it is a symlink; fetching it again\n",
+            file.display()
+        )
+    );
+    assert_eq!(s.hits(), 3);
+    // Owned by another user (only root can arrange that here).
+    if std::fs::metadata(&file).unwrap().uid() == 0 {
+        std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+        assert_eq!(
+            s.verify(&home),
+            format!(
+                "warning: not using the cached JWK Set {}: it is owned by another user; \
+                 fetching it again\n",
+                file.display()
+            )
+        );
+        assert_eq!(s.hits(), 4);
+    }
+}
+
+#[test]
+fn a_fifo_in_the_cache_does_not_hang_verify() {
+    let s = served();
+    let home = s.dir.path().join("cache");
+    assert_eq!(s.verify(&home), "");
+    let file = s.cache_file(&home);
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let warning = format!(
+        "warning: not using the cached JWK Set {}: it is not a regular file; fetching it again\n",
+        file.display()
+    );
+    assert_eq!(s.verify(&home), warning);
+    assert_eq!(s.hits(), 2);
+    assert!(
+        std::fs::symlink_metadata(&file)
+            .unwrap()
+            .file_type()
+            .is_fifo(),
+        "the FIFO is left alone"
+    );
+}
+
+#[test]
+fn a_cache_directory_others_may_write_is_not_used() {
+    let s = served();
+    let home = s.dir.path().join("cache");
+    assert_eq!(s.verify(&home), "");
+    let jwks = home.join("jwtctl/jwks");
+    let warning = format!(
+        "warning: not using the JWK Set cache {}: others may write to it; fetching the set\n",
+        jwks.display()
+    );
+    chmod(&jwks, 0o777);
+    assert_eq!(s.verify(&home), warning);
+    assert_eq!(s.verify(&home), warning);
+    assert_eq!(s.hits(), 3, "fetched every time");
+    chmod(&jwks, 0o700);
+    chmod(&home.join("jwtctl"), 0o775);
+    assert_eq!(
+        s.verify(&home),
+        format!(
+            "warning: not using the JWK Set cache {}: others may write to it; fetching the set\n",
+            home.join("jwtctl").display()
+        )
+    );
+}
+
+#[test]
+fn a_relative_xdg_cache_home_is_ignored() {
+    let s = served();
+    let work = s.dir.path().join("work");
+    let home = s.dir.path().join("home");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    jwtctl()
+        .args(["verify", "--key", &s.url, &s.token])
+        .current_dir(&work)
+        .env("XDG_CACHE_HOME", "relative-cache")
+        .env("HOME", &home)
+        .assert()
+        .success();
+    assert!(!work.join("relative-cache").exists());
+    assert!(s.cache_file(&home.join(".cache")).is_file());
+    // Created private: the directories are the user's alone.
+    let mode = std::fs::metadata(home.join(".cache/jwtctl/jwks"))
+        .unwrap()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
 }
 
 #[test]

@@ -432,3 +432,38 @@ fn protected_keys_round_trip_with_a_password_file() {
             "no terminal (use --password-file)",
         ));
 }
+
+#[test]
+fn an_rsa_jwk_with_primes_but_no_d_is_refused_not_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut jwk = keygen(&["--alg", "RS256", "--json"])["key"].clone();
+    jwk.as_object_mut().unwrap().remove("d");
+    let path = write(dir.path(), "no-d.json", jwk.to_string());
+    let out = dir.path().join("out.json");
+    let message = format!(
+        "key {path}: invalid JWK: the RSA JWK holds private members (p, q, dp, dq, qi) but no \"d\""
+    );
+    // keygen --convert wrote p, q, dp, dq, qi to a 0644 file and called it a public key.
+    jwtctl()
+        .args(["keygen", "--convert", &path, "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("error: {message}\n"));
+    assert!(!out.exists());
+    refused_by("keygen", &["--public", &path], 1, &message);
+    // One CRT member is enough to make it so.
+    let mut jwk = keygen(&["--alg", "RS256", "--json"])["key"].clone();
+    let map = jwk.as_object_mut().unwrap();
+    for name in ["d", "p", "q", "dp", "dq"] {
+        map.remove(name);
+    }
+    let path = write(dir.path(), "qi-only.json", jwk.to_string());
+    refused_by(
+        "keygen",
+        &["--convert", &path],
+        1,
+        &format!("key {path}: invalid JWK: the RSA JWK holds private members (qi) but no \"d\""),
+    );
+}

@@ -5,15 +5,13 @@
 use crate::common;
 
 use common::*;
+use predicates::prelude::*;
 use serde_json::Value;
 
 const NOW: &str = "1700000000";
 
 fn pem(name: &str) -> String {
-    fixture(&format!("pem/{name}"))
-        .to_str()
-        .unwrap()
-        .to_string()
+    private_fixture(&format!("pem/{name}"))
 }
 
 /// The published public JWK of a fixture key, without its kid.
@@ -306,4 +304,58 @@ fn an_encrypted_pkcs8_key_unlocks_with_a_password_file() {
         .stderr(format!(
             "error: key {key}: cannot ask for the password: no terminal (use --password-file)\n"
         ));
+}
+
+#[test]
+fn a_private_key_file_others_may_read_or_write_draws_one_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = write(dir.path(), "secret", "0123456789abcdef0123456789abcdef");
+    let chmod = |path: &str, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let issue = |extra: &[&str]| {
+        let out = jwtctl()
+            .args(["issue", "--key", &secret])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert_eq!(issue(&["--alg", "HS256"]), "", "0600: no warning");
+    for (mode, how) in [
+        (0o644, "readable"),
+        (0o620, "writable"),
+        (0o666, "readable and writable"),
+    ] {
+        chmod(&secret, mode);
+        // The same file as both keys of a nested JWT: still one warning.
+        assert_eq!(
+            issue(&["--alg", "dir", "--sign-key", &secret, "--sign-alg", "HS256"]),
+            format!(
+                "warning: key file {secret} holds a private key and is {how} by other users \
+                 (mode {mode:04o}); chmod 600 {secret}\n"
+            )
+        );
+    }
+    // A public key may be read by anyone.
+    let public = write(
+        dir.path(),
+        "pub.pem",
+        std::fs::read(pem("rsa2048.spki.pem")).unwrap(),
+    );
+    chmod(&public, 0o644);
+    let token = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &pem("rsa2048.pkcs8.pem"),
+        "--alg",
+        "RS256",
+    ]));
+    jwtctl()
+        .args(["verify", "--key", &public, token.trim()])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("warning").not());
 }

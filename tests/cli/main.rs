@@ -7,6 +7,7 @@ mod keycache;
 
 mod batch;
 mod decrypt;
+mod durations;
 mod fail_closed;
 mod generated;
 mod hostile;
@@ -21,3 +22,4 @@ mod scan;
 mod serve_login;
 mod verify;
 mod wordlist;
+mod writes;

@@ -16,7 +16,7 @@ fn token(name: &str) -> String {
 }
 
 fn path(name: &str) -> String {
-    fixture(name).to_str().unwrap().to_string()
+    private_fixture(name)
 }
 
 fn payload(name: &str) -> Vec<u8> {

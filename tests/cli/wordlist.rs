@@ -127,7 +127,8 @@ fn no_match_exits_0_with_empty_stdout_and_a_note() {
     let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &token]));
     assert_eq!(
         doc,
-        json!({"found": false, "alg": "HS256", "secret": null, "tried": 1000})
+        json!({"found": false, "alg": "HS256", "secret": null, "secret_b64": null,
+               "tried": 1000, "skipped": 0})
     );
     let good = hs("HS512", "a", b"filler-999");
     let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &good]));
@@ -272,4 +273,129 @@ fn a_whole_log_is_checked_in_one_pass() {
     let listing = write(dir.path(), "listing.tsv", listing);
     let out = stdout_of(jwtctl().args(["inspect", "--wordlist", &words, "--scan", &listing]));
     assert_eq!(out.lines().count(), 2);
+}
+
+#[test]
+fn lines_over_64_kib_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut content = vec![b'x'; 1 << 20];
+    content.extend_from_slice(b"\nright-secret\n");
+    let words = write(dir.path(), "long.txt", content);
+    let token = hs("HS256", "a", b"right-secret");
+    jwtctl()
+        .args(["inspect", "--wordlist", &words, &token])
+        .assert()
+        .success()
+        .stdout("right-secret\n")
+        .stderr(format!(
+            "skipped 1 line of {words} longer than 65536 bytes\n"
+        ));
+    let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &token]));
+    assert_eq!(
+        (
+            doc["secret"].clone(),
+            doc["tried"].clone(),
+            doc["skipped"].clone()
+        ),
+        (json!("right-secret"), json!(1), json!(1))
+    );
+    // A line of exactly 64 KiB is still a candidate.
+    let longest = "k".repeat(65536);
+    let words = write(dir.path(), "edge.txt", format!("{longest}\r\n"));
+    let token = hs("HS256", "a", longest.as_bytes());
+    jwtctl()
+        .args(["inspect", "--wordlist", &words, &token])
+        .assert()
+        .success()
+        .stdout(format!("{longest}\n"))
+        .stderr("");
+}
+
+/// The peak resident memory (VmHWM) of a running process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM in /proc/PID/status");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn memory_stays_bounded_on_input_without_newlines() {
+    let token = hs("HS256", "a", b"not-there");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args([
+            "inspect",
+            "--wordlist",
+            "/dev/zero",
+            "--threads",
+            "2",
+            &token,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Before the cap, this grew by hundreds of MiB a second.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let still_running = child.try_wait().unwrap().is_none();
+    let peak = peak_rss_kib(child.id());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(still_running, "reading /dev/zero never ends");
+    assert!(peak < 64 * 1024, "peak RSS {peak} KiB");
+}
+
+#[test]
+fn found_secrets_are_escaped_for_people_and_exact_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile: &[u8] = b"\x1b]0;pwned\x07\xff";
+    let mut content = b"one\n".to_vec();
+    content.extend_from_slice(hostile);
+    content.extend_from_slice(b"\ntab\tbed\n");
+    let words = write(dir.path(), "w.txt", &content);
+    let note = "a secret holds control characters or bytes that are not UTF-8, shown escaped \
+                (\\u{…}, \\x{…}); --json gives the exact bytes as secret_b64\n";
+    let token = hs("HS256", "a", hostile);
+    jwtctl()
+        .args(["inspect", "--wordlist", &words, &token])
+        .assert()
+        .success()
+        .stdout("\\u{1b}]0;pwned\\u{7}\\x{ff}\n")
+        .stderr(note);
+    let doc = json_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, &token]));
+    assert_eq!(doc["secret"], Value::Null, "not UTF-8: no lossy text");
+    assert_eq!(
+        URL_SAFE_NO_PAD
+            .decode(doc["secret_b64"].as_str().unwrap())
+            .unwrap(),
+        hostile
+    );
+    // A tab in the secret does not add a column to the --scan listing.
+    let tabbed = hs("HS256", "bob", b"tab\tbed");
+    let log = write(dir.path(), "app.log", format!("{token}\n{tabbed}\n"));
+    let out = jwtctl()
+        .args(["inspect", "--wordlist", &words, "--scan", &log])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!(
+            "{log}:1\tHS256\t-\tapp\ta\t\\u{{1b}}]0;pwned\\u{{7}}\\x{{ff}}\n\
+             {log}:2\tHS256\t-\tapp\tbob\ttab\\u{{9}}bed\n"
+        )
+    );
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with(note));
+    let json =
+        stdout_of(jwtctl().args(["inspect", "--json", "--wordlist", &words, "--scan", &log]));
+    let docs: Vec<Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(docs[1]["secret"], "tab\tbed");
+    assert_eq!(docs[1]["secret_b64"], b64("tab\tbed"));
+    assert_eq!(docs[0]["secret"], Value::Null);
+    assert_eq!(docs[0]["secret_b64"], b64(hostile));
 }

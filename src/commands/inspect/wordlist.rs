@@ -6,6 +6,8 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use anyhow::Result;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::scan::{self, HsToken, Totals};
@@ -15,6 +17,7 @@ use crate::error;
 use crate::files;
 use crate::input;
 use crate::output;
+use crate::sanitize;
 use crate::token;
 
 /// Opens the wordlist (`-` is stdin).
@@ -76,27 +79,61 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()
         &options(args),
     )?;
     let secret = outcome.secrets.into_iter().next().flatten();
+    note_skipped(outcome.skipped, wordlist);
     if global.json {
-        return output::print_json(&json!({
+        let mut doc = json!({
             "found": secret.is_some(),
             "alg": alg,
-            "secret": secret.as_deref().map(String::from_utf8_lossy),
             "tried": outcome.tried,
-        }));
+            "skipped": outcome.skipped,
+        });
+        put_secret(&mut doc, secret.as_deref());
+        return output::print_json(&doc);
     }
     match secret {
         Some(secret) => {
-            let mut line = secret;
-            line.push(b'\n');
-            files::write_stdout(&line)
+            let shown = sanitize::bytes_for_terminal(&secret);
+            if shown.as_bytes() != secret.as_slice() {
+                note_escaped();
+            }
+            files::write_stdout(format!("{shown}\n").as_bytes())
         }
         None => {
             output::note(&format!(
-                "no secret in {wordlist} matched ({} tried)",
+                "no secret in {} matched ({} tried)",
+                sanitize::for_terminal(wordlist),
                 outcome.tried
             ));
             Ok(())
         }
+    }
+}
+
+/// `secret_b64`: the exact bytes, base64url; `secret`: the text when the bytes are UTF-8,
+/// else null (never a lossy conversion, which would not verify).
+fn put_secret(doc: &mut Value, secret: Option<&[u8]>) {
+    doc["secret"] = secret
+        .and_then(|s| std::str::from_utf8(s).ok())
+        .map_or(Value::Null, Value::from);
+    doc["secret_b64"] = secret.map_or(Value::Null, |s| Value::from(URL_SAFE_NO_PAD.encode(s)));
+}
+
+/// Says on stderr that a secret shown is not its exact bytes.
+fn note_escaped() {
+    output::note(
+        "a secret holds control characters or bytes that are not UTF-8, shown escaped \
+         (\\u{…}, \\x{…}); --json gives the exact bytes as secret_b64",
+    );
+}
+
+fn note_skipped(skipped: u64, wordlist: &str) {
+    if skipped > 0 {
+        output::note(&format!(
+            "skipped {skipped} line{} of {} longer than {} bytes",
+            if skipped == 1 { "" } else { "s" },
+            sanitize::for_terminal(wordlist),
+            crack::MAX_LINE
+        ));
     }
 }
 
@@ -154,6 +191,7 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
     }
     let mut out = Vec::new();
     let mut matched = 0;
+    let mut escaped = false;
     for ((count, token), secret) in tokens.iter().zip(&secrets) {
         matched += usize::from(secret.is_some());
         let name = &inputs[token.input];
@@ -168,8 +206,9 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
                 "iss": token.claims.iss.clone().unwrap_or(Value::Null),
                 "sub": token.claims.sub.clone().unwrap_or(Value::Null),
                 "sha256": hex::encode(token.sha256),
-                "secret": secret.as_deref().map(String::from_utf8_lossy),
             });
+            let mut doc = doc;
+            put_secret(&mut doc, secret.as_deref());
             out.extend_from_slice(doc.to_string().as_bytes());
             out.push(b'\n');
         } else if let Some(secret) = secret {
@@ -182,15 +221,23 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
             ];
             out.extend_from_slice(columns.join("\t").as_bytes());
             out.push(b'\t');
-            out.extend_from_slice(secret);
+            // Escaped: a tab or newline in the secret must not shift the columns.
+            let shown = sanitize::bytes_for_terminal(secret);
+            escaped |= shown.as_bytes() != secret.as_slice();
+            out.extend_from_slice(shown.as_bytes());
             out.push(b'\n');
         }
     }
     files::write_stdout(&out)?;
+    if escaped {
+        note_escaped();
+    }
+    note_skipped(outcome.skipped, wordlist);
     output::note(&format!(
-        "{matched} of {} distinct HS* token{} matched a secret in {wordlist} ({} tried)",
+        "{matched} of {} distinct HS* token{} matched a secret in {} ({} tried)",
         tokens.len(),
         if tokens.len() == 1 { "" } else { "s" },
+        sanitize::for_terminal(wordlist),
         outcome.tried
     ));
     scan::unreadable(&totals, inputs.len())

@@ -17,6 +17,31 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A fixture key file as a user keeps one: a private copy with mode 0600 (the checkout's
+/// 0644 would draw jwtctl's warning about private key files readable by others).
+pub fn private_fixture(name: &str) -> String {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("private-fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name.replace('/', "--"));
+    // Written under a unique name and renamed: test threads may copy the same fixture.
+    let tmp = dir.join(format!(
+        ".{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)
+        .unwrap();
+    std::io::Write::write_all(&mut file, &std::fs::read(fixture(name)).unwrap()).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
 pub fn fixture_text(name: &str) -> String {
     std::fs::read_to_string(fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
@@ -60,10 +85,13 @@ pub fn keygen_file(dir: &Path, alg: &str, name: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// Writes `content` to `name` inside `dir` and returns the path as a string.
+/// Writes `content` to `name` inside `dir` (mode 0600, as key files should be) and returns
+/// the path as a string.
 pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
+    use std::os::unix::fs::PermissionsExt;
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path.to_str().unwrap().to_string()
 }
 

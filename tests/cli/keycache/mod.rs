@@ -124,9 +124,12 @@ pub fn secret(path: &str) -> Vec<u8> {
         .unwrap()
 }
 
-/// Writes a file in the cache directory (unique per call site through `name`).
+/// Writes a file in the cache directory (unique per call site through `name`), mode 0600
+/// as key files should be.
 pub fn scratch(name: &str, content: impl AsRef<[u8]>) -> String {
+    use std::os::unix::fs::PermissionsExt;
     let path: PathBuf = dir().join(name);
     std::fs::write(&path, content).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     path.to_str().unwrap().to_string()
 }
