@@ -102,7 +102,7 @@ pub fn one_line(err: &anyhow::Error) -> String {
         .collect::<Vec<_>>()
         .join(": ");
     let folded = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut line: String = crate::sanitize::for_terminal(&folded)
+    let mut line: String = crate::io::sanitize::for_terminal(&folded)
         .chars()
         .take(MAX_MESSAGE_CHARS)
         .collect();

@@ -1,34 +1,23 @@
 //! jwtctl: a command-line toolkit for JSON Web Tokens.
 
-mod alg;
-mod batch;
+#![forbid(unsafe_code)]
+
+mod bulk;
 mod cli;
 mod commands;
-mod crack;
 mod error;
-mod files;
-mod findings;
-mod gate;
-mod http;
-mod input;
+mod inspect;
+mod io;
 mod jose;
-mod jwks;
-mod keyconv;
 mod keys;
-mod mint;
-mod output;
-mod password;
-mod sanitize;
-mod scan;
-mod strict_json;
+mod serve;
 mod time;
-mod token;
-mod trust;
-mod users;
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
+
+use io::{output, sanitize};
 
 /// Parses the command line. The clap tree is leaked rather than dropped: freeing it node by
 /// node costs more than a third of parsing, and the process is about to use its result and exit.

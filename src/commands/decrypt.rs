@@ -4,11 +4,11 @@ use anyhow::Result;
 
 use crate::cli::{DecryptArgs, GlobalArgs};
 use crate::commands::verify::{policy, run_batch, with_header};
-use crate::input;
+use crate::io::input;
+use crate::io::output;
+use crate::jose::token;
+use crate::jose::verify::{self, Inner, Policy, Refused, Verified};
 use crate::keys::{self, KeySet};
-use crate::output;
-use crate::token;
-use crate::trust::{self, Inner, Policy, Refused, Verified};
 
 fn decrypt_policy(args: &DecryptArgs) -> Result<Policy> {
     Ok(Policy {
@@ -38,7 +38,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
         let inner = inner(args, inner_keys.as_ref());
         return run_batch(&args.threads, max, |token| {
-            trust::decrypt_jwe(token, &keys, &policy, inner)
+            verify::decrypt_jwe(token, &keys, &policy, inner)
         });
     }
     let outcome = (|| -> Result<Verified, Refused> {
@@ -53,7 +53,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)
             .map_err(|e| with_header(e, &parsed))?;
-        trust::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
+        verify::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
     })();
     output::finish(outcome, global.json, "decrypted")
 }

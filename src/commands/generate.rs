@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
-use crate::files;
+use crate::io::files;
 
 pub fn completions(args: &CompletionsArgs) -> Result<()> {
     let mut buf = Vec::new();

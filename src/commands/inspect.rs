@@ -1,21 +1,22 @@
 //! `jwtctl inspect`: everything a token says, without a key; with one, whether it checks.
 //! `--scan` (every token in logs) and `--wordlist` (weak-secret search) live in submodules.
 
-mod scan;
 mod wordlist;
+
+use crate::bulk::scan;
 
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
 use crate::cli::{GlobalArgs, InspectArgs};
 use crate::error;
-use crate::findings::{self, Finding};
-use crate::input;
+use crate::inspect::findings::{self, Finding};
+use crate::io::input;
+use crate::io::output::{self, Style};
+use crate::jose::token::{self, Compact, Kind};
+use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
-use crate::output::{self, Style};
 use crate::time;
-use crate::token::{self, Compact, Kind};
-use crate::trust::{self, Inner, Policy};
 
 /// The NumericDate claims shown as times.
 const TIME_CLAIMS: &[&str] = &["iat", "nbf", "exp", "auth_time"];
@@ -47,7 +48,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
         return output::print_json(&report);
     }
     let style = Style::for_stdout(global.color);
-    crate::files::write_stdout(render(&report, &style).as_bytes())
+    crate::io::files::write_stdout(render(&report, &style).as_bytes())
 }
 
 /// The whole inspection as one JSON document (the `--json` output; `render` draws it).
@@ -139,7 +140,7 @@ fn put_payload(
     payload: &[u8],
     header: &Map<String, Value>,
 ) -> Result<Option<Map<String, Value>>> {
-    match trust::claims_of(payload, header)? {
+    match verify::claims_of(payload, header)? {
         Some(claims) => {
             doc.insert("claims".into(), Value::Null);
             Ok(Some(claims))
@@ -168,17 +169,17 @@ fn check_with_key(
         ..Policy::new(now)
     };
     let result = match token.kind {
-        Kind::Jws => trust::verify_jws(token, keys, &policy),
+        Kind::Jws => verify::verify_jws(token, keys, &policy),
         Kind::Jwe => {
             let inner = inner_keys.map_or(Inner::Skip, Inner::Verify);
-            trust::decrypt_jwe(token, keys, &policy, inner)
+            verify::decrypt_jwe(token, keys, &policy, inner)
         }
     };
     match result {
         Ok(mut verified) => {
             let checks: Vec<Value> = verified.checks.iter().map(|c| c.to_json()).collect();
             let verdict = if verified.anyone_could_make() {
-                json!({ "valid": false, "error": trust::NOT_AUTHENTICATED, "checks": checks })
+                json!({ "valid": false, "error": verify::NOT_AUTHENTICATED, "checks": checks })
             } else {
                 json!({ "valid": true, "error": null, "checks": checks })
             };
@@ -379,7 +380,7 @@ pub fn render(report: &Value, style: &Style) -> String {
 
 /// Text from a token (or a server) as it may be shown on a terminal.
 fn shown(text: &str) -> String {
-    crate::sanitize::for_terminal(text).into_owned()
+    crate::io::sanitize::for_terminal(text).into_owned()
 }
 
 fn section(out: &mut String, style: &Style, title: &str, members: &Value, times: &Value) {

@@ -3,17 +3,17 @@
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
-use crate::batch::{self, LineResult};
+use crate::bulk::batch::{self, LineResult};
 use crate::cli::{GlobalArgs, IssueArgs};
 use crate::error;
-use crate::files;
-use crate::input;
+use crate::io::files;
+use crate::io::input;
+use crate::io::output;
+use crate::jose::mint::{self, HeaderParams, Minter};
+use crate::jose::strict_json;
+use crate::jose::token;
 use crate::keys::{self, Key};
-use crate::mint::{self, HeaderParams, Minter};
-use crate::output;
-use crate::strict_json;
 use crate::time;
-use crate::token;
 
 /// Header members that the algorithms set; `--from-header` never carries them over.
 const ALGORITHM_HEADERS: &[&str] = &[
@@ -54,7 +54,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     let enc = match (&args.enc, key.bound_enc()?) {
         (Some(enc), _) => enc.as_str(),
         (None, Some(bound)) if alg.name == "dir" => bound.name,
-        (None, _) => crate::alg::default_enc(alg, key.bits() / 8),
+        (None, _) => crate::jose::alg::default_enc(alg, key.bits() / 8),
     };
     let minter = match &sign_key {
         Some(sign_key) => {
@@ -354,7 +354,7 @@ fn check_honoured(members: &Map<String, Value>) -> Result<()> {
             "header \"b64\": RFC 7797 unencoded payloads are not written; leave b64 out",
         ));
     }
-    crate::gate::check_crit(members).map_err(|e| {
+    crate::jose::precheck::check_crit(members).map_err(|e| {
         error::usage(format!(
             "header \"crit\": {}, so jwtctl verify would refuse the token",
             error::one_line(&e)

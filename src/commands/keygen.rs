@@ -5,12 +5,12 @@ use josekit::jwk::Jwk;
 use josekit::jwk::alg::{ec::EcCurve, ecx::EcxCurve, ed::EdCurve};
 use serde_json::{Value, json};
 
-use crate::alg::{self, KeyNeed, TokenKind};
 use crate::cli::{GlobalArgs, KeyFormat, KeyUse, KeygenArgs, Kty};
 use crate::error;
-use crate::files::{self, Mode};
+use crate::io::files::{self, Mode};
+use crate::io::output;
+use crate::jose::alg::{self, KeyNeed, TokenKind};
 use crate::keys::{self, Key};
-use crate::output;
 
 const MAX_RSA_BITS: u32 = 8192;
 const MAX_SECRET_BITS: u32 = 8192;
@@ -72,7 +72,7 @@ pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
     }
     let kid = match &args.kid {
         Some(kid) => kid.clone(),
-        None => crate::keyconv::thumbprint(&jwk)?,
+        None => crate::keys::convert::thumbprint(&jwk)?,
     };
     jwk.set_key_id(kid);
     emit(args, global, Key::from_jwk(jwk)?)

@@ -16,15 +16,15 @@ use ureq::http::Response;
 use super::inspect;
 use crate::cli::{ColorChoice, GlobalArgs, LoginArgs};
 use crate::error;
-use crate::files::{self, Mode};
-use crate::http;
-use crate::input;
+use crate::io::files::{self, Mode};
+use crate::io::http;
+use crate::io::input;
+use crate::io::output::{self, Style};
+use crate::io::password;
+use crate::jose::token::{self, Compact, Kind};
+use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
-use crate::output::{self, Style};
-use crate::password;
 use crate::time;
-use crate::token::{self, Compact, Kind};
-use crate::trust::{self, Inner, Policy};
 
 /// The largest answer read from a server.
 const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
@@ -556,8 +556,8 @@ fn body_text(answer: &Answer) -> String {
 fn check_with_key(token: &Compact, keys: &KeySet, now: i64) -> Result<()> {
     let policy = Policy::new(now);
     let verified = match token.kind {
-        Kind::Jws => trust::verify_jws(token, keys, &policy)?,
-        Kind::Jwe => trust::decrypt_jwe(token, keys, &policy, Inner::Skip)?,
+        Kind::Jws => verify::verify_jws(token, keys, &policy)?,
+        Kind::Jwe => verify::decrypt_jwe(token, keys, &policy, Inner::Skip)?,
     };
     let checks: Vec<String> = verified
         .checks

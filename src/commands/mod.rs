@@ -6,7 +6,6 @@ mod inspect;
 mod issue;
 mod keygen;
 mod login;
-mod serve;
 mod verify;
 
 use anyhow::Result;
@@ -21,7 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => verify::run(&args, &cli.global),
         Command::Decrypt(args) => decrypt::run(&args, &cli.global),
         Command::Login(args) => login::run(&args, &cli.global),
-        Command::Serve(args) => serve::run(&args, &cli.global),
+        Command::Serve(args) => crate::serve::run(&args, &cli.global),
         Command::Completions(args) => generate::completions(&args),
         Command::Man(args) => generate::man(&args),
     }

@@ -4,15 +4,15 @@ use anyhow::Result;
 
 use serde_json::Value;
 
-use crate::batch::{self, LineResult};
+use crate::bulk::batch::{self, LineResult};
 use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
-use crate::input;
+use crate::io::input;
+use crate::io::output;
+use crate::jose::token::{self, Compact};
+use crate::jose::verify::{self, Policy, Refused, Verified};
 use crate::keys;
-use crate::output;
 use crate::time;
-use crate::token::{self, Compact};
-use crate::trust::{self, Policy, Refused, Verified};
 
 /// The claim policy shared by verify and decrypt.
 pub fn policy(claims: &ClaimCheckArgs, algs: &[String]) -> Result<Policy> {
@@ -73,7 +73,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
         let policy = policy(&args.claims, &args.algs)?;
         let keys = keys::load(&args.key, &load)?;
         return run_batch(&args.threads, max, |token| {
-            trust::verify_jws(token, &keys, &policy)
+            verify::verify_jws(token, &keys, &policy)
         });
     }
     let outcome = (|| -> Result<Verified, Refused> {
@@ -85,7 +85,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
         let text = input::token_arg(args.token.as_deref(), max, false)?;
         let parsed = token::parse(&text, max)?;
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
-        trust::verify_jws(&parsed, &keys, &policy)
+        verify::verify_jws(&parsed, &keys, &policy)
     })();
     output::finish(outcome, global.json, "verified")
 }

@@ -10,15 +10,15 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
-use super::scan::{self, HsToken, Totals};
+use crate::bulk::crack::{self, Options, Target};
+use crate::bulk::scan::{self, HsToken, Totals};
 use crate::cli::{GlobalArgs, InspectArgs};
-use crate::crack::{self, Options, Target};
 use crate::error;
-use crate::files;
-use crate::input;
-use crate::output;
-use crate::sanitize;
-use crate::token;
+use crate::io::files;
+use crate::io::input;
+use crate::io::output;
+use crate::io::sanitize;
+use crate::jose::token;
 
 /// Opens the wordlist (`-` is stdin).
 fn open(name: &str) -> Result<Box<dyn Read>> {

@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::strict_json;
+use crate::jose::strict_json;
 
 /// The default limit on a token's size.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;

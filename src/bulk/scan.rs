@@ -1,6 +1,6 @@
 //! `jwtctl inspect --scan`: every token in logs, one line (or JSON Line) per token.
 //!
-//! The calling thread reads and finds candidates (`crate::scan`); batches of candidates go
+//! The calling thread reads and finds candidates (`crate::bulk::finder`); batches of candidates go
 //! to worker threads, which cut them into tokens and render their lines; a writer thread
 //! puts the batches back in input order. Memory is bounded by the read buffer, the
 //! longest token and a few batches in flight (plus the distinct tokens with `--unique`).
@@ -21,16 +21,16 @@ use serde::de;
 use serde_json::Value;
 use sha2::Digest;
 
+use crate::bulk::crack::Target;
+use crate::bulk::finder::{self, Scanner, Scratch};
 use crate::cli::{GlobalArgs, InspectArgs};
-use crate::crack::Target;
 use crate::error;
-use crate::files;
-use crate::input;
+use crate::io::files;
+use crate::io::input;
+use crate::jose::token::{self, Kind};
+use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
-use crate::scan::{self, Scanner, Scratch};
 use crate::time;
-use crate::token::{self, Kind};
-use crate::trust::{self, Inner, Policy};
 
 /// A batch is sent to the workers at this many candidates or bytes of candidate text.
 const BATCH_ITEMS: usize = 256;
@@ -90,7 +90,7 @@ pub struct Located<'a> {
     pub offset: u64,
     /// The token's text (ASCII).
     pub text: &'a [u8],
-    pub found: &'a scan::Found,
+    pub found: &'a finder::Found,
 }
 
 impl Located<'_> {
@@ -127,7 +127,7 @@ pub fn pipeline<A: Default + Send>(
     let read_size = std::env::var(READ_SIZE_VAR)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(scan::DEFAULT_BUFFER);
+        .unwrap_or(finder::DEFAULT_BUFFER);
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Batch)>(threads * 2);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<(usize, A)>(threads * 2);
@@ -209,9 +209,9 @@ pub fn pipeline<A: Default + Send>(
                 Err(_) if stopped.load(Ordering::Relaxed) => break,
                 Err(e) => {
                     totals.unreadable.fetch_add(1, Ordering::Relaxed);
-                    crate::output::write_stderr(&format!(
+                    crate::io::output::write_stderr(&format!(
                         "error: cannot read {}: {}\n",
-                        crate::sanitize::for_terminal(name),
+                        crate::io::sanitize::for_terminal(name),
                         error::one_line(&e)
                     ));
                 }
@@ -227,8 +227,8 @@ pub fn pipeline<A: Default + Send>(
 /// Opens an input (`-` is stdin) and hands it to `scan`.
 fn read_input(
     name: &str,
-    scan: impl FnOnce(&mut dyn io::Read) -> Result<scan::Stats>,
-) -> Result<scan::Stats> {
+    scan: impl FnOnce(&mut dyn io::Read) -> Result<finder::Stats>,
+) -> Result<finder::Stats> {
     if name == "-" {
         return scan(&mut io::stdin().lock());
     }
@@ -251,7 +251,7 @@ fn run_batch<A: Default>(
     let mut malformed = 0;
     for (line, offset, range) in &batch.items {
         let candidate = &batch.text[range.clone()];
-        malformed += scan::tokens_in(candidate, max_token, scratch, |found| {
+        malformed += finder::tokens_in(candidate, max_token, scratch, |found| {
             tokens += 1;
             let located = Located {
                 input: batch.input,
@@ -448,7 +448,7 @@ fn examine(
     match token.kind {
         Kind::Jws => {
             let claims = payload_claims(payload_part(located.text), buf);
-            let check = match trust::verify_jws(&token, keys, &policy) {
+            let check = match verify::verify_jws(&token, keys, &policy) {
                 Ok(verified) => verdict(&verified),
                 Err(refused) => Verdict::Invalid(error::one_line(&refused.error)),
             };
@@ -478,7 +478,7 @@ fn decrypt(
         .inner_keys
         .as_ref()
         .map_or(Inner::Skip, Inner::Verify);
-    match trust::decrypt_jwe(token, keys, policy, inner) {
+    match verify::decrypt_jwe(token, keys, policy, inner) {
         Ok(verified) => (
             verified.claims.as_ref().map(claims_of),
             Some(verdict(&verified)),
@@ -491,9 +491,9 @@ fn decrypt(
 }
 
 /// Valid, unless only `allow_unauthenticated` let the token through.
-fn verdict(verified: &trust::Verified) -> Verdict {
+fn verdict(verified: &verify::Verified) -> Verdict {
     if verified.anyone_could_make() {
-        Verdict::Invalid(trust::NOT_AUTHENTICATED.to_string())
+        Verdict::Invalid(verify::NOT_AUTHENTICATED.to_string())
     } else {
         Verdict::Valid
     }
@@ -563,7 +563,7 @@ fn escaped(text: &str) -> String {
     if text.is_empty() {
         "\"\"".to_string()
     } else {
-        crate::sanitize::for_terminal(text).into_owned()
+        crate::io::sanitize::for_terminal(text).into_owned()
     }
 }
 
@@ -674,7 +674,7 @@ fn render(
         let _ = write!(
             o,
             "{}:{}\t{kind}\t{}",
-            crate::sanitize::for_terminal(name),
+            crate::io::sanitize::for_terminal(name),
             located.line,
             escaped(&found.alg)
         );
@@ -796,7 +796,7 @@ fn pbes2_note(totals: &Totals, context: &Context) {
     } else {
         "the scan's PBES2 work reached --max-pbes2-work"
     };
-    crate::output::note(&format!(
+    crate::io::output::note(&format!(
         "{skipped} PBES2 token{} not decrypted: {why}",
         if skipped == 1 { "" } else { "s" }
     ));
@@ -841,7 +841,7 @@ pub fn summary_note(totals: &Totals, inputs: usize, unique: Option<usize>) {
             if skipped == 1 { "" } else { "s" }
         ));
     }
-    crate::output::write_stderr(&format!("{note}\n"));
+    crate::io::output::write_stderr(&format!("{note}\n"));
 }
 
 /// Exit 1 when an input could not be read (each was reported as it happened).
@@ -870,7 +870,7 @@ pub struct HsToken {
 /// Collects the HS* tokens of a batch.
 pub fn collect_hs(located: Located<'_>, out: &mut Vec<HsToken>) {
     let found = located.found;
-    if found.kind != Kind::Jws || crate::crack::Hash::for_alg(&found.alg).is_none() {
+    if found.kind != Kind::Jws || crate::bulk::crack::Hash::for_alg(&found.alg).is_none() {
         return;
     }
     let text = located.text;

@@ -19,7 +19,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Block, CustomizedPasswordHasher, Params, Version};
 
 use crate::error;
-use crate::files;
+use crate::io::files;
 
 /// The largest users file read.
 const MAX_USERS_BYTES: u64 = 16 * 1024 * 1024;
@@ -124,7 +124,7 @@ impl UsersFile {
         {
             return Err(error::runtime(format!(
                 "users file {} is not a regular file",
-                crate::sanitize::for_terminal(&path.to_string_lossy())
+                crate::io::sanitize::for_terminal(&path.to_string_lossy())
             )));
         }
         let bytes = files::read_file_limited(path, MAX_USERS_BYTES, "users file")?;

@@ -242,7 +242,7 @@ fn write_in_order(
                     summary.failed += 1;
                     summary.first.get_or_insert((n, class));
                     if let Some(message) = message {
-                        crate::output::error_line(&format!("line {n}: {message}"));
+                        crate::io::output::error_line(&format!("line {n}: {message}"));
                     }
                 }
             }

@@ -4,9 +4,9 @@ use anyhow::Result;
 use serde_json::Value;
 
 use crate::cli::ColorChoice;
-use crate::files;
-use crate::sanitize::for_terminal_lines;
-use crate::trust::{Check, Refused, Verified};
+use crate::io::files;
+use crate::io::sanitize::for_terminal_lines;
+use crate::jose::verify::{Check, Refused, Verified};
 
 /// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
 /// whole: the indentation of a deeply nested document can be many times its size. A closed
@@ -42,7 +42,7 @@ pub fn write_stderr(text: &str) {
 }
 
 /// A note for the person at the terminal (stderr, never stdout). Each line goes through the
-/// one sanitiser (`crate::sanitize`): a note may quote a token, a server or a file name.
+/// one sanitiser (`crate::io::sanitize`): a note may quote a token, a server or a file name.
 pub fn note(message: &str) {
     write_stderr(&format!("{}\n", for_terminal_lines(message)));
 }

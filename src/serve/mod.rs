@@ -8,6 +8,8 @@
 //! minted with the same `Minter` as `jwtctl issue` and checked with the same `trust` code as
 //! `jwtctl verify`/`decrypt`.
 
+pub mod users;
+
 use std::convert::Infallible;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
@@ -33,19 +35,19 @@ use serde_json::{Map, Value, json};
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{Semaphore, watch};
 
-use crate::alg::{self, Alg, KeyNeed, TokenKind};
 use crate::cli::{AddUserArgs, GlobalArgs, ServeArgs, ServeCommand};
 use crate::error;
-use crate::files::{self, Mode};
+use crate::io::files::{self, Mode};
+use crate::io::output;
+use crate::io::password;
+use crate::io::sanitize::for_terminal;
+use crate::jose::alg::{self, Alg, KeyNeed, TokenKind};
+use crate::jose::mint::{self, HeaderParams, Minter};
+use crate::jose::token::{self, Kind};
+use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, Key, KeySet};
-use crate::mint::{self, HeaderParams, Minter};
-use crate::output;
-use crate::password;
-use crate::sanitize::for_terminal;
 use crate::time;
-use crate::token::{self, Kind};
-use crate::trust::{self, Inner, Policy};
-use crate::users::{self, Checker, UsersFile};
+use users::{Checker, UsersFile};
 
 /// The largest request body read (a login is a few dozen bytes).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -715,7 +717,7 @@ fn ephemeral_key(alg: &Alg, enc: &str) -> Result<Key> {
         KeyNeed::Ecdh => Jwk::generate_ec_key(EcCurve::P256)?,
     };
     jwk.set_algorithm(alg.name);
-    jwk.set_key_id(crate::keyconv::thumbprint(&jwk)?);
+    jwk.set_key_id(crate::keys::convert::thumbprint(&jwk)?);
     Key::from_jwk(jwk)
 }
 
@@ -923,11 +925,11 @@ impl Service {
         };
         let verified = match parsed.kind {
             Kind::Jws if self.alg.kind == TokenKind::Jws => {
-                trust::verify_jws(&parsed, &self.keys, &policy)?
+                verify::verify_jws(&parsed, &self.keys, &policy)?
             }
             Kind::Jwe if self.alg.kind == TokenKind::Jwe => {
                 // A nested JWT is not what this service issues: refuse it.
-                trust::decrypt_jwe(&parsed, &self.keys, &policy, Inner::Refuse)?
+                verify::decrypt_jwe(&parsed, &self.keys, &policy, Inner::Refuse)?
             }
             _ => {
                 return Err(error::not_authentic(format!(

@@ -8,9 +8,9 @@ use josekit::jwe::{JweEncrypter, JweHeader};
 use josekit::jws::{JwsHeader, JwsSigner};
 use serde_json::{Map, Value};
 
-use crate::alg::{self, Alg, TokenKind};
 use crate::error;
-use crate::jose;
+use crate::jose::alg::{self, Alg, TokenKind};
+use crate::jose::crypto;
 use crate::keys::Key;
 
 /// Header parameters set by the user; `alg` and `enc` come from the algorithms.
@@ -28,7 +28,7 @@ pub struct JwsMinter {
 
 impl JwsMinter {
     pub fn new(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<JwsMinter> {
-        let signer = jose::signer(alg, key)?;
+        let signer = crypto::signer(alg, key)?;
         let mut map = Map::new();
         // alg first, as most tools write it; josekit overwrites the value in place.
         map.insert("alg".into(), Value::from(alg.name));
@@ -63,7 +63,7 @@ impl JweMinter {
     ) -> Result<JweMinter> {
         let enc_spec =
             alg::find_enc(enc).ok_or_else(|| error::usage(format!("unknown enc {enc}")))?;
-        let encrypter = jose::encrypter(alg, enc_spec, key)?;
+        let encrypter = crypto::encrypter(alg, enc_spec, key)?;
         let mut map = Map::new();
         map.insert("alg".into(), Value::from(alg.name));
         map.insert("enc".into(), Value::from(enc));
@@ -172,7 +172,7 @@ pub struct EcdsaMinter {
 impl EcdsaMinter {
     fn new(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<EcdsaMinter> {
         let prefix = jws_prefix(alg, key, params)?;
-        let ec = crate::keyconv::jwk_to_private(&key.jwk)?.ec_key()?;
+        let ec = crate::keys::convert::jwk_to_private(&key.jwk)?.ec_key()?;
         let width = (ec.group().degree() as usize).div_ceil(8);
         Ok(EcdsaMinter {
             prefix,
@@ -508,7 +508,7 @@ mod tests {
             let fast = Minter::new(alg, "A256GCM", &key, &params("e"), None).unwrap();
             assert!(matches!(fast, Minter::Ecdsa(_)));
             let slow = Minter::josekit(alg, "A256GCM", &key, &params("e")).unwrap();
-            let verifier = crate::jose::verifier(alg, &key).unwrap();
+            let verifier = crate::jose::crypto::verifier(alg, &key).unwrap();
             for _ in 0..300 {
                 let claims = rng.claims();
                 let token = fast.mint(&claims).unwrap();
@@ -532,7 +532,7 @@ mod tests {
             let fast = Minter::new(alg, enc, &key, &params("d"), None).unwrap();
             assert!(matches!(fast, Minter::DirGcm(_)));
             let slow = Minter::josekit(alg, enc, &key, &params("d")).unwrap();
-            let decrypter = crate::jose::decrypter(alg, alg::find_enc(enc), &key).unwrap();
+            let decrypter = crate::jose::crypto::decrypter(alg, alg::find_enc(enc), &key).unwrap();
             let mut ivs = std::collections::HashSet::new();
             for _ in 0..2000 {
                 let claims = rng.claims();

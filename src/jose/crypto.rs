@@ -6,8 +6,8 @@ use josekit::jwe::{self, JweDecrypter, JweEncrypter};
 use josekit::jwk::Jwk;
 use josekit::jws::{self, JwsSigner, JwsVerifier};
 
-use crate::alg::{Alg, Enc};
 use crate::error;
+use crate::jose::alg::{Alg, Enc};
 use crate::keys::{Key, Op};
 
 /// The PBES2 iteration count `issue` writes (RFC 7518 §4.8.1.2 asks for at least 1000).

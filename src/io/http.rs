@@ -16,7 +16,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use url::{Host, Url};
 
 use crate::error;
-use crate::files;
+use crate::io::files;
 
 /// Parses an `http://` or `https://` URL with a host; `what` names it in errors (which
 /// never echo the URL's user name or password).

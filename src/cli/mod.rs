@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::alg;
+use crate::jose::alg;
 use crate::keys::SecretEncoding;
 
 #[derive(Debug, Parser)]
@@ -352,10 +352,10 @@ pub struct DecryptArgs {
     #[arg(long)]
     pub allow_unauthenticated: bool,
     /// The highest PBES2 iteration count accepted
-    #[arg(long, value_name = "N", default_value_t = crate::gate::DEFAULT_MAX_P2C)]
+    #[arg(long, value_name = "N", default_value_t = crate::jose::precheck::DEFAULT_MAX_P2C)]
     pub max_p2c: u64,
     /// The largest size a zip: DEF payload may inflate to, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = crate::gate::DEFAULT_MAX_INFLATE)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::jose::precheck::DEFAULT_MAX_INFLATE)]
     pub max_inflate: usize,
     /// Read one token per line on stdin, write one JSON result per line
     #[arg(long, conflicts_with = "token")]
@@ -500,7 +500,7 @@ pub struct ManArgs {
 #[derive(Debug, Clone, Args)]
 pub struct TokenInputArgs {
     /// The largest token accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = crate::token::DEFAULT_MAX_TOKEN_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::jose::token::DEFAULT_MAX_TOKEN_BYTES)]
     pub max_token_size: usize,
 }
 

@@ -18,7 +18,7 @@ use memchr::memmem;
 use serde::de;
 use serde_json::Value;
 
-use crate::token::Kind;
+use crate::jose::token::Kind;
 
 /// The default read size.
 pub const DEFAULT_BUFFER: usize = 1024 * 1024;
@@ -540,7 +540,7 @@ mod tests {
                     if !text.starts_with("eyJ") || (parts != 3 && parts != 5) {
                         continue;
                     }
-                    let strict = crate::token::parse(&text, 1 << 20).is_ok();
+                    let strict = crate::jose::token::parse(&text, 1 << 20).is_ok();
                     let mut whole = false;
                     tokens_in(text.as_bytes(), 1 << 20, &mut Scratch::default(), |f| {
                         whole |= f.range == (0..text.len())

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error;
-use crate::files;
+use crate::io::files;
+use crate::io::output;
 use crate::keys::{Key, KeySet, from_json};
-use crate::output;
 
 /// JWK Set URLs: how long one fetch may take, how large the answer may be, and how long
 /// a fetched set is reused from the cache.
@@ -48,7 +48,7 @@ fn untrusted(meta: &std::fs::Metadata) -> Option<&'static str> {
 }
 
 fn shown(path: &Path) -> String {
-    crate::sanitize::for_terminal(&path.to_string_lossy()).into_owned()
+    crate::io::sanitize::for_terminal(&path.to_string_lossy()).into_owned()
 }
 
 /// The cache directory (created 0700 when missing) when it and its parent `jwtctl` are the
@@ -134,8 +134,8 @@ pub fn fetch(url: &str) -> Result<KeySet> {
     if let Some(set) = cached.as_deref().and_then(read_cached) {
         return Ok(set);
     }
-    let target = crate::http::check_key_url(url)?;
-    let agent = crate::http::agent(&target, None, false, JWKS_TIMEOUT)?;
+    let target = crate::io::http::check_key_url(url)?;
+    let agent = crate::io::http::agent(&target, None, false, JWKS_TIMEOUT)?;
     // The request goes to the URL as parsed and checked, not to a second reading of the text.
     let mut response = agent.get(target.as_str()).call().map_err(|e| {
         error::runtime(format!(

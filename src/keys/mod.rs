@@ -5,6 +5,9 @@
 //! PBES2 JWE), PEM, OpenSSH, DER, and only then raw secret bytes. Anything that looks
 //! like a key is never used as an HMAC secret (the RS256→HS256 confusion, CVE-2022-29217).
 
+pub mod convert;
+pub mod remote;
+
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
@@ -17,11 +20,11 @@ use openssl::rsa::Rsa;
 use openssl::x509::X509;
 use serde_json::Value;
 
-use crate::alg::{Alg, Enc, KeyNeed};
 use crate::error;
-use crate::files;
-use crate::keyconv;
-use crate::token;
+use crate::io::files;
+use crate::jose::alg::{Alg, Enc, KeyNeed};
+
+use crate::jose::token;
 
 /// The largest key file read (a JWK Set of a few hundred keys fits).
 const MAX_KEY_BYTES: u64 = 1024 * 1024;
@@ -132,9 +135,9 @@ impl Key {
                 }
                 // Converting checks the numbers: a point on the curve, a consistent RSA key.
                 if private {
-                    keyconv::jwk_to_private(&jwk)?;
+                    convert::jwk_to_private(&jwk)?;
                 } else {
-                    keyconv::jwk_to_public(&jwk)?;
+                    convert::jwk_to_public(&jwk)?;
                 }
                 private
             }
@@ -277,9 +280,8 @@ impl Key {
                     }
                     (Some(want), _) => want,
                     (None, Some(own)) => own,
-                    (None, None) => {
-                        crate::alg::find_enc(crate::alg::DEFAULT_ENC).expect("default enc is known")
-                    }
+                    (None, None) => crate::jose::alg::find_enc(crate::jose::alg::DEFAULT_ENC)
+                        .expect("default enc is known"),
                 };
                 if kty != "oct" || self.bits() / 8 != enc.key_bytes {
                     return refuse(format!(
@@ -347,13 +349,15 @@ impl Key {
     /// A key bound to one enc is never used with another, even one of the same size.
     pub fn bound_enc(&self) -> Result<Option<&'static Enc>> {
         let named = match self.jwk.parameter("enc") {
-            None => self.alg().filter(|a| crate::alg::find_enc(a).is_some()),
+            None => self
+                .alg()
+                .filter(|a| crate::jose::alg::find_enc(a).is_some()),
             Some(Value::String(name)) => Some(name.as_str()),
             Some(_) => return Err(error::runtime("the key's \"enc\" is not a string")),
         };
         named
             .map(|name| {
-                crate::alg::find_enc(name).ok_or_else(|| {
+                crate::jose::alg::find_enc(name).ok_or_else(|| {
                     error::runtime(format!(
                         "the key's \"enc\" {name:?} is not a content encryption"
                     ))
@@ -365,16 +369,16 @@ impl Key {
     /// Every algorithm of the given token kind this key can do `op` with.
     pub fn usable_algs(&self, op: Op) -> Vec<&'static Alg> {
         let kind = match op {
-            Op::Sign | Op::Verify => crate::alg::TokenKind::Jws,
-            Op::Encrypt | Op::Decrypt => crate::alg::TokenKind::Jwe,
+            Op::Sign | Op::Verify => crate::jose::alg::TokenKind::Jws,
+            Op::Encrypt | Op::Decrypt => crate::jose::alg::TokenKind::Jwe,
         };
-        crate::alg::ALGS
+        crate::jose::alg::ALGS
             .iter()
             .filter(|a| a.kind == kind && a.name != "RSA1_5")
             .filter(|a| {
                 // A dir key fits exactly one enc size; any of them will do here.
                 if a.need == KeyNeed::Direct {
-                    return crate::alg::ENCS
+                    return crate::jose::alg::ENCS
                         .iter()
                         .any(|e| self.check(a, op, Some(e)).is_ok());
                 }
@@ -413,7 +417,7 @@ impl Key {
 
     /// The RFC 7638 thumbprint.
     pub fn thumbprint(&self) -> Result<String> {
-        keyconv::thumbprint(&self.jwk)
+        convert::thumbprint(&self.jwk)
     }
 
     /// Standard PEM: PKCS#8 for a private key, SPKI for a public one.
@@ -424,9 +428,9 @@ impl Key {
             ));
         }
         Ok(if self.private {
-            keyconv::jwk_to_private(&self.jwk)?.private_key_to_pem_pkcs8()?
+            convert::jwk_to_private(&self.jwk)?.private_key_to_pem_pkcs8()?
         } else {
-            keyconv::jwk_to_public(&self.jwk)?.public_key_to_pem()?
+            convert::jwk_to_public(&self.jwk)?.public_key_to_pem()?
         })
     }
 }
@@ -434,7 +438,7 @@ impl Key {
 /// Whether a key whose `alg` is a content encryption (`"alg": "A128GCM"`, as RFC 7520
 /// §5.6 and jwcrypto write a `dir` key) may be the `dir` key for `enc`.
 fn dir_key_for(own: &str, enc: Option<&Enc>) -> bool {
-    crate::alg::find_enc(own).is_some_and(|e| enc.is_none_or(|want| want.name == e.name))
+    crate::jose::alg::find_enc(own).is_some_and(|e| enc.is_none_or(|want| want.name == e.name))
 }
 
 /// What a KEY reference held: one key, or a JWK Set kept whole so a command can pick by `kid`.
@@ -500,7 +504,7 @@ fn parse_reference(reference: &str) -> Result<Source<'_>> {
             Source::Env(name)
         }
         r if r.starts_with("https://") || r.starts_with("http://") => {
-            crate::http::check_key_url(r)?;
+            crate::io::http::check_key_url(r)?;
             Source::Url(r)
         }
         r => Source::File(Path::new(r)),
@@ -548,8 +552,8 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             )));
         }
         Source::Url(url) => {
-            return crate::jwks::fetch(url)
-                .with_context(|| format!("key {}", crate::http::shown_text(url)));
+            return crate::keys::remote::fetch(url)
+                .with_context(|| format!("key {}", crate::io::http::shown_text(url)));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,
         Source::File(path) => {
@@ -600,8 +604,8 @@ fn warn_if_exposed(path: &Path, set: &KeySet) {
         (true, false) => "readable",
         _ => "writable",
     };
-    let shown = crate::sanitize::for_terminal(&path.to_string_lossy()).into_owned();
-    crate::output::warn(&format!(
+    let shown = crate::io::sanitize::for_terminal(&path.to_string_lossy()).into_owned();
+    crate::io::output::warn(&format!(
         "key file {shown} holds a private key and is {how} by other users (mode {mode:04o}); \
          chmod 600 {shown}"
     ));
@@ -962,7 +966,7 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
         "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
             let pkey = PKey::private_key_from_pem(pem).map_err(|_| bad(label))?;
             Key {
-                jwk: keyconv::private_to_jwk(&pkey)?,
+                jwk: convert::private_to_jwk(&pkey)?,
                 private: true,
             }
         }
@@ -972,21 +976,21 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
                 error::runtime("cannot unlock the PEM key: wrong password or damaged file")
             })?;
             Key {
-                jwk: keyconv::private_to_jwk(&pkey)?,
+                jwk: convert::private_to_jwk(&pkey)?,
                 private: true,
             }
         }
         "PUBLIC KEY" => {
             let pkey = PKey::public_key_from_pem(pem).map_err(|_| bad(label))?;
-            public_key(keyconv::public_to_jwk(&pkey)?)
+            public_key(convert::public_to_jwk(&pkey)?)
         }
         "RSA PUBLIC KEY" => {
             let rsa = Rsa::public_key_from_pem_pkcs1(pem).map_err(|_| bad(label))?;
-            public_key(keyconv::public_to_jwk(&PKey::from_rsa(rsa)?)?)
+            public_key(convert::public_to_jwk(&PKey::from_rsa(rsa)?)?)
         }
         "CERTIFICATE" | "TRUSTED CERTIFICATE" => {
             let cert = X509::from_pem(pem).map_err(|_| bad("certificate"))?;
-            public_key(keyconv::public_to_jwk(&cert.public_key()?)?)
+            public_key(convert::public_to_jwk(&cert.public_key()?)?)
         }
         "OPENSSH PRIVATE KEY" => {
             return Err(error::runtime(
@@ -1013,20 +1017,20 @@ fn public_key(jwk: Jwk) -> Key {
 fn from_der(der: &[u8]) -> Result<Option<Key>> {
     if let Ok(pkey) = PKey::private_key_from_der(der) {
         return Ok(Some(Key {
-            jwk: keyconv::private_to_jwk(&pkey)?,
+            jwk: convert::private_to_jwk(&pkey)?,
             private: true,
         }));
     }
     if let Ok(pkey) = PKey::public_key_from_der(der) {
-        return Ok(Some(public_key(keyconv::public_to_jwk(&pkey)?)));
+        return Ok(Some(public_key(convert::public_to_jwk(&pkey)?)));
     }
     if let Ok(rsa) = Rsa::public_key_from_der_pkcs1(der) {
-        return Ok(Some(public_key(keyconv::public_to_jwk(&PKey::from_rsa(
+        return Ok(Some(public_key(convert::public_to_jwk(&PKey::from_rsa(
             rsa,
         )?)?)));
     }
     if let Ok(cert) = X509::from_der(der) {
-        return Ok(Some(public_key(keyconv::public_to_jwk(
+        return Ok(Some(public_key(convert::public_to_jwk(
             &cert.public_key()?,
         )?)));
     }
@@ -1036,7 +1040,7 @@ fn from_der(der: &[u8]) -> Result<Option<Key>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alg::find;
+    use crate::jose::alg::find;
 
     fn opts() -> LoadOptions {
         LoadOptions::default()
@@ -1129,7 +1133,7 @@ mod tests {
         assert_eq!(error::exit_code(&err), 1);
 
         let small = Key {
-            jwk: keyconv::public_to_jwk(&PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap())
+            jwk: convert::public_to_jwk(&PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap())
                 .unwrap(),
             private: false,
         };

@@ -12,9 +12,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-use crate::alg::{self, Enc, KeyNeed};
 use crate::error;
-use crate::token::Compact;
+use crate::jose::alg::{self, Enc, KeyNeed};
+use crate::jose::token::Compact;
 
 /// PBES2 iteration cap (OWASP's PBKDF2-HMAC-SHA256 figure); `--max-p2c` raises it.
 pub const DEFAULT_MAX_P2C: u64 = 310_000;

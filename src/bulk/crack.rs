@@ -344,7 +344,7 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
         read
     });
     if options.progress && std::io::stderr().is_terminal() {
-        crate::output::write_stderr("\r\x1b[K");
+        crate::io::output::write_stderr("\r\x1b[K");
     }
     read?;
     Ok(Outcome {
@@ -428,7 +428,7 @@ fn feed(
             shown = Instant::now();
             let count = tried.load(Ordering::Relaxed);
             let rate = count as f64 / started.elapsed().as_secs_f64();
-            crate::output::write_stderr(&format!(
+            crate::io::output::write_stderr(&format!(
                 "\r\x1b[Ktried {count} secrets ({:.2} M/s)…",
                 rate / 1e6
             ));
@@ -441,7 +441,7 @@ mod tests {
     use super::*;
 
     fn mac(alg: &str, key: &[u8], message: &[u8]) -> Vec<u8> {
-        crate::findings::hmac(alg, key, message).unwrap()
+        crate::inspect::findings::hmac(alg, key, message).unwrap()
     }
 
     #[test]

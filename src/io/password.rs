@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::error;
-use crate::files;
+use crate::io::files;
 
 /// The largest password read from stdin.
 const MAX_PASSWORD_BYTES: u64 = 64 * 1024;

@@ -10,14 +10,14 @@
 use anyhow::Result;
 use serde_json::{Map, Value, json};
 
-use crate::alg::{self, Alg, TokenKind};
 use crate::error;
-use crate::gate;
-use crate::jose;
+use crate::jose::alg::{self, Alg, TokenKind};
+use crate::jose::crypto;
+use crate::jose::precheck;
+use crate::jose::strict_json;
+use crate::jose::token::{self, Compact, Kind};
 use crate::keys::{Key, KeySet, Op};
-use crate::strict_json;
 use crate::time;
-use crate::token::{self, Compact, Kind};
 
 /// What the caller asks to be checked besides the signature. Built with [`Policy::new`],
 /// which sets the safe limits; callers then widen or add checks field by field.
@@ -58,8 +58,8 @@ impl Policy {
             ignore_exp: false,
             ignore_times: false,
             now,
-            max_p2c: gate::DEFAULT_MAX_P2C,
-            max_inflate: gate::DEFAULT_MAX_INFLATE,
+            max_p2c: precheck::DEFAULT_MAX_P2C,
+            max_inflate: precheck::DEFAULT_MAX_INFLATE,
             allow_unauthenticated: false,
         }
     }
@@ -241,7 +241,7 @@ fn allowed_token_alg(
 ) -> Result<&'static Alg> {
     trail.step = "alg";
     let asked = token.alg().unwrap_or("");
-    gate::check_not_none(asked)?;
+    precheck::check_not_none(asked)?;
     let allowed = allowed_algs(policy, keys, kind)?;
     if allowed.is_empty() {
         // The key can do nothing of this kind (its use, key_ops or alg forbid it): an
@@ -383,13 +383,13 @@ fn verify_jws_steps(
     }
     let alg = allowed_token_alg(token, policy, keys, TokenKind::Jws, None, trail)?;
     trail.step = "crit";
-    gate::check_crit(&token.header)?;
+    precheck::check_crit(&token.header)?;
     trail.step = "signature";
     let signing_input = token.signing_input().unwrap_or_default();
     let signature = token.decoded.get(1).cloned().unwrap_or_default();
     let mut verified_by = None;
     for key in candidates(token, keys, alg, Op::Verify, None)? {
-        let verifier = jose::verifier(alg, key)?;
+        let verifier = crypto::verifier(alg, key)?;
         if verifier
             .verify(signing_input.as_bytes(), &signature)
             .is_ok()
@@ -477,7 +477,7 @@ fn decrypt_jwe_steps(
             "this is a JWS (signed token); use jwtctl verify",
         ));
     }
-    let (_, enc) = gate::check_jwe(token, policy.max_p2c)?;
+    let (_, enc) = precheck::check_jwe(token, policy.max_p2c)?;
     let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, Some(enc), trail)?;
     trail.step = "enc";
     if !policy.encs.is_empty() && !policy.encs.iter().any(|e| e == enc.name) {
@@ -567,7 +567,7 @@ fn decrypt<'k>(
 ) -> Result<(Vec<u8>, &'k Key)> {
     let mut context = josekit::jwe::JweContext::new();
     context.remove_compression("DEF");
-    context.add_compression(Box::new(gate::CappedDeflate {
+    context.add_compression(Box::new(precheck::CappedDeflate {
         max: policy.max_inflate,
     }));
     let mut inflate_refused = false;
@@ -578,7 +578,7 @@ fn decrypt<'k>(
                 continue;
             }
         }
-        let decrypter = jose::decrypter(alg, Some(enc), key)?;
+        let decrypter = crypto::decrypter(alg, Some(enc), key)?;
         match context.deserialize_compact(&token.text, decrypter.as_ref()) {
             Ok((bytes, _)) => return Ok((bytes, key)),
             Err(e) => {

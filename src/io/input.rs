@@ -6,8 +6,8 @@ use std::io::IsTerminal;
 use anyhow::Result;
 
 use crate::error;
-use crate::files;
-use crate::token;
+use crate::io::files;
+use crate::jose::token;
 
 /// The largest claims file or other JSON input read.
 pub const MAX_INPUT_BYTES: u64 = 16 * 1024 * 1024;

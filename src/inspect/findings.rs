@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::alg;
-use crate::token::{Compact, Kind};
+use crate::jose::alg;
+use crate::jose::token::{Compact, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -590,7 +590,7 @@ mod tests {
         use base64::Engine as _;
         let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
         let header_of = |h: &str, parts: &str| {
-            let token = crate::token::parse(&format!("{}{parts}", b64(h)), 4096).unwrap();
+            let token = crate::jose::token::parse(&format!("{}{parts}", b64(h)), 4096).unwrap();
             header_findings(&token)
         };
         let mut emitted = Vec::new();

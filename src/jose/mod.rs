@@ -1,0 +1,10 @@
+//! JOSE itself: the algorithm tables, strict parsing of untrusted tokens and JSON, the checks
+//! made before josekit sees a token, the bridge to josekit, minting, and deciding trust.
+
+pub mod alg;
+pub mod crypto;
+pub mod mint;
+pub mod precheck;
+pub mod strict_json;
+pub mod token;
+pub mod verify;
