@@ -327,7 +327,7 @@ fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
             ));
         }
         let password = protect_password(args)?;
-        let locked = keys::protect(&key, &password)?;
+        let locked = keys::protect::protect(&key, &password)?;
         bytes = format!("{locked}\n").into_bytes();
         value = Value::String(locked);
     }

@@ -9,7 +9,8 @@ use anyhow::Result;
 use crate::error;
 use crate::io::files;
 use crate::io::output;
-use crate::keys::{Key, KeySet, from_json};
+use crate::keys::recognise::from_json;
+use crate::keys::{Key, KeySet};
 
 /// JWK Set URLs: how long one fetch may take, how large the answer may be, and how long
 /// a fetched set is reused from the cache.
