@@ -8,6 +8,26 @@ use std::path::Path;
 
 use crate::error;
 
+/// An input over its size limit: a runtime error, which a caller may reclassify (a token on
+/// stdin over `--max-token-size` is malformed input) by finding this type in the chain.
+#[derive(Debug)]
+pub struct TooLarge {
+    pub what: String,
+    pub limit: u64,
+}
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is larger than the limit of {} bytes",
+            self.what, self.limit
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
 /// Reads at most `limit` bytes; more is an error rather than unbounded memory.
 pub fn read_limited(mut reader: impl Read, limit: u64, what: &str) -> Result<Vec<u8>> {
     let mut buf = Vec::new();
@@ -17,9 +37,10 @@ pub fn read_limited(mut reader: impl Read, limit: u64, what: &str) -> Result<Vec
         .read_to_end(&mut buf)
         .with_context(|| format!("cannot read {what}"))?;
     if buf.len() as u64 > limit {
-        return Err(error::runtime(format!(
-            "{what} is larger than the limit of {limit} bytes"
-        )));
+        return Err(anyhow::Error::new(TooLarge {
+            what: what.to_string(),
+            limit,
+        }));
     }
     Ok(buf)
 }

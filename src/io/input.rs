@@ -35,7 +35,7 @@ pub fn one_stdin_user(flags: &[(&str, Option<&str>)]) -> Result<()> {
 fn read_stdin(max: usize) -> Result<String> {
     let limit = max.saturating_add(SURROUNDING_SLACK) as u64;
     let bytes = files::read_stdin_limited(limit, "stdin").map_err(|e| {
-        if e.to_string().contains("larger than the limit") {
+        if e.downcast_ref::<files::TooLarge>().is_some() {
             error::malformed(format!(
                 "input on stdin is over the limit of {max} bytes (raise it with --max-token-size)"
             ))

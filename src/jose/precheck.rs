@@ -206,10 +206,26 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
 }
 
 /// DEF (raw DEFLATE, RFC 1951) with a cap on the inflated size, replacing josekit's
-/// unbounded one.
+/// unbounded one. A payload over the cap sets `over` (josekit turns the error into text, so
+/// the caller learns why from the flag, not from a message).
 #[derive(Debug, Clone)]
 pub struct CappedDeflate {
     pub max: usize,
+    pub over: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CappedDeflate {
+    pub fn new(max: usize) -> CappedDeflate {
+        CappedDeflate {
+            max,
+            over: Default::default(),
+        }
+    }
+
+    /// Whether a payload went over the cap since this was made.
+    pub fn went_over(&self) -> bool {
+        self.over.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl josekit::jwe::JweCompression for CappedDeflate {
@@ -231,6 +247,7 @@ impl josekit::jwe::JweCompression for CappedDeflate {
             .take(self.max as u64 + 1)
             .read_to_end(&mut out)?;
         if out.len() > self.max {
+            self.over.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(std::io::Error::other(format!(
                 "inflates to more than {} bytes",
                 self.max

@@ -6,6 +6,7 @@
 //! no lone surrogate in a string, no number out of range, nesting at most 128 deep. Work is
 //! linear in the input: member names are checked against a map, never a list.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -52,14 +53,15 @@ pub fn object(bytes: &[u8]) -> Result<Map<String, Value>, Refusal> {
             Err(e) => Refusal::Invalid(short_reason(&e)),
         });
     }
+    let duplicate = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = Strict::<true>
+    let parsed = Strict::<true>::new(&duplicate)
         .deserialize(&mut de)
         .and_then(|value| de.end().map(|()| value));
     match parsed {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(Refusal::NotObject),
-        Err(e) => Err(classify(&e, bytes)),
+        Err(e) => Err(classify(&e, bytes, duplicate.into_inner())),
     }
 }
 
@@ -69,10 +71,11 @@ pub fn member_names(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
     if !looks_like_object(bytes) {
         return object(bytes).map(|map| map.keys().cloned().collect());
     }
+    let duplicate = RefCell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let parsed = de::Deserializer::deserialize_map(&mut de, Names)
+    let parsed = de::Deserializer::deserialize_map(&mut de, Names(&duplicate))
         .and_then(|names| de.end().map(|()| names));
-    parsed.map_err(|e| classify(&e, bytes))
+    parsed.map_err(|e| classify(&e, bytes, duplicate.into_inner()))
 }
 
 /// Whether `bytes` start (after whitespace) like a JSON object.
@@ -80,15 +83,11 @@ pub fn looks_like_object(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{')
 }
 
-/// The marker a duplicate carries through serde's string-only custom errors; it cannot occur
-/// in serde_json's own messages.
-const DUPLICATE_MARK: &str = "\u{0}duplicate member ";
-
-fn classify(err: &serde_json::Error, bytes: &[u8]) -> Refusal {
-    let text = err.to_string();
-    if let Some(rest) = text.strip_prefix(DUPLICATE_MARK) {
-        let name = rest.split(" at line ").next().unwrap_or(rest);
-        return Refusal::Duplicate(name.to_string());
+/// The refusal for a parse error; `duplicate` is the member name the visitor found twice
+/// (serde's custom errors carry only text, so the name travels beside the error).
+fn classify(err: &serde_json::Error, bytes: &[u8], duplicate: Option<String>) -> Refusal {
+    if let Some(name) = duplicate {
+        return Refusal::Duplicate(serde_json::to_string(&name).unwrap_or_default());
     }
     if std::str::from_utf8(bytes).is_err() {
         return Refusal::NotUtf8;
@@ -106,24 +105,31 @@ fn short_reason(err: &serde_json::Error) -> String {
 }
 
 /// A `Value` deserialised with unique member names at every depth; with `KEEP` false the
-/// input is only checked, and `Null` stands for every value.
-struct Strict<const KEEP: bool>;
+/// input is only checked, and `Null` stands for every value. A repeated name is recorded in
+/// `duplicate`.
+struct Strict<'a, const KEEP: bool> {
+    duplicate: &'a RefCell<Option<String>>,
+}
 
-impl<'de, const KEEP: bool> DeserializeSeed<'de> for Strict<KEEP> {
+impl<'a, const KEEP: bool> Strict<'a, KEEP> {
+    fn new(duplicate: &'a RefCell<Option<String>>) -> Self {
+        Strict { duplicate }
+    }
+
+    fn repeated<E: de::Error>(&self, name: String) -> E {
+        *self.duplicate.borrow_mut() = Some(name);
+        E::custom("duplicate member")
+    }
+}
+
+impl<'de, const KEEP: bool> DeserializeSeed<'de> for Strict<'_, KEEP> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-fn duplicate<E: de::Error>(name: &str) -> E {
-    E::custom(format!(
-        "{DUPLICATE_MARK}{}",
-        serde_json::to_string(name).unwrap_or_default()
-    ))
-}
-
-impl<'de, const KEEP: bool> Visitor<'de> for Strict<KEEP> {
+impl<'de, const KEEP: bool> Visitor<'de> for Strict<'_, KEEP> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -161,7 +167,7 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<KEEP> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Strict::<KEEP>)? {
+        while let Some(item) = seq.next_element_seed(Strict::<KEEP>::new(self.duplicate))? {
             if KEEP {
                 items.push(item);
             }
@@ -176,14 +182,14 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<KEEP> {
         let mut map = Map::new();
         let mut seen = std::collections::HashSet::new();
         while let Some(name) = access.next_key::<String>()? {
-            let value = access.next_value_seed(Strict::<KEEP>)?;
+            let value = access.next_value_seed(Strict::<KEEP>::new(self.duplicate))?;
             let repeated = if KEEP {
                 map.contains_key(&name)
             } else {
                 seen.contains(&name)
             };
             if repeated {
-                return Err(duplicate(&name));
+                return Err(self.repeated(name));
             }
             if KEEP {
                 map.insert(name, value);
@@ -200,9 +206,9 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<KEEP> {
 }
 
 /// The top-level member names of an object whose values are checked, not kept.
-struct Names;
+struct Names<'a>(&'a RefCell<Option<String>>);
 
-impl<'de> Visitor<'de> for Names {
+impl<'de> Visitor<'de> for Names<'_> {
     type Value = Vec<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -212,10 +218,11 @@ impl<'de> Visitor<'de> for Names {
         let mut names = Vec::new();
         let mut seen = std::collections::HashSet::new();
         while let Some(name) = access.next_key::<String>()? {
-            access.next_value_seed(Strict::<false>)?;
-            if !seen.insert(name.clone()) {
-                return Err(duplicate(&name));
+            access.next_value_seed(Strict::<false>::new(self.0))?;
+            if seen.contains(&name) {
+                return Err(Strict::<false>::new(self.0).repeated(name));
             }
+            seen.insert(name.clone());
             names.push(name);
         }
         Ok(names)

@@ -567,10 +567,8 @@ fn decrypt<'k>(
 ) -> Result<(Vec<u8>, &'k Key)> {
     let mut context = josekit::jwe::JweContext::new();
     context.remove_compression("DEF");
-    context.add_compression(Box::new(precheck::CappedDeflate {
-        max: policy.max_inflate,
-    }));
-    let mut inflate_refused = false;
+    let deflate = precheck::CappedDeflate::new(policy.max_inflate);
+    context.add_compression(Box::new(deflate.clone()));
     for key in candidates(token, keys, alg, Op::Decrypt, Some(enc))? {
         if alg.need == alg::KeyNeed::Rsa {
             let modulus = key.bits().div_ceil(8);
@@ -579,16 +577,11 @@ fn decrypt<'k>(
             }
         }
         let decrypter = crypto::decrypter(alg, Some(enc), key)?;
-        match context.deserialize_compact(&token.text, decrypter.as_ref()) {
-            Ok((bytes, _)) => return Ok((bytes, key)),
-            Err(e) => {
-                inflate_refused |= format!("{e:#}").contains("inflates to more than")
-                    || std::error::Error::source(&e)
-                        .is_some_and(|s| s.to_string().contains("inflates to more than"));
-            }
+        if let Ok((bytes, _)) = context.deserialize_compact(&token.text, decrypter.as_ref()) {
+            return Ok((bytes, key));
         }
     }
-    if inflate_refused {
+    if deflate.went_over() {
         return Err(error::malformed(format!(
             "the zip: DEF payload inflates to more than {} bytes (raise it with --max-inflate)",
             policy.max_inflate
