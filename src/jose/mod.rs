@@ -2,9 +2,11 @@
 //! made before josekit sees a token, the bridge to josekit, minting, and deciding trust.
 
 pub mod alg;
+pub mod claims;
 pub mod crypto;
 pub mod mint;
 pub mod precheck;
 pub mod strict_json;
 pub mod token;
+pub mod verdict;
 pub mod verify;

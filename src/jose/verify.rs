@@ -6,18 +6,19 @@
 //! class. A step that cannot run (claims that do not parse strictly, a JWE that anyone
 //! holding the public key could have made, a plaintext that is not the JWS `--verify-key`
 //! asks for) is a refusal, never a "not checked" that reads as yes.
-
 use anyhow::Result;
-use serde_json::{Map, Value, json};
 
+use super::claims::{claims_set, judge_claims, names_jwt};
+use super::verdict::Trail;
 use crate::error;
 use crate::jose::alg::{self, Alg, TokenKind};
 use crate::jose::crypto;
 use crate::jose::precheck;
-use crate::jose::strict_json;
 use crate::jose::token::{self, Compact, Kind};
 use crate::keys::{Key, KeySet, Op};
-use crate::time;
+
+pub use super::claims::claims_of;
+pub use super::verdict::{Check, NOT_AUTHENTICATED, Refused, Verified};
 
 /// What the caller asks to be checked besides the signature. Built with [`Policy::new`],
 /// which sets the safe limits; callers then widen or add checks field by field.
@@ -74,111 +75,6 @@ pub enum Inner<'k> {
     Skip,
     /// A nested JWT is refused: there is no key to verify it with.
     Refuse,
-}
-
-/// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
-#[derive(Debug, Clone)]
-pub struct Check {
-    pub name: String,
-    pub result: &'static str,
-    pub detail: String,
-}
-
-impl Check {
-    fn new(name: &str, result: &'static str, detail: impl Into<String>) -> Check {
-        Check {
-            name: name.to_string(),
-            result,
-            detail: detail.into(),
-        }
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({ "check": self.name, "result": self.result, "detail": self.detail })
-    }
-}
-
-/// A token that passed: its header, payload, parsed claims (if a JSON object) and the checks.
-#[derive(Debug, Clone)]
-pub struct Verified {
-    pub header: Map<String, Value>,
-    pub payload: Vec<u8>,
-    pub claims: Option<Map<String, Value>>,
-    pub checks: Vec<Check>,
-    /// For a nested JWT: the inner JWS's header.
-    pub inner_header: Option<Map<String, Value>>,
-}
-
-/// What `inspect` and `--scan` say of a JWE that anyone with the public key could make.
-pub const NOT_AUTHENTICATED: &str =
-    "not authenticated: anyone with the public key can make this token";
-
-impl Verified {
-    /// Whether the token was accepted only because `allow_unauthenticated` let a JWE through
-    /// that anyone holding the recipient's public key could have made.
-    pub fn anyone_could_make(&self) -> bool {
-        self.checks
-            .iter()
-            .any(|c| c.name == "authenticity" && c.result == "not checked")
-    }
-}
-
-/// A refusal, with the checks made up to it (the last one the check that failed) and the
-/// claims when they were authentic (a token refused for its claims).
-#[derive(Debug)]
-pub struct Refused {
-    pub error: anyhow::Error,
-    /// The token's header, when it parsed (boxed: a refusal travels in every `Result`).
-    pub header: Option<Box<Map<String, Value>>>,
-    pub checks: Vec<Check>,
-    pub claims: Option<Box<Map<String, Value>>>,
-}
-
-impl From<Refused> for anyhow::Error {
-    fn from(refused: Refused) -> anyhow::Error {
-        refused.error
-    }
-}
-
-/// A failure before any check ran (the token or the key could not be read).
-impl From<anyhow::Error> for Refused {
-    fn from(error: anyhow::Error) -> Refused {
-        Refused {
-            error,
-            header: None,
-            checks: Vec::new(),
-            claims: None,
-        }
-    }
-}
-
-/// The checks made so far, the step under way, and the authentic claims once known.
-#[derive(Default)]
-struct Trail {
-    checks: Vec<Check>,
-    step: &'static str,
-    claims: Option<Map<String, Value>>,
-}
-
-impl Trail {
-    fn ok(&mut self, name: &str, detail: impl Into<String>) {
-        self.checks.push(Check::new(name, "ok", detail));
-    }
-
-    /// The refusal of the step under way, recorded as the last check (unless a nested
-    /// verification recorded its own already).
-    fn refuse(mut self, token: &Compact, error: anyhow::Error) -> Refused {
-        if self.checks.last().is_none_or(|c| c.result != "failed") {
-            self.checks
-                .push(Check::new(self.step, "failed", error::one_line(&error)));
-        }
-        Refused {
-            error,
-            header: Some(Box::new(token.header.clone())),
-            checks: self.checks,
-            claims: self.claims.map(Box::new),
-        }
-    }
 }
 
 /// The algorithms accepted for `op` with these keys: `--alg`, else each key's `alg`, else
@@ -417,37 +313,6 @@ fn verify_jws_steps(
     })
 }
 
-/// Whether a `typ` or `cty` value names a JWT (RFC 7519 §5.1, §5.2), media type or not.
-fn names_jwt(value: Option<&Value>) -> bool {
-    value
-        .and_then(Value::as_str)
-        .is_some_and(|v| v.eq_ignore_ascii_case("JWT") || v.eq_ignore_ascii_case("application/jwt"))
-}
-
-/// The claims set of a payload. A payload that starts with `{`, or whose header says
-/// `typ`/`cty: JWT`, is a claims set and must parse strictly (else exit 3); any other payload
-/// is not a JWT (`None`).
-pub fn claims_of(
-    payload: &[u8],
-    header: &Map<String, Value>,
-) -> Result<Option<Map<String, Value>>> {
-    let says_jwt = names_jwt(header.get("typ")) || names_jwt(header.get("cty"));
-    if !says_jwt && !strict_json::looks_like_object(payload) {
-        return Ok(None);
-    }
-    strict_json::parse_object(payload, "the claims set").map(Some)
-}
-
-/// [`claims_of`] for an authentic payload, as a step of the trail.
-fn claims_set(
-    payload: &[u8],
-    header: &Map<String, Value>,
-    trail: &mut Trail,
-) -> Result<Option<Map<String, Value>>> {
-    trail.step = "claims";
-    claims_of(payload, header)
-}
-
 /// Decrypts a compact JWE. What the plaintext must be is said by `inner`; a JWE whose key
 /// management needs no secret from the sender is refused unless a verified inner JWS
 /// authenticates it, or `policy.allow_unauthenticated` lets it through (the checks say so).
@@ -647,199 +512,4 @@ fn verify_inner(
             Err(refused.error)
         }
     }
-}
-
-/// A NumericDate claim as seconds (fractions floored); `Err` names a malformed value.
-fn numeric_date(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>> {
-    match claims.get(name) {
-        None => Ok(None),
-        Some(Value::Number(n)) => Ok(n.as_f64()),
-        Some(_) => Err(error::rejected(format!("\"{name}\" is not a NumericDate"))),
-    }
-}
-
-/// A number no calendar holds, written short (`1e300`, not 301 digits).
-fn out_of_range(t: f64) -> String {
-    format!("{t:e}")
-}
-
-fn when(t: f64, now: i64) -> String {
-    if !(-1e15..=1e15).contains(&t) {
-        return out_of_range(t);
-    }
-    let t = t.floor() as i64;
-    format!("{} ({})", time::rfc3339(t), time::relative(t, now))
-}
-
-/// An exact-match check of a string claim (`--iss`, `--sub`), recorded in `checks`. A
-/// claim that is not asked for is not looked at; one that is must be a string.
-fn exact_claim(
-    claims: &Map<String, Value>,
-    name: &str,
-    label: &str,
-    want: Option<&str>,
-    trail: &mut Trail,
-) -> Result<()> {
-    let Some(want) = want else {
-        trail.checks.push(Check::new(name, "not checked", ""));
-        return Ok(());
-    };
-    let got = match claims.get(name) {
-        None => None,
-        Some(Value::String(s)) => Some(s.as_str()),
-        Some(_) => return Err(error::rejected(format!("\"{name}\" is not a string"))),
-    };
-    match got {
-        Some(got) if got == want => trail.ok(name, got),
-        Some(got) => {
-            return Err(error::rejected(format!(
-                "{label} is \"{got}\", expected \"{want}\""
-            )));
-        }
-        None => {
-            return Err(error::rejected(format!(
-                "token has no {name}, expected \"{want}\""
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// [`check_claims`], keeping the (authentic) claims for the report of a refusal. They are
-/// moved, never copied: a claims set may be as large as the token.
-fn judge_claims(
-    claims: Option<Map<String, Value>>,
-    policy: &Policy,
-    trail: &mut Trail,
-) -> Result<Option<Map<String, Value>>> {
-    match check_claims(claims.as_ref(), policy, trail) {
-        Ok(()) => Ok(claims),
-        Err(e) => {
-            trail.claims = claims;
-            Err(e)
-        }
-    }
-}
-
-/// Checks exp, nbf and what the policy asks for, recording each in the trail.
-fn check_claims(
-    claims: Option<&Map<String, Value>>,
-    policy: &Policy,
-    trail: &mut Trail,
-) -> Result<()> {
-    let asked: Vec<&str> = [
-        ("--iss", policy.iss.is_some()),
-        ("--aud", policy.aud.is_some()),
-        ("--sub", policy.sub.is_some()),
-        ("--require", !policy.require.is_empty()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, asked)| asked.then_some(flag))
-    .collect();
-    let Some(claims) = claims else {
-        trail.step = "claims";
-        if !asked.is_empty() {
-            return Err(error::rejected(format!(
-                "the payload is not a JWT claims set, so {} cannot be checked",
-                asked.join(", ")
-            )));
-        }
-        trail.checks.push(Check::new(
-            "claims",
-            "not checked",
-            "not a JWT (raw payload)",
-        ));
-        return Ok(());
-    };
-    let now = policy.now;
-    let leeway = policy.leeway as f64;
-    trail.step = "exp";
-    match numeric_date(claims, "exp")? {
-        _ if policy.ignore_times => {}
-        _ if policy.ignore_exp => trail
-            .checks
-            .push(Check::new("exp", "skipped", "--ignore-exp")),
-        None => trail
-            .checks
-            .push(Check::new("exp", "absent", "the token never expires")),
-        Some(exp) => {
-            if now as f64 >= exp + leeway {
-                let exp_i = exp.floor();
-                let ago = if (-1e15..=1e15).contains(&exp_i) {
-                    format!(
-                        " ({} ago)",
-                        time::human_span((now as f64 - exp_i).max(0.0) as u64)
-                    )
-                } else {
-                    String::new()
-                };
-                let at = if (-1e15..=1e15).contains(&exp_i) {
-                    time::rfc3339(exp_i as i64)
-                } else {
-                    out_of_range(exp)
-                };
-                return Err(error::rejected(format!("token expired at {at}{ago}")));
-            }
-            trail.ok("exp", format!("expires {}", when(exp, now)));
-        }
-    }
-    trail.step = "nbf";
-    match numeric_date(claims, "nbf")? {
-        _ if policy.ignore_times => {}
-        None => trail.checks.push(Check::new("nbf", "absent", "")),
-        Some(nbf) => {
-            if (now as f64) + leeway < nbf {
-                return Err(error::rejected(format!(
-                    "token is not valid before {}",
-                    when(nbf, now)
-                )));
-            }
-            trail.ok("nbf", format!("valid since {}", when(nbf, now)));
-        }
-    }
-    trail.step = "iss";
-    exact_claim(claims, "iss", "issuer", policy.iss.as_deref(), trail)?;
-    trail.step = "aud";
-    match &policy.aud {
-        None => trail.checks.push(Check::new(
-            "aud",
-            "not checked",
-            if claims.contains_key("aud") {
-                "the token has an aud; give --aud to check it"
-            } else {
-                ""
-            },
-        )),
-        Some(want) => {
-            let auds: Vec<&str> = match claims.get("aud") {
-                Some(Value::String(s)) => vec![s.as_str()],
-                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-                Some(_) => return Err(error::rejected("\"aud\" is neither a string nor an array")),
-                None => {
-                    return Err(error::rejected(format!(
-                        "token has no aud, expected \"{want}\""
-                    )));
-                }
-            };
-            if !auds.contains(&want.as_str()) {
-                return Err(error::rejected(format!(
-                    "audience {} does not include \"{want}\"",
-                    serde_json::to_string(&auds).unwrap_or_default()
-                )));
-            }
-            trail.ok("aud", want.as_str());
-        }
-    }
-    trail.step = "sub";
-    exact_claim(claims, "sub", "subject", policy.sub.as_deref(), trail)?;
-    trail.step = "require";
-    for name in &policy.require {
-        if !claims.contains_key(name) {
-            return Err(error::rejected(format!(
-                "required claim \"{name}\" is missing"
-            )));
-        }
-        trail.ok(&format!("require {name}"), "present");
-    }
-    Ok(())
 }

@@ -1,0 +1,112 @@
+//! What a check says: each step's result (`Check`), a token that passed (`Verified`), a
+//! refusal with the checks made up to it (`Refused`), and the trail that records them.
+
+use serde_json::{Map, Value, json};
+
+use crate::error;
+use crate::jose::token::Compact;
+
+/// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub result: &'static str,
+    pub detail: String,
+}
+
+impl Check {
+    pub(super) fn new(name: &str, result: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name: name.to_string(),
+            result,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({ "check": self.name, "result": self.result, "detail": self.detail })
+    }
+}
+
+/// A token that passed: its header, payload, parsed claims (if a JSON object) and the checks.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub header: Map<String, Value>,
+    pub payload: Vec<u8>,
+    pub claims: Option<Map<String, Value>>,
+    pub checks: Vec<Check>,
+    /// For a nested JWT: the inner JWS's header.
+    pub inner_header: Option<Map<String, Value>>,
+}
+
+/// What `inspect` and `--scan` say of a JWE that anyone with the public key could make.
+pub const NOT_AUTHENTICATED: &str =
+    "not authenticated: anyone with the public key can make this token";
+
+impl Verified {
+    /// Whether the token was accepted only because `allow_unauthenticated` let a JWE through
+    /// that anyone holding the recipient's public key could have made.
+    pub fn anyone_could_make(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| c.name == "authenticity" && c.result == "not checked")
+    }
+}
+
+/// A refusal, with the checks made up to it (the last one the check that failed) and the
+/// claims when they were authentic (a token refused for its claims).
+#[derive(Debug)]
+pub struct Refused {
+    pub error: anyhow::Error,
+    /// The token's header, when it parsed (boxed: a refusal travels in every `Result`).
+    pub header: Option<Box<Map<String, Value>>>,
+    pub checks: Vec<Check>,
+    pub claims: Option<Box<Map<String, Value>>>,
+}
+
+impl From<Refused> for anyhow::Error {
+    fn from(refused: Refused) -> anyhow::Error {
+        refused.error
+    }
+}
+
+/// A failure before any check ran (the token or the key could not be read).
+impl From<anyhow::Error> for Refused {
+    fn from(error: anyhow::Error) -> Refused {
+        Refused {
+            error,
+            header: None,
+            checks: Vec::new(),
+            claims: None,
+        }
+    }
+}
+
+/// The checks made so far, the step under way, and the authentic claims once known.
+#[derive(Default)]
+pub(super) struct Trail {
+    pub(super) checks: Vec<Check>,
+    pub(super) step: &'static str,
+    pub(super) claims: Option<Map<String, Value>>,
+}
+
+impl Trail {
+    pub(super) fn ok(&mut self, name: &str, detail: impl Into<String>) {
+        self.checks.push(Check::new(name, "ok", detail));
+    }
+
+    /// The refusal of the step under way, recorded as the last check (unless a nested
+    /// verification recorded its own already).
+    pub(super) fn refuse(mut self, token: &Compact, error: anyhow::Error) -> Refused {
+        if self.checks.last().is_none_or(|c| c.result != "failed") {
+            self.checks
+                .push(Check::new(self.step, "failed", error::one_line(&error)));
+        }
+        Refused {
+            error,
+            header: Some(Box::new(token.header.clone())),
+            checks: self.checks,
+            claims: self.claims.map(Box::new),
+        }
+    }
+}
