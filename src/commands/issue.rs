@@ -20,9 +20,6 @@ const ALGORITHM_HEADERS: &[&str] = &[
     "alg", "enc", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c", "kid", "zip",
 ];
 
-/// The longest number text quoted in an error.
-const MAX_NUMBER_SHOWN: usize = 40;
-
 pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     input::one_stdin_user(&[
         ("--key", Some(args.key.as_str())),
@@ -166,7 +163,7 @@ fn read_from(text: &str, max: usize) -> Result<From> {
     let claims = match parsed.payload() {
         Some(payload) => {
             let claims = strict_json::parse_object(payload, "payload").context("--from")?;
-            check_exact_numbers(payload).map_err(|number| {
+            strict_json::check_exact_numbers(payload).map_err(|number| {
                 error::malformed(format!(
                     "--from: the token's claims hold the number {number}, which would not be \
                      written back exactly"
@@ -211,7 +208,7 @@ pub fn parse_assignment(text: &str, flag: &str) -> Result<(String, Value)> {
             let parsed = serde_json::from_str(value).map_err(|_| {
                 error::usage(format!("{flag} {name}:=…: the value is not valid JSON"))
             })?;
-            check_exact_numbers(value.as_bytes()).map_err(|number| {
+            strict_json::check_exact_numbers(value.as_bytes()).map_err(|number| {
                 error::usage(format!(
                     "{flag} {name}:=…: the number {number} would not be written back exactly \
                      (write it as a string)"
@@ -241,7 +238,7 @@ fn build_claims(
         };
         let object = strict_json::parse_object(&bytes, "the claims")
             .map_err(|e| error::usage(format!("--claims {source}: {}", error::one_line(&e))))?;
-        check_exact_numbers(&bytes).map_err(|number| {
+        strict_json::check_exact_numbers(&bytes).map_err(|number| {
             error::usage(format!(
                 "--claims {source}: the number {number} would not be written back exactly \
                  (write it as a string)"
@@ -362,77 +359,6 @@ fn check_honoured(members: &Map<String, Value>) -> Result<()> {
     })
 }
 
-/// The first number in JSON `text` that serde_json would write back with another value
-/// (an integer beyond 64 bits becomes a double; a double keeps about 17 digits), shortened
-/// for a message. Numbers are kept exactly or refused, never silently changed.
-fn check_exact_numbers(text: &[u8]) -> std::result::Result<(), String> {
-    let mut i = 0;
-    let mut in_string = false;
-    while i < text.len() {
-        let b = text[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        if b == b'"' {
-            in_string = true;
-        } else if b == b'-' || b.is_ascii_digit() {
-            let start = i;
-            while i < text.len()
-                && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-            {
-                i += 1;
-            }
-            let number = std::str::from_utf8(&text[start..i]).unwrap_or_default();
-            if !written_back_exactly(number) {
-                return Err(match number.char_indices().nth(MAX_NUMBER_SHOWN) {
-                    Some((at, _)) => format!("{}…", &number[..at]),
-                    None => number.to_string(),
-                });
-            }
-            continue;
-        }
-        i += 1;
-    }
-    Ok(())
-}
-
-/// Whether serde_json writes `number` back as the same decimal value.
-fn written_back_exactly(number: &str) -> bool {
-    let Ok(value) = serde_json::from_str::<Value>(number) else {
-        return true; // not a number serde_json reads: the parse reports it
-    };
-    decimal(number).is_some() && decimal(number) == decimal(&value.to_string())
-}
-
-/// A decimal number as (negative, significant digits, power of ten): `-1.50e3` is
-/// (true, "15", 2). Zero is (false, "", 0) whatever its sign.
-fn decimal(text: &str) -> Option<(bool, String, i64)> {
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.parse::<i64>().ok()?),
-        None => (text, 0),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{int}{frac}");
-    let mut power = exponent.checked_sub(i64::try_from(frac.len()).ok()?)?;
-    let digits = digits.trim_start_matches('0');
-    let significant = digits.trim_end_matches('0');
-    if significant.is_empty() {
-        return Some((false, String::new(), 0));
-    }
-    power = power.checked_add(i64::try_from(digits.len() - significant.len()).ok()?)?;
-    Some((negative, significant.to_string(), power))
-}
-
 /// The inner JWS header of a nested JWT: typ JWT and the signing key's kid.
 fn inner_params(sign_key: &Key) -> HeaderParams {
     let mut members = Map::new();
@@ -441,43 +367,4 @@ fn inner_params(sign_key: &Key) -> HeaderParams {
         members.insert("kid".into(), Value::from(kid));
     }
     HeaderParams { members }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimals_compare_by_value() {
-        assert_eq!(decimal("-1.50e3"), Some((true, "15".into(), 2)));
-        assert_eq!(decimal("1500"), decimal("1.5E+3"));
-        assert_eq!(decimal("-0.0"), decimal("0"));
-        assert_eq!(decimal("0.001"), Some((false, "1".into(), -3)));
-        for exact in [
-            "0",
-            "-0",
-            "1e3",
-            "0.1",
-            "1.5e-7",
-            "18446744073709551615",
-            "1e300",
-        ] {
-            assert!(written_back_exactly(exact), "{exact}");
-        }
-        for changed in [
-            "18446744073709551616",
-            "0.10000000000000000001",
-            "123456789.123456789",
-        ] {
-            assert!(!written_back_exactly(changed), "{changed}");
-        }
-        assert_eq!(
-            check_exact_numbers(br#"{"a":"9999999999999999999999","b":[1,2.5,{"c":-3}]}"#),
-            Ok(())
-        );
-        assert_eq!(
-            check_exact_numbers(br#"{"a\"":1,"b":99999999999999999999}"#),
-            Err("99999999999999999999".into())
-        );
-    }
 }
