@@ -515,11 +515,11 @@ mod tests {
     use openssl::pkey::PKey;
     use openssl::rsa::Rsa;
 
-    fn opts() -> LoadOptions {
+    pub(super) fn opts() -> LoadOptions {
         LoadOptions::default()
     }
 
-    fn rsa_pem() -> (Vec<u8>, Vec<u8>) {
+    pub(super) fn rsa_pem() -> (Vec<u8>, Vec<u8>) {
         let rsa = Rsa::generate(2048).unwrap();
         let pkey = PKey::from_rsa(rsa).unwrap();
         (

@@ -372,19 +372,7 @@ mod tests {
     use super::*;
     use crate::jose::alg::find;
     use crate::keys::Op;
-
-    fn opts() -> LoadOptions {
-        LoadOptions::default()
-    }
-
-    fn rsa_pem() -> (Vec<u8>, Vec<u8>) {
-        let rsa = Rsa::generate(2048).unwrap();
-        let pkey = PKey::from_rsa(rsa).unwrap();
-        (
-            pkey.private_key_to_pem_pkcs8().unwrap(),
-            pkey.public_key_to_pem().unwrap(),
-        )
-    }
+    use crate::keys::tests::{opts, rsa_pem};
 
     #[test]
     fn a_public_pem_is_never_an_hmac_secret() {

@@ -3,13 +3,12 @@
 //! RSA1_5.
 
 use crate::common;
+use crate::forge::{b64, dir_gcm, unb64};
 use crate::keycache;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use keycache::{for_alg, key, rsa, scratch};
 use openssl::symm::{Cipher, Crypter, Mode};
@@ -20,14 +19,6 @@ const NOW: &str = "1700000000";
 /// Gate refusals must be quick: the issue asks for under 100 ms of work; this bound
 /// includes starting an unoptimised process.
 const GATE_BUDGET: Duration = Duration::from_millis(500);
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn unb64(segment: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(segment).unwrap()
-}
 
 fn issue(args: &[&str]) -> String {
     stdout_of(jwtctl().arg("issue").args(args).args(["--now", NOW]))
@@ -52,28 +43,6 @@ fn mutate(token: &str, index: usize, change: impl FnOnce(&mut Vec<u8>)) -> Strin
 fn with_header(token: &str, header: &Value) -> String {
     let (_, rest) = token.split_once('.').unwrap();
     format!("{}.{rest}", b64(header.to_string()))
-}
-
-/// A compact `dir` JWE made here, independently of jwtctl: AES-GCM under `key` (16, 24
-/// or 32 bytes) with `iv`.
-fn dir_gcm(key: &[u8], header: &Value, plaintext: &[u8], iv: &[u8]) -> String {
-    let cipher = match key.len() {
-        16 => Cipher::aes_128_gcm(),
-        24 => Cipher::aes_192_gcm(),
-        _ => Cipher::aes_256_gcm(),
-    };
-    let protected = b64(header.to_string());
-    let mut tag = [0u8; 16];
-    let ciphertext = openssl::symm::encrypt_aead(
-        cipher,
-        key,
-        Some(iv),
-        protected.as_bytes(),
-        plaintext,
-        &mut tag,
-    )
-    .unwrap();
-    format!("{protected}..{}.{}.{}", b64(iv), b64(ciphertext), b64(tag))
 }
 
 /// A compact `dir` + A128CBC-HS256 JWE (RFC 7518 §5.2.2) whose ciphertext is `ciphertext`

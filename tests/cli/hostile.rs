@@ -3,9 +3,8 @@
 //! are written like every other file, and key URLs cannot smuggle a host or a password.
 
 use crate::common;
+use crate::forge::b64;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use serde_json::{Value, json};
 use std::process::Stdio;
@@ -13,10 +12,6 @@ use std::time::{Duration, Instant};
 
 const NOW: &str = "1700000000";
 const SECRET: &[u8] = b"a strong secret of more than thirty-two bytes!";
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// A JWS of these exact header and payload bytes, signed with HMAC-SHA256 under SECRET.
 fn hs256_raw(header: &[u8], payload: &[u8]) -> String {

@@ -1,9 +1,8 @@
 //! `jwtctl inspect`: reading tokens without a key, times, findings, and hostile input.
 
 use crate::common;
+use crate::forge::b64;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -11,10 +10,6 @@ use serde_json::{Value, json};
 /// RFC 7515 Appendix A.1.
 const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const NOW: &str = "1700000000";
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// A JWS with this header and claims, signed with HMAC-SHA256 under `secret`.
 fn hs256(header: &Value, claims: &Value, secret: &[u8]) -> String {

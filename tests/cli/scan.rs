@@ -2,17 +2,12 @@
 //! bounded memory, whatever the read boundaries.
 
 use crate::common;
+use crate::forge::b64;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use serde_json::{Value, json};
 
 const NOW: &str = "1700000000";
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 fn secret() -> &'static [u8] {
     b"a strong secret of more than thirty-two bytes!"

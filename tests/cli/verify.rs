@@ -2,33 +2,15 @@
 //! output shapes and where the token comes from.
 
 use crate::common;
+use crate::forge::{b64, hs256_raw, unb64};
 use crate::keycache;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use keycache::{for_alg, rsa, scratch};
 use serde_json::{Value, json};
 
 const NOW: &str = "1700000000";
 const T0: i64 = 1_700_000_000;
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-fn unb64(segment: &str) -> Vec<u8> {
-    URL_SAFE_NO_PAD.decode(segment).unwrap()
-}
-
-/// A JWS over exactly these header and payload bytes, HMAC-SHA256 under `secret`.
-fn hs256_raw(header: &[u8], payload: &[u8], secret: &[u8]) -> String {
-    use hmac::{KeyInit, Mac};
-    let input = format!("{}.{}", b64(header), b64(payload));
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).unwrap();
-    mac.update(input.as_bytes());
-    format!("{input}.{}", b64(mac.finalize().into_bytes()))
-}
 
 fn hs256(header: &Value, claims: &Value, secret: &[u8]) -> String {
     hs256_raw(

@@ -2,15 +2,12 @@
 //! lines, for one token or every token of a scanned log.
 
 use crate::common;
+use crate::forge::b64;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::*;
 use serde_json::{Value, json};
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
 
 /// A JWS signed with HS256/384/512 under `secret`.
 fn hs(alg: &str, sub: &str, secret: &[u8]) -> String {
