@@ -9,6 +9,7 @@ use crate::error;
 use crate::io::files;
 use crate::io::input;
 use crate::io::output;
+use crate::jose::alg::AlgId;
 use crate::jose::mint::{self, HeaderParams, Minter};
 use crate::jose::strict_json;
 use crate::jose::token;
@@ -50,7 +51,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     let outer = header_params(args, &key, from_header, sign_key.is_some())?;
     let enc = match (&args.enc, key.bound_enc()?) {
         (Some(enc), _) => enc.as_str(),
-        (None, Some(bound)) if alg.name == "dir" => bound.name,
+        (None, Some(bound)) if alg.id == AlgId::Dir => bound.name,
         (None, _) => crate::jose::alg::default_enc(alg, key.bits() / 8),
     };
     let minter = match &sign_key {

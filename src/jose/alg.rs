@@ -28,8 +28,48 @@ pub enum KeyNeed {
     Password,
 }
 
+/// An algorithm, typed: what code matches on (the table [`ALGS`] gives its name and key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AlgId {
+    Hs256,
+    Hs384,
+    Hs512,
+    Rs256,
+    Rs384,
+    Rs512,
+    Ps256,
+    Ps384,
+    Ps512,
+    Es256,
+    Es384,
+    Es512,
+    Es256k,
+    EdDsa,
+    Dir,
+    A128Kw,
+    A192Kw,
+    A256Kw,
+    A128GcmKw,
+    A192GcmKw,
+    A256GcmKw,
+    EcdhEs,
+    EcdhEsA128Kw,
+    EcdhEsA192Kw,
+    EcdhEsA256Kw,
+    RsaOaep,
+    RsaOaep256,
+    RsaOaep384,
+    RsaOaep512,
+    Rsa1v15,
+    Pbes2Hs256A128Kw,
+    Pbes2Hs384A192Kw,
+    Pbes2Hs512A256Kw,
+}
+
+/// One row of [`ALGS`]: an algorithm, its registered name, token kind and key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Alg {
+    pub id: AlgId,
     pub name: &'static str,
     pub kind: TokenKind,
     pub need: KeyNeed,
@@ -44,16 +84,18 @@ impl Alg {
     }
 }
 
-const fn jws(name: &'static str, need: KeyNeed) -> Alg {
+const fn jws(id: AlgId, name: &'static str, need: KeyNeed) -> Alg {
     Alg {
+        id,
         name,
         kind: TokenKind::Jws,
         need,
     }
 }
 
-const fn jwe(name: &'static str, need: KeyNeed) -> Alg {
+const fn jwe(id: AlgId, name: &'static str, need: KeyNeed) -> Alg {
     Alg {
+        id,
         name,
         kind: TokenKind::Jwe,
         need,
@@ -62,72 +104,126 @@ const fn jwe(name: &'static str, need: KeyNeed) -> Alg {
 
 /// Every algorithm jwtctl signs, verifies, encrypts or decrypts with. `none` is absent on purpose.
 pub const ALGS: &[Alg] = &[
-    jws("HS256", KeyNeed::Hmac(32)),
-    jws("HS384", KeyNeed::Hmac(48)),
-    jws("HS512", KeyNeed::Hmac(64)),
-    jws("RS256", KeyNeed::Rsa),
-    jws("RS384", KeyNeed::Rsa),
-    jws("RS512", KeyNeed::Rsa),
-    jws("PS256", KeyNeed::Rsa),
-    jws("PS384", KeyNeed::Rsa),
-    jws("PS512", KeyNeed::Rsa),
-    jws("ES256", KeyNeed::Ec("P-256")),
-    jws("ES384", KeyNeed::Ec("P-384")),
-    jws("ES512", KeyNeed::Ec("P-521")),
-    jws("ES256K", KeyNeed::Ec("secp256k1")),
-    jws("EdDSA", KeyNeed::Ed),
-    jwe("dir", KeyNeed::Direct),
-    jwe("A128KW", KeyNeed::Aes(16)),
-    jwe("A192KW", KeyNeed::Aes(24)),
-    jwe("A256KW", KeyNeed::Aes(32)),
-    jwe("A128GCMKW", KeyNeed::Aes(16)),
-    jwe("A192GCMKW", KeyNeed::Aes(24)),
-    jwe("A256GCMKW", KeyNeed::Aes(32)),
-    jwe("ECDH-ES", KeyNeed::Ecdh),
-    jwe("ECDH-ES+A128KW", KeyNeed::Ecdh),
-    jwe("ECDH-ES+A192KW", KeyNeed::Ecdh),
-    jwe("ECDH-ES+A256KW", KeyNeed::Ecdh),
-    jwe("RSA-OAEP", KeyNeed::Rsa),
-    jwe("RSA-OAEP-256", KeyNeed::Rsa),
-    jwe("RSA-OAEP-384", KeyNeed::Rsa),
-    jwe("RSA-OAEP-512", KeyNeed::Rsa),
-    jwe("RSA1_5", KeyNeed::Rsa),
-    jwe("PBES2-HS256+A128KW", KeyNeed::Password),
-    jwe("PBES2-HS384+A192KW", KeyNeed::Password),
-    jwe("PBES2-HS512+A256KW", KeyNeed::Password),
+    jws(AlgId::Hs256, "HS256", KeyNeed::Hmac(32)),
+    jws(AlgId::Hs384, "HS384", KeyNeed::Hmac(48)),
+    jws(AlgId::Hs512, "HS512", KeyNeed::Hmac(64)),
+    jws(AlgId::Rs256, "RS256", KeyNeed::Rsa),
+    jws(AlgId::Rs384, "RS384", KeyNeed::Rsa),
+    jws(AlgId::Rs512, "RS512", KeyNeed::Rsa),
+    jws(AlgId::Ps256, "PS256", KeyNeed::Rsa),
+    jws(AlgId::Ps384, "PS384", KeyNeed::Rsa),
+    jws(AlgId::Ps512, "PS512", KeyNeed::Rsa),
+    jws(AlgId::Es256, "ES256", KeyNeed::Ec("P-256")),
+    jws(AlgId::Es384, "ES384", KeyNeed::Ec("P-384")),
+    jws(AlgId::Es512, "ES512", KeyNeed::Ec("P-521")),
+    jws(AlgId::Es256k, "ES256K", KeyNeed::Ec("secp256k1")),
+    jws(AlgId::EdDsa, "EdDSA", KeyNeed::Ed),
+    jwe(AlgId::Dir, "dir", KeyNeed::Direct),
+    jwe(AlgId::A128Kw, "A128KW", KeyNeed::Aes(16)),
+    jwe(AlgId::A192Kw, "A192KW", KeyNeed::Aes(24)),
+    jwe(AlgId::A256Kw, "A256KW", KeyNeed::Aes(32)),
+    jwe(AlgId::A128GcmKw, "A128GCMKW", KeyNeed::Aes(16)),
+    jwe(AlgId::A192GcmKw, "A192GCMKW", KeyNeed::Aes(24)),
+    jwe(AlgId::A256GcmKw, "A256GCMKW", KeyNeed::Aes(32)),
+    jwe(AlgId::EcdhEs, "ECDH-ES", KeyNeed::Ecdh),
+    jwe(AlgId::EcdhEsA128Kw, "ECDH-ES+A128KW", KeyNeed::Ecdh),
+    jwe(AlgId::EcdhEsA192Kw, "ECDH-ES+A192KW", KeyNeed::Ecdh),
+    jwe(AlgId::EcdhEsA256Kw, "ECDH-ES+A256KW", KeyNeed::Ecdh),
+    jwe(AlgId::RsaOaep, "RSA-OAEP", KeyNeed::Rsa),
+    jwe(AlgId::RsaOaep256, "RSA-OAEP-256", KeyNeed::Rsa),
+    jwe(AlgId::RsaOaep384, "RSA-OAEP-384", KeyNeed::Rsa),
+    jwe(AlgId::RsaOaep512, "RSA-OAEP-512", KeyNeed::Rsa),
+    jwe(AlgId::Rsa1v15, "RSA1_5", KeyNeed::Rsa),
+    jwe(
+        AlgId::Pbes2Hs256A128Kw,
+        "PBES2-HS256+A128KW",
+        KeyNeed::Password,
+    ),
+    jwe(
+        AlgId::Pbes2Hs384A192Kw,
+        "PBES2-HS384+A192KW",
+        KeyNeed::Password,
+    ),
+    jwe(
+        AlgId::Pbes2Hs512A256Kw,
+        "PBES2-HS512+A256KW",
+        KeyNeed::Password,
+    ),
 ];
 
-/// A content encryption algorithm (`enc`) and its key size in bytes.
+/// A content encryption algorithm (`enc`), typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EncId {
+    A128CbcHs256,
+    A192CbcHs384,
+    A256CbcHs512,
+    A128Gcm,
+    A192Gcm,
+    A256Gcm,
+}
+
+/// One row of [`ENCS`]: a content encryption, its name, key size and IV and tag lengths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Enc {
+    pub id: EncId,
     pub name: &'static str,
     pub key_bytes: usize,
+    pub iv_bytes: usize,
+    pub tag_bytes: usize,
+}
+
+impl Enc {
+    /// AES-CBC with HMAC (RFC 7518 §5.2), rather than AES-GCM.
+    pub fn is_cbc(&self) -> bool {
+        matches!(
+            self.id,
+            EncId::A128CbcHs256 | EncId::A192CbcHs384 | EncId::A256CbcHs512
+        )
+    }
 }
 
 pub const ENCS: &[Enc] = &[
     Enc {
+        id: EncId::A128CbcHs256,
         name: "A128CBC-HS256",
         key_bytes: 32,
+        iv_bytes: 16,
+        tag_bytes: 16,
     },
     Enc {
+        id: EncId::A192CbcHs384,
         name: "A192CBC-HS384",
         key_bytes: 48,
+        iv_bytes: 16,
+        tag_bytes: 24,
     },
     Enc {
+        id: EncId::A256CbcHs512,
         name: "A256CBC-HS512",
         key_bytes: 64,
+        iv_bytes: 16,
+        tag_bytes: 32,
     },
     Enc {
+        id: EncId::A128Gcm,
         name: "A128GCM",
         key_bytes: 16,
+        iv_bytes: 12,
+        tag_bytes: 16,
     },
     Enc {
+        id: EncId::A192Gcm,
         name: "A192GCM",
         key_bytes: 24,
+        iv_bytes: 12,
+        tag_bytes: 16,
     },
     Enc {
+        id: EncId::A256Gcm,
         name: "A256GCM",
         key_bytes: 32,
+        iv_bytes: 12,
+        tag_bytes: 16,
     },
 ];
 

@@ -7,7 +7,7 @@ use josekit::jwk::Jwk;
 use josekit::jws::{self, JwsSigner, JwsVerifier};
 
 use crate::error;
-use crate::jose::alg::{Alg, Enc};
+use crate::jose::alg::{Alg, AlgId, Enc};
 use crate::keys::{Key, Op};
 
 /// The PBES2 iteration count `issue` writes (RFC 7518 §4.8.1.2 asks for at least 1000).
@@ -39,24 +39,25 @@ fn unusable(alg: &Alg, err: josekit::JoseError) -> anyhow::Error {
 pub fn signer(alg: &Alg, key: &Key) -> Result<Box<dyn JwsSigner>> {
     key.check(alg, Op::Sign, None)?;
     let jwk = material(key, Op::Sign)?;
-    let signer: Result<Box<dyn JwsSigner>, _> = match alg.name {
-        "HS256" => jws::HS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "HS384" => jws::HS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "HS512" => jws::HS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS256" => jws::RS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS384" => jws::RS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS512" => jws::RS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS256" => jws::PS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS384" => jws::PS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS512" => jws::PS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES256" => jws::ES256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES384" => jws::ES384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES512" => jws::ES512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES256K" => jws::ES256K.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "EdDSA" => jws::EdDSA.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        other => {
+    let signer: Result<Box<dyn JwsSigner>, _> = match alg.id {
+        AlgId::Hs256 => jws::HS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Hs384 => jws::HS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Hs512 => jws::HS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs256 => jws::RS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs384 => jws::RS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs512 => jws::RS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps256 => jws::PS256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps384 => jws::PS384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps512 => jws::PS512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es256 => jws::ES256.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es384 => jws::ES384.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es512 => jws::ES512.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es256k => jws::ES256K.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::EdDsa => jws::EdDSA.signer_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        _ => {
             return Err(error::usage(format!(
-                "{other} is not a signature algorithm"
+                "{} is not a signature algorithm",
+                alg.name
             )));
         }
     };
@@ -66,26 +67,27 @@ pub fn signer(alg: &Alg, key: &Key) -> Result<Box<dyn JwsSigner>> {
 pub fn verifier(alg: &Alg, key: &Key) -> Result<Box<dyn JwsVerifier>> {
     key.check(alg, Op::Verify, None)?;
     let jwk = material(key, Op::Verify)?;
-    let verifier: Result<Box<dyn JwsVerifier>, _> = match alg.name {
-        "HS256" => jws::HS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "HS384" => jws::HS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "HS512" => jws::HS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS256" => jws::RS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS384" => jws::RS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "RS512" => jws::RS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS256" => jws::PS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS384" => jws::PS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "PS512" => jws::PS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES256" => jws::ES256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES384" => jws::ES384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES512" => jws::ES512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        "ES256K" => jws::ES256K
+    let verifier: Result<Box<dyn JwsVerifier>, _> = match alg.id {
+        AlgId::Hs256 => jws::HS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Hs384 => jws::HS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Hs512 => jws::HS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs256 => jws::RS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs384 => jws::RS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Rs512 => jws::RS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps256 => jws::PS256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps384 => jws::PS384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Ps512 => jws::PS512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es256 => jws::ES256.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es384 => jws::ES384.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es512 => jws::ES512.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        AlgId::Es256k => jws::ES256K
             .verifier_from_jwk(&jwk)
             .map(|s| Box::new(s) as _),
-        "EdDSA" => jws::EdDSA.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
-        other => {
+        AlgId::EdDsa => jws::EdDSA.verifier_from_jwk(&jwk).map(|s| Box::new(s) as _),
+        _ => {
             return Err(error::usage(format!(
-                "{other} is not a signature algorithm"
+                "{} is not a signature algorithm",
+                alg.name
             )));
         }
     };
@@ -97,57 +99,57 @@ pub fn verifier(alg: &Alg, key: &Key) -> Result<Box<dyn JwsVerifier>> {
 pub fn encrypter(alg: &Alg, enc: &Enc, key: &Key) -> Result<Box<dyn JweEncrypter>> {
     key.check(alg, Op::Encrypt, Some(enc))?;
     let jwk = material(key, Op::Encrypt)?;
-    let encrypter: Result<Box<dyn JweEncrypter>, _> = match alg.name {
-        "dir" => jwe::Dir.encrypter_from_jwk(&jwk).map(|e| Box::new(e) as _),
-        "A128KW" => jwe::A128KW
+    let encrypter: Result<Box<dyn JweEncrypter>, _> = match alg.id {
+        AlgId::Dir => jwe::Dir.encrypter_from_jwk(&jwk).map(|e| Box::new(e) as _),
+        AlgId::A128Kw => jwe::A128KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "A192KW" => jwe::A192KW
+        AlgId::A192Kw => jwe::A192KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "A256KW" => jwe::A256KW
+        AlgId::A256Kw => jwe::A256KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "A128GCMKW" => jwe::A128GCMKW
+        AlgId::A128GcmKw => jwe::A128GCMKW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "A192GCMKW" => jwe::A192GCMKW
+        AlgId::A192GcmKw => jwe::A192GCMKW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "A256GCMKW" => jwe::A256GCMKW
+        AlgId::A256GcmKw => jwe::A256GCMKW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "ECDH-ES" => jwe::ECDH_ES
+        AlgId::EcdhEs => jwe::ECDH_ES
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "ECDH-ES+A128KW" => jwe::ECDH_ES_A128KW
+        AlgId::EcdhEsA128Kw => jwe::ECDH_ES_A128KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "ECDH-ES+A192KW" => jwe::ECDH_ES_A192KW
+        AlgId::EcdhEsA192Kw => jwe::ECDH_ES_A192KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "ECDH-ES+A256KW" => jwe::ECDH_ES_A256KW
+        AlgId::EcdhEsA256Kw => jwe::ECDH_ES_A256KW
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "RSA-OAEP" => jwe::RSA_OAEP
+        AlgId::RsaOaep => jwe::RSA_OAEP
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "RSA-OAEP-256" => jwe::RSA_OAEP_256
+        AlgId::RsaOaep256 => jwe::RSA_OAEP_256
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "RSA-OAEP-384" => jwe::RSA_OAEP_384
+        AlgId::RsaOaep384 => jwe::RSA_OAEP_384
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "RSA-OAEP-512" => jwe::RSA_OAEP_512
+        AlgId::RsaOaep512 => jwe::RSA_OAEP_512
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "RSA1_5" => jwe::RSA1_5
+        AlgId::Rsa1v15 => jwe::RSA1_5
             .encrypter_from_jwk(&jwk)
             .map(|e| Box::new(e) as _),
-        "PBES2-HS256+A128KW" | "PBES2-HS384+A192KW" | "PBES2-HS512+A256KW" => {
-            let pbes2 = match alg.name {
-                "PBES2-HS256+A128KW" => jwe::PBES2_HS256_A128KW,
-                "PBES2-HS384+A192KW" => jwe::PBES2_HS384_A192KW,
+        AlgId::Pbes2Hs256A128Kw | AlgId::Pbes2Hs384A192Kw | AlgId::Pbes2Hs512A256Kw => {
+            let pbes2 = match alg.id {
+                AlgId::Pbes2Hs256A128Kw => jwe::PBES2_HS256_A128KW,
+                AlgId::Pbes2Hs384A192Kw => jwe::PBES2_HS384_A192KW,
                 _ => jwe::PBES2_HS512_A256KW,
             };
             pbes2.encrypter_from_jwk(&jwk).map(|mut e| {
@@ -156,9 +158,10 @@ pub fn encrypter(alg: &Alg, enc: &Enc, key: &Key) -> Result<Box<dyn JweEncrypter
                 Box::new(e) as _
             })
         }
-        other => {
+        _ => {
             return Err(error::usage(format!(
-                "{other} is not a key-management algorithm"
+                "{} is not a key-management algorithm",
+                alg.name
             )));
         }
     };
@@ -169,65 +172,66 @@ pub fn encrypter(alg: &Alg, enc: &Enc, key: &Key) -> Result<Box<dyn JweEncrypter
 pub fn decrypter(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Box<dyn JweDecrypter>> {
     key.check(alg, Op::Decrypt, enc)?;
     let jwk = material(key, Op::Decrypt)?;
-    let decrypter: Result<Box<dyn JweDecrypter>, _> = match alg.name {
-        "dir" => jwe::Dir.decrypter_from_jwk(&jwk).map(|d| Box::new(d) as _),
-        "A128KW" => jwe::A128KW
+    let decrypter: Result<Box<dyn JweDecrypter>, _> = match alg.id {
+        AlgId::Dir => jwe::Dir.decrypter_from_jwk(&jwk).map(|d| Box::new(d) as _),
+        AlgId::A128Kw => jwe::A128KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "A192KW" => jwe::A192KW
+        AlgId::A192Kw => jwe::A192KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "A256KW" => jwe::A256KW
+        AlgId::A256Kw => jwe::A256KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "A128GCMKW" => jwe::A128GCMKW
+        AlgId::A128GcmKw => jwe::A128GCMKW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "A192GCMKW" => jwe::A192GCMKW
+        AlgId::A192GcmKw => jwe::A192GCMKW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "A256GCMKW" => jwe::A256GCMKW
+        AlgId::A256GcmKw => jwe::A256GCMKW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "ECDH-ES" => jwe::ECDH_ES
+        AlgId::EcdhEs => jwe::ECDH_ES
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "ECDH-ES+A128KW" => jwe::ECDH_ES_A128KW
+        AlgId::EcdhEsA128Kw => jwe::ECDH_ES_A128KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "ECDH-ES+A192KW" => jwe::ECDH_ES_A192KW
+        AlgId::EcdhEsA192Kw => jwe::ECDH_ES_A192KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "ECDH-ES+A256KW" => jwe::ECDH_ES_A256KW
+        AlgId::EcdhEsA256Kw => jwe::ECDH_ES_A256KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "RSA-OAEP" => jwe::RSA_OAEP
+        AlgId::RsaOaep => jwe::RSA_OAEP
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "RSA-OAEP-256" => jwe::RSA_OAEP_256
+        AlgId::RsaOaep256 => jwe::RSA_OAEP_256
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "RSA-OAEP-384" => jwe::RSA_OAEP_384
+        AlgId::RsaOaep384 => jwe::RSA_OAEP_384
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "RSA-OAEP-512" => jwe::RSA_OAEP_512
+        AlgId::RsaOaep512 => jwe::RSA_OAEP_512
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "RSA1_5" => jwe::RSA1_5
+        AlgId::Rsa1v15 => jwe::RSA1_5
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "PBES2-HS256+A128KW" => jwe::PBES2_HS256_A128KW
+        AlgId::Pbes2Hs256A128Kw => jwe::PBES2_HS256_A128KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "PBES2-HS384+A192KW" => jwe::PBES2_HS384_A192KW
+        AlgId::Pbes2Hs384A192Kw => jwe::PBES2_HS384_A192KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        "PBES2-HS512+A256KW" => jwe::PBES2_HS512_A256KW
+        AlgId::Pbes2Hs512A256Kw => jwe::PBES2_HS512_A256KW
             .decrypter_from_jwk(&jwk)
             .map(|d| Box::new(d) as _),
-        other => {
+        _ => {
             return Err(error::usage(format!(
-                "{other} is not a key-management algorithm"
+                "{} is not a key-management algorithm",
+                alg.name
             )));
         }
     };

@@ -9,7 +9,7 @@ use josekit::jws::{JwsHeader, JwsSigner};
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::jose::alg::{self, Alg, TokenKind};
+use crate::jose::alg::{self, Alg, AlgId, TokenKind};
 use crate::jose::crypto;
 use crate::keys::Key;
 
@@ -125,9 +125,9 @@ impl HmacMinter {
         let prefix = jws_prefix(alg, key, params)?;
         let secret = key.secret().unwrap_or_default();
         let bad = |_| error::runtime("the secret cannot key HMAC");
-        let mac = match alg.name {
-            "HS256" => KeyedHmac::Hs256(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
-            "HS384" => KeyedHmac::Hs384(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
+        let mac = match alg.id {
+            AlgId::Hs256 => KeyedHmac::Hs256(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
+            AlgId::Hs384 => KeyedHmac::Hs384(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
             _ => KeyedHmac::Hs512(hmac::Hmac::new_from_slice(&secret).map_err(bad)?),
         };
         Ok(HmacMinter { prefix, mac })

@@ -13,7 +13,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::jose::alg::{self, Enc, KeyNeed};
+use crate::jose::alg::{self, AlgId, Enc, KeyNeed};
 use crate::jose::token::Compact;
 
 /// PBES2 iteration cap (OWASP's PBKDF2-HMAC-SHA256 figure); `--max-p2c` raises it.
@@ -68,16 +68,6 @@ fn header_bytes(header: &Map<String, Value>, name: &str) -> Result<Vec<u8>> {
         .ok_or_else(|| error::malformed(format!("header \"{name}\" is missing or not base64url")))
 }
 
-/// The IV and tag sizes each content encryption needs.
-fn iv_and_tag_len(enc: &Enc) -> (usize, usize) {
-    match enc.name {
-        "A128CBC-HS256" => (16, 16),
-        "A192CBC-HS384" => (16, 24),
-        "A256CBC-HS512" => (16, 32),
-        _ => (12, 16),
-    }
-}
-
 /// Structure checks of a compact JWE (parts 1–4 are encrypted key, IV, ciphertext, tag).
 pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'static Enc)> {
     let header = &token.header;
@@ -100,7 +90,7 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
     let empty = Vec::new();
     let part = |i: usize| token.decoded.get(i).unwrap_or(&empty);
     let (encrypted_key, iv, ciphertext, tag) = (part(0), part(1), part(2), part(3));
-    let (iv_len, tag_len) = iv_and_tag_len(enc);
+    let (iv_len, tag_len) = (enc.iv_bytes, enc.tag_bytes);
     if iv.len() != iv_len {
         return Err(error::malformed(format!(
             "{} needs a {iv_len}-byte IV, got {}",
@@ -115,14 +105,14 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
             tag.len()
         )));
     }
-    if enc.name.contains("CBC") {
+    if enc.is_cbc() {
         // CBC: whole blocks only (checked after the tag, so padding is never examined).
         if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
             return Err(error::not_authentic("decryption failed"));
         }
     }
     match alg.need {
-        KeyNeed::Direct | KeyNeed::Ecdh if alg.name == "dir" || alg.name == "ECDH-ES" => {
+        KeyNeed::Direct | KeyNeed::Ecdh if matches!(alg.id, AlgId::Dir | AlgId::EcdhEs) => {
             if !encrypted_key.is_empty() {
                 return Err(error::malformed(format!(
                     "{} uses no encrypted key, but the token carries {} bytes",
@@ -131,7 +121,12 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
                 )));
             }
         }
-        KeyNeed::Aes(_) if alg.name.contains("GCMKW") => {
+        KeyNeed::Aes(_)
+            if matches!(
+                alg.id,
+                AlgId::A128GcmKw | AlgId::A192GcmKw | AlgId::A256GcmKw
+            ) =>
+        {
             if encrypted_key.len() != enc.key_bytes {
                 return Err(error::not_authentic(format!(
                     "{} with {} needs a {}-byte encrypted key, got {}",

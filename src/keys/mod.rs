@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::error;
 use crate::io::files;
-use crate::jose::alg::{Alg, Enc, KeyNeed};
+use crate::jose::alg::{Alg, AlgId, Enc, KeyNeed};
 
 pub use source::{load, load_one, load_optional};
 
@@ -323,7 +323,7 @@ impl Key {
         }
         if let Some(own) = self.alg()
             && own != name
-            && !(name == "dir" && dir_key_for(own, enc))
+            && !(alg.id == AlgId::Dir && dir_key_for(own, enc))
         {
             return refuse(format!("this key is for {own} (its \"alg\"), not {name}"));
         }
@@ -360,7 +360,7 @@ impl Key {
         };
         crate::jose::alg::ALGS
             .iter()
-            .filter(|a| a.kind == kind && a.name != "RSA1_5")
+            .filter(|a| a.kind == kind && a.id != AlgId::Rsa1v15)
             .filter(|a| {
                 // A dir key fits exactly one enc size; any of them will do here.
                 if a.need == KeyNeed::Direct {
