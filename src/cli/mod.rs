@@ -61,7 +61,7 @@ pub enum Command {
     #[command(long_about = ISSUE_ABOUT)]
     Issue(IssueArgs),
     /// Show what is in a token (no key needed), with times and security findings
-    #[command(long_about = INSPECT_ABOUT)]
+    #[command(long_about = INSPECT_ABOUT.replacen("{findings}", &crate::inspect::findings::findings_help(), 1))]
     Inspect(InspectArgs),
     /// Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name
     #[command(long_about = VERIFY_ABOUT)]
@@ -172,6 +172,7 @@ shared secret. On success the plaintext (pretty JSON when it is JSON) goes to st
 
 --json and --batch as for verify.";
 
+/// `{findings}` stands for the list generated from the finding codes (`findings_help`).
 pub const INSPECT_ABOUT: &str =
     "Show what is in a token (no key needed), with times and security findings.
 
@@ -181,14 +182,7 @@ JWE: protected header and the size of each part; with --key, the decrypted conte
 and a nested JWT's inner token (verified with --verify-key). Times (exp, nbf, iat, \
 auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime.
 
-Findings (code, severity): alg:none (critical), secret:weak (critical: HS* signed with a \
-well-known secret such as secret, password, changeme, your-256-bit-secret or the empty \
-string), header:jku, header:x5u, header:jwk, header:x5c (high: the token offers its own key), \
-kid:suspicious (high: path, quote, shell or SQL characters), pbes2:p2c-high (high: p2c over \
-100000), claims:secret (high: password- or secret-like claims in a readable JWS), \
-exp:missing, lifetime:long (over 24h), iat:future, time:milliseconds, header:crit, \
-header:zip, claims:personal, alg:deprecated (RSA1_5) (medium), nbf:future (low), \
-exp:passed, alg:symmetric (info).
+{findings}
 
 Exit 0 when the token parsed (an expired or forged token still inspects), 3 when it did not.
 

@@ -13,9 +13,9 @@ use serde_json::{Value, json};
 use ureq::Agent;
 use ureq::http::Response;
 
-use super::inspect;
-use crate::cli::{ColorChoice, GlobalArgs, LoginArgs};
+use crate::cli::{GlobalArgs, LoginArgs};
 use crate::error;
+use crate::inspect;
 use crate::io::files::{self, Mode};
 use crate::io::http;
 use crate::io::input;
@@ -124,12 +124,7 @@ pub fn run(args: &LoginArgs, global: &GlobalArgs) -> Result<()> {
         output::warn(&error::one_line(e));
     }
     if let (false, Ok(report)) = (global.json, &report) {
-        let color = output::use_color(global.color, std::io::stderr().is_terminal());
-        let style = Style::for_stdout(if color {
-            ColorChoice::Always
-        } else {
-            ColorChoice::Never
-        });
+        let style = Style::for_stderr(global.color);
         // The rendering sanitises everything the token says (it is the server's text).
         output::write_stderr(&inspect::render(report, &style));
     }

@@ -1,7 +1,9 @@
 //! Security observations about a token, each with a stable code, a severity and a sentence.
-//! The codes are documented in the inspect man page; scripts may rely on them.
+//! The codes ([`FindingCode`]) are listed in `inspect --help` and the man page; scripts may
+//! rely on them.
 
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde_json::{Map, Value};
 
 use crate::jose::alg;
 use crate::jose::token::{Compact, Kind};
@@ -27,111 +29,294 @@ impl Severity {
     }
 }
 
+/// One observation: its code (which fixes the severity) and a sentence about this token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
+    pub code: FindingCode,
     pub message: String,
 }
 
 impl Finding {
-    fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Finding {
+    pub(super) fn new(code: FindingCode, message: impl Into<String>) -> Finding {
         Finding {
             code,
-            severity,
             message: message.into(),
         }
     }
 
-    pub fn to_json(&self) -> Value {
-        json!({ "code": self.code, "severity": self.severity.name(), "message": self.message })
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
     }
 }
 
-/// Every code with its severity and meaning; a test keeps `inspect --help` in step.
+/// `{code, severity, message}`, as `inspect --json` prints it.
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut out = serializer.serialize_struct("Finding", 3)?;
+        out.serialize_field("code", self.code.code())?;
+        out.serialize_field("severity", self.severity().name())?;
+        out.serialize_field("message", &self.message)?;
+        out.end()
+    }
+}
+
+/// Every finding `inspect` reports. The single source of the codes, their severities and
+/// meanings, and of the list in `inspect --help` ([`findings_help`]). Scripts rely on the
+/// codes: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FindingCode {
+    AlgNone,
+    SecretWeak,
+    HeaderJku,
+    HeaderX5u,
+    HeaderJwk,
+    HeaderX5c,
+    KidSuspicious,
+    Pbes2P2cHigh,
+    ClaimsSecret,
+    ExpMissing,
+    LifetimeLong,
+    IatFuture,
+    TimeMilliseconds,
+    HeaderCrit,
+    HeaderZip,
+    ClaimsPersonal,
+    AlgDeprecated,
+    NbfFuture,
+    ExpPassed,
+    AlgSymmetric,
+}
+
+/// What is said about a code: `group` is the note `--help` writes once after a run of codes
+/// of one severity that share it, `note` a remark on this code alone.
+struct Spec {
+    code: &'static str,
+    severity: Severity,
+    #[allow(dead_code, reason = "read by tests only")]
+    description: &'static str,
+    group: Option<&'static str>,
+    note: Option<&'static str>,
+}
+
+impl FindingCode {
+    /// Every code, in the order `--help` lists them (by severity).
+    pub const ALL: [FindingCode; 20] = [
+        FindingCode::AlgNone,
+        FindingCode::SecretWeak,
+        FindingCode::HeaderJku,
+        FindingCode::HeaderX5u,
+        FindingCode::HeaderJwk,
+        FindingCode::HeaderX5c,
+        FindingCode::KidSuspicious,
+        FindingCode::Pbes2P2cHigh,
+        FindingCode::ClaimsSecret,
+        FindingCode::ExpMissing,
+        FindingCode::LifetimeLong,
+        FindingCode::IatFuture,
+        FindingCode::TimeMilliseconds,
+        FindingCode::HeaderCrit,
+        FindingCode::HeaderZip,
+        FindingCode::ClaimsPersonal,
+        FindingCode::AlgDeprecated,
+        FindingCode::NbfFuture,
+        FindingCode::ExpPassed,
+        FindingCode::AlgSymmetric,
+    ];
+
+    fn spec(self) -> Spec {
+        use FindingCode::*;
+        use Severity::*;
+        let spec = |code, severity, description, group, note| Spec {
+            code,
+            severity,
+            description,
+            group,
+            note,
+        };
+        const OWN_KEY: Option<&str> = Some("the token offers its own key");
+        match self {
+            AlgNone => spec(
+                "alg:none",
+                Critical,
+                "unsigned token (alg none, any capitalisation)",
+                None,
+                None,
+            ),
+            SecretWeak => spec(
+                "secret:weak",
+                Critical,
+                "an HS* token signed with a well-known secret",
+                Some(
+                    "HS* signed with a well-known secret such as secret, password, changeme, \
+                     your-256-bit-secret or the empty string",
+                ),
+                None,
+            ),
+            HeaderJku => spec(
+                "header:jku",
+                High,
+                "the token names a URL to fetch its own key set",
+                OWN_KEY,
+                None,
+            ),
+            HeaderX5u => spec(
+                "header:x5u",
+                High,
+                "the token names a URL to fetch its own certificate",
+                OWN_KEY,
+                None,
+            ),
+            HeaderJwk => spec(
+                "header:jwk",
+                High,
+                "the token embeds its own verification key",
+                OWN_KEY,
+                None,
+            ),
+            HeaderX5c => spec(
+                "header:x5c",
+                High,
+                "the token embeds its own certificate chain",
+                OWN_KEY,
+                None,
+            ),
+            KidSuspicious => spec(
+                "kid:suspicious",
+                High,
+                "kid holds path, quote, shell or SQL characters",
+                Some("path, quote, shell or SQL characters"),
+                None,
+            ),
+            Pbes2P2cHigh => spec(
+                "pbes2:p2c-high",
+                High,
+                "PBES2 p2c over 100000 (costly to process)",
+                Some("p2c over 100000"),
+                None,
+            ),
+            ClaimsSecret => spec(
+                "claims:secret",
+                High,
+                "a readable JWS carries what looks like a password or secret",
+                Some("password- or secret-like claims in a readable JWS"),
+                None,
+            ),
+            ExpMissing => spec(
+                "exp:missing",
+                Medium,
+                "no exp: the token never expires",
+                None,
+                None,
+            ),
+            LifetimeLong => spec(
+                "lifetime:long",
+                Medium,
+                "exp - iat is over 24 hours",
+                None,
+                Some("over 24h"),
+            ),
+            IatFuture => spec("iat:future", Medium, "iat is in the future", None, None),
+            TimeMilliseconds => spec(
+                "time:milliseconds",
+                Medium,
+                "a NumericDate looks like milliseconds",
+                None,
+                None,
+            ),
+            HeaderCrit => spec(
+                "header:crit",
+                Medium,
+                "crit names extensions a verifier must understand",
+                None,
+                None,
+            ),
+            HeaderZip => spec(
+                "header:zip",
+                Medium,
+                "compressed JWE (zip): decompression cost, length leaks",
+                None,
+                None,
+            ),
+            ClaimsPersonal => spec(
+                "claims:personal",
+                Medium,
+                "a readable JWS carries personal data",
+                None,
+                None,
+            ),
+            AlgDeprecated => spec(
+                "alg:deprecated",
+                Medium,
+                "RSA1_5 key management (RFC 8725 advises against it)",
+                None,
+                Some("RSA1_5"),
+            ),
+            NbfFuture => spec(
+                "nbf:future",
+                Low,
+                "nbf is in the future: not valid yet",
+                None,
+                None,
+            ),
+            ExpPassed => spec("exp:passed", Info, "the token has expired", None, None),
+            AlgSymmetric => spec(
+                "alg:symmetric",
+                Info,
+                "symmetric algorithm: anyone holding the key can mint tokens",
+                None,
+                None,
+            ),
+        }
+    }
+
+    /// The stable code, such as `alg:none`.
+    pub fn code(self) -> &'static str {
+        self.spec().code
+    }
+
+    pub fn severity(self) -> Severity {
+        self.spec().severity
+    }
+
+    /// What the code means, in a few words (the reference a reader or a test looks up; the
+    /// help text has its own, grouped wording).
+    #[allow(dead_code, reason = "read by tests only")]
+    pub fn description(self) -> &'static str {
+        self.spec().description
+    }
+}
+
+/// The findings paragraph of `inspect --help`, generated from [`FindingCode::ALL`]: runs of
+/// codes with one severity and one shared note are written `a, b (severity: note)`.
+pub fn findings_help() -> String {
+    let runs = FindingCode::ALL.chunk_by(|a, b| {
+        let (a, b) = (a.spec(), b.spec());
+        a.severity == b.severity && a.group == b.group
+    });
+    let runs: Vec<String> = runs
+        .map(|run| {
+            let codes: Vec<String> = run
+                .iter()
+                .map(|code| {
+                    let spec = code.spec();
+                    match spec.note {
+                        Some(note) => format!("{} ({note})", spec.code),
+                        None => spec.code.to_string(),
+                    }
+                })
+                .collect();
+            let first = run[0].spec();
+            let group = first.group.map(|g| format!(": {g}")).unwrap_or_default();
+            format!("{} ({}{group})", codes.join(", "), first.severity.name())
+        })
+        .collect();
+    format!("Findings (code, severity): {}.", runs.join(", "))
+}
+
+// The weak-secret check lives in its own file (bulk's tests reuse its HMAC from here).
 #[cfg(test)]
-pub const CODES: &[(&str, &str, &str)] = &[
-    (
-        "alg:none",
-        "critical",
-        "unsigned token (alg none, any capitalisation)",
-    ),
-    (
-        "secret:weak",
-        "critical",
-        "an HS* token signed with a well-known secret",
-    ),
-    (
-        "header:jku",
-        "high",
-        "the token names a URL to fetch its own key set",
-    ),
-    (
-        "header:x5u",
-        "high",
-        "the token names a URL to fetch its own certificate",
-    ),
-    (
-        "header:jwk",
-        "high",
-        "the token embeds its own verification key",
-    ),
-    (
-        "header:x5c",
-        "high",
-        "the token embeds its own certificate chain",
-    ),
-    (
-        "kid:suspicious",
-        "high",
-        "kid holds path, quote, shell or SQL characters",
-    ),
-    (
-        "pbes2:p2c-high",
-        "high",
-        "PBES2 p2c over 100000 (costly to process)",
-    ),
-    (
-        "claims:secret",
-        "high",
-        "a readable JWS carries what looks like a password or secret",
-    ),
-    ("exp:missing", "medium", "no exp: the token never expires"),
-    ("lifetime:long", "medium", "exp - iat is over 24 hours"),
-    ("iat:future", "medium", "iat is in the future"),
-    (
-        "time:milliseconds",
-        "medium",
-        "a NumericDate looks like milliseconds",
-    ),
-    (
-        "header:crit",
-        "medium",
-        "crit names extensions a verifier must understand",
-    ),
-    (
-        "header:zip",
-        "medium",
-        "compressed JWE (zip): decompression cost, length leaks",
-    ),
-    (
-        "claims:personal",
-        "medium",
-        "a readable JWS carries personal data",
-    ),
-    (
-        "alg:deprecated",
-        "medium",
-        "RSA1_5 key management (RFC 8725 advises against it)",
-    ),
-    ("nbf:future", "low", "nbf is in the future: not valid yet"),
-    ("exp:passed", "info", "the token has expired"),
-    (
-        "alg:symmetric",
-        "info",
-        "symmetric algorithm: anyone holding the key can mint tokens",
-    ),
-];
+pub use super::weak_secret::hmac;
+pub use super::weak_secret::{weak_secret, weak_secret_finding};
 
 /// Values above this are NumericDates in milliseconds (year 5138 in seconds).
 const MILLISECOND_THRESHOLD: f64 = 1e11;
@@ -143,8 +328,7 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
     let alg_name = token.alg().unwrap_or("");
     if alg::is_none(alg_name) {
         found.push(Finding::new(
-            "alg:none",
-            Severity::Critical,
+            FindingCode::AlgNone,
             format!("alg \"{alg_name}\": the token is unsigned, anyone can forge it"),
         ));
     }
@@ -158,29 +342,26 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
         );
         if symmetric {
             found.push(Finding::new(
-                "alg:symmetric",
-                Severity::Info,
+            FindingCode::AlgSymmetric,
                 format!("{alg_name} is symmetric: anyone holding the key can mint tokens, not just verify them"),
             ));
         }
         if a.name == "RSA1_5" {
             found.push(Finding::new(
-                "alg:deprecated",
-                Severity::Medium,
+                FindingCode::AlgDeprecated,
                 "RSA1_5 is open to padding-oracle attacks (RFC 8725 §3.2); prefer RSA-OAEP-256",
             ));
         }
     }
     for (name, code) in [
-        ("jku", "header:jku"),
-        ("x5u", "header:x5u"),
-        ("jwk", "header:jwk"),
-        ("x5c", "header:x5c"),
+        ("jku", FindingCode::HeaderJku),
+        ("x5u", FindingCode::HeaderX5u),
+        ("jwk", FindingCode::HeaderJwk),
+        ("x5c", FindingCode::HeaderX5c),
     ] {
         if header.contains_key(name) {
             found.push(Finding::new(
                 code,
-                Severity::High,
                 format!(
                     "the token supplies its own key (\"{name}\"); a verifier must never use it"
                 ),
@@ -194,8 +375,7 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
         };
         if kid_is_suspicious(&text) {
             found.push(Finding::new(
-                "kid:suspicious",
-                Severity::High,
+                FindingCode::KidSuspicious,
                 format!(
                     "kid {} holds path, quote, shell or SQL characters (key-lookup injection)",
                     serde_json::to_string(&text).unwrap_or_default()
@@ -205,15 +385,13 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
     }
     if header.contains_key("crit") {
         found.push(Finding::new(
-            "header:crit",
-            Severity::Medium,
+            FindingCode::HeaderCrit,
             "crit: a verifier must understand the listed parameters or reject the token",
         ));
     }
     if token.kind == Kind::Jwe && header.contains_key("zip") {
         found.push(Finding::new(
-            "header:zip",
-            Severity::Medium,
+            FindingCode::HeaderZip,
             "compressed before encryption: inflation cost for the receiver, and length can leak content",
         ));
     }
@@ -221,8 +399,7 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
         && p2c > 100_000.0
     {
         found.push(Finding::new(
-            "pbes2:p2c-high",
-            Severity::High,
+            FindingCode::Pbes2P2cHigh,
             format!("PBES2 p2c {p2c}: each attempt to decrypt costs that many hash rounds"),
         ));
     }
@@ -254,13 +431,11 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
     let exp = number(claims, "exp");
     match exp {
         None => found.push(Finding::new(
-            "exp:missing",
-            Severity::Medium,
+            FindingCode::ExpMissing,
             "no exp: the token never expires, and a stateless server cannot revoke it",
         )),
         Some(exp) if now_f >= exp => found.push(Finding::new(
-            "exp:passed",
-            Severity::Info,
+            FindingCode::ExpPassed,
             "the token has expired",
         )),
         Some(_) => {}
@@ -271,8 +446,7 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
         && exp < MILLISECOND_THRESHOLD
     {
         found.push(Finding::new(
-            "lifetime:long",
-            Severity::Medium,
+            FindingCode::LifetimeLong,
             format!(
                 "lifetime {} is over 24 hours: a leaked token stays useful that long",
                 crate::time::human_span((exp - start).min(u64::MAX as f64) as u64)
@@ -284,8 +458,7 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
         && iat < MILLISECOND_THRESHOLD
     {
         found.push(Finding::new(
-            "iat:future",
-            Severity::Medium,
+            FindingCode::IatFuture,
             "iat is in the future: a clock is wrong or the token was made to outlive its exp check",
         ));
     }
@@ -294,8 +467,7 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
         && nbf < MILLISECOND_THRESHOLD
     {
         found.push(Finding::new(
-            "nbf:future",
-            Severity::Low,
+            FindingCode::NbfFuture,
             "nbf is in the future: the token is not valid yet",
         ));
     }
@@ -305,8 +477,7 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
         .collect();
     if !millis.is_empty() {
         found.push(Finding::new(
-            "time:milliseconds",
-            Severity::Medium,
+            FindingCode::TimeMilliseconds,
             format!(
                 "{} look{} like milliseconds; NumericDate is seconds (RFC 7519 §2)",
                 millis.join(", "),
@@ -315,273 +486,15 @@ pub fn claim_findings(claims: &Map<String, Value>, now: i64, readable: bool) -> 
         ));
     }
     if readable {
-        sensitive_claims(claims, &mut found);
+        super::sensitive::sensitive_claims(claims, &mut found);
     }
     found
-}
-
-const SECRET_NAMES: &[&str] = &[
-    "password",
-    "passwd",
-    "pwd",
-    "pass",
-    "secret",
-    "client_secret",
-    "api_key",
-    "apikey",
-    "private_key",
-    "privatekey",
-    "access_key",
-    "secret_key",
-    "credentials",
-    "pin",
-];
-const PERSONAL_NAMES: &[&str] = &[
-    "email",
-    "phone",
-    "phone_number",
-    "mobile",
-    "address",
-    "birthdate",
-    "dob",
-    "date_of_birth",
-    "ssn",
-    "national_id",
-    "passport",
-    "credit_card",
-    "card_number",
-    "iban",
-    "tax_id",
-];
-
-fn normalise(name: &str) -> String {
-    name.to_ascii_lowercase().replace('-', "_")
-}
-
-fn looks_like_secret_value(value: &str) -> bool {
-    value.contains("-----BEGIN")
-        || value.starts_with("AKIA") && value.len() == 20
-        || [
-            "sk_live_",
-            "sk_test_",
-            "ghp_",
-            "github_pat_",
-            "xoxb-",
-            "xoxp-",
-            "AIza",
-        ]
-        .iter()
-        .any(|prefix| value.starts_with(prefix))
-}
-
-/// The most members of the claims tree looked at for secrets and personal data.
-const MAX_CLAIM_NODES: usize = 10_000;
-/// The most member paths quoted in one finding, and the longest path quoted.
-const MAX_NAMED_PATHS: usize = 20;
-const MAX_PATH_CHARS: usize = 120;
-
-fn sensitive_claims(claims: &Map<String, Value>, found: &mut Vec<Finding>) {
-    // Work and memory are bounded by the input, whatever its shape: members are recorded as
-    // (parent, name) links, at most MAX_CLAIM_NODES of them, checked before each is added;
-    // a dotted path is spelled out (and cut) only for the members a finding quotes. Building
-    // "a.b.c" for every member would cost name length × member count (a claims bomb).
-    let mut nodes: Vec<(Option<usize>, &str)> = Vec::new();
-    let mut stack: Vec<(usize, &Value)> = Vec::new();
-    fn add<'a>(
-        parent: Option<usize>,
-        members: &'a Map<String, Value>,
-        nodes: &mut Vec<(Option<usize>, &'a str)>,
-        stack: &mut Vec<(usize, &'a Value)>,
-    ) {
-        for (name, value) in members {
-            if nodes.len() >= MAX_CLAIM_NODES {
-                return;
-            }
-            nodes.push((parent, name.as_str()));
-            stack.push((nodes.len() - 1, value));
-        }
-    }
-    add(None, claims, &mut nodes, &mut stack);
-    let mut secret = Vec::new();
-    let mut personal = Vec::new();
-    while let Some((index, value)) = stack.pop() {
-        let name = nodes[index].1;
-        let key = normalise(name.rsplit('.').next().unwrap_or(name));
-        if SECRET_NAMES.contains(&key.as_str())
-            || value.as_str().is_some_and(looks_like_secret_value)
-        {
-            secret.push(index);
-        } else if PERSONAL_NAMES.contains(&key.as_str()) {
-            personal.push(index);
-        }
-        if let Value::Object(inner) = value {
-            add(Some(index), inner, &mut nodes, &mut stack);
-        }
-    }
-    let mut secret: Vec<String> = secret.into_iter().map(|i| path(&nodes, i)).collect();
-    let mut personal: Vec<String> = personal.into_iter().map(|i| path(&nodes, i)).collect();
-    secret.sort();
-    personal.sort();
-    if !secret.is_empty() {
-        found.push(Finding::new(
-            "claims:secret",
-            Severity::High,
-            format!(
-                "readable claims look like secrets ({}); a JWS is signed, not encrypted",
-                quoted(&secret)
-            ),
-        ));
-    }
-    if !personal.is_empty() {
-        found.push(Finding::new(
-            "claims:personal",
-            Severity::Medium,
-            format!(
-                "readable claims carry personal data ({}); anyone holding the token can read them",
-                quoted(&personal)
-            ),
-        ));
-    }
-}
-
-/// The dotted path of member `index`, cut after MAX_PATH_CHARS characters.
-fn path(nodes: &[(Option<usize>, &str)], index: usize) -> String {
-    let mut chain = vec![nodes[index].1];
-    let mut at = nodes[index].0;
-    while let Some(parent) = at {
-        chain.push(nodes[parent].1);
-        at = nodes[parent].0;
-    }
-    let mut out = String::new();
-    for (n, name) in chain.iter().rev().enumerate() {
-        if n > 0 {
-            out.push('.');
-        }
-        out.push_str(name);
-        if out.chars().count() > MAX_PATH_CHARS {
-            let mut cut: String = out.chars().take(MAX_PATH_CHARS).collect();
-            cut.push('…');
-            return cut;
-        }
-    }
-    out
-}
-
-/// The first MAX_NAMED_PATHS paths, and how many more there are.
-fn quoted(paths: &[String]) -> String {
-    let mut text = paths
-        .iter()
-        .take(MAX_NAMED_PATHS)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if paths.len() > MAX_NAMED_PATHS {
-        text.push_str(&format!(" and {} more", paths.len() - MAX_NAMED_PATHS));
-    }
-    text
-}
-
-/// Well-known HMAC secrets tried against every HS* token (documented in the man page).
-pub const WEAK_SECRETS: &[&str] = &[
-    "",
-    "secret",
-    "password",
-    "changeme",
-    "change-me",
-    "change_me",
-    "your-256-bit-secret",
-    "your-384-bit-secret",
-    "your-512-bit-secret",
-    "a-string-secret-at-least-256-bits-long",
-    "secretkey",
-    "secret-key",
-    "secret_key",
-    "mysecret",
-    "my-secret",
-    "my_secret",
-    "mysecretkey",
-    "supersecret",
-    "super-secret",
-    "topsecret",
-    "jwt",
-    "jwtsecret",
-    "jwt-secret",
-    "jwt_secret",
-    "jwt_secret_key",
-    "your_jwt_secret",
-    "key",
-    "private",
-    "test",
-    "testing",
-    "dev",
-    "development",
-    "default",
-    "admin",
-    "token",
-    "auth",
-    "pass",
-    "123456",
-    "12345678",
-    "1234567890",
-    "qwerty",
-    "letmein",
-    "hello",
-    "abc123",
-    "s3cr3t",
-    "shhhhh",
-    "keyboard cat",
-    "notasecret",
-    "insecure",
-    "example",
-    "secret123",
-    "SECRET",
-    "Secret",
-];
-
-/// The HMAC of `message` under `secret` with the hash of an HS* algorithm. RustCrypto's
-/// HMAC accepts every key length, the empty secret included (OpenSSL's refuses it).
-pub fn hmac(alg: &str, secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
-    use hmac::{Hmac, KeyInit, Mac};
-    fn mac<M: Mac + KeyInit>(secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
-        let mut mac = <M as KeyInit>::new_from_slice(secret).ok()?;
-        mac.update(message);
-        Some(mac.finalize().into_bytes().to_vec())
-    }
-    match alg {
-        "HS256" => mac::<Hmac<sha2::Sha256>>(secret, message),
-        "HS384" => mac::<Hmac<sha2::Sha384>>(secret, message),
-        "HS512" => mac::<Hmac<sha2::Sha512>>(secret, message),
-        _ => None,
-    }
-}
-
-/// The well-known secret an HS* token was signed with, if any. A plain comparison: the
-/// token and the candidates are public, so there is no timing to protect (and no reason to
-/// load OpenSSL for `inspect`).
-pub fn weak_secret(token: &Compact) -> Option<&'static str> {
-    let alg = token.alg()?;
-    let input = token.signing_input()?;
-    let signature = token.decoded.get(1)?;
-    WEAK_SECRETS.iter().copied().find(|secret| {
-        hmac(alg, secret.as_bytes(), input.as_bytes()).is_some_and(|mac| mac == *signature)
-    })
-}
-
-/// The finding for a token signed with a well-known secret.
-pub fn weak_secret_finding(secret: &str) -> Finding {
-    Finding::new(
-        "secret:weak",
-        Severity::Critical,
-        format!(
-            "signed with the well-known secret {}: anyone can forge tokens",
-            serde_json::to_string(secret).unwrap_or_default()
-        ),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// The table (held to `inspect --help` below) against what the checks really emit: each
     /// code once, each emitted by some input, each with the table's severity.
@@ -624,24 +537,48 @@ mod tests {
             emitted.extend(claim_findings(claims.as_object().unwrap(), now, readable));
         }
         emitted.push(weak_secret_finding("secret"));
-        let mut seen: Vec<(&str, &str)> = emitted
-            .iter()
-            .map(|f| (f.code, f.severity.name()))
-            .collect();
+        let mut seen: Vec<FindingCode> = emitted.iter().map(|f| f.code).collect();
         seen.sort();
         seen.dedup();
-        let mut table: Vec<(&str, &str)> = CODES.iter().map(|(c, s, _)| (*c, *s)).collect();
-        table.sort();
-        assert_eq!(seen, table);
+        let mut all = FindingCode::ALL.to_vec();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), FindingCode::ALL.len(), "a code listed twice");
+        assert_eq!(seen, all);
+        let mut codes: Vec<&str> = all.iter().map(|c| c.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "two variants share a code");
+        assert!(all.iter().all(|c| !c.description().is_empty()));
+    }
+
+    /// The generated list keeps the wording `inspect --help` has always had.
+    #[test]
+    fn the_help_list_is_generated_from_the_codes() {
+        assert_eq!(
+            findings_help(),
+            "Findings (code, severity): alg:none (critical), secret:weak (critical: HS* signed \
+             with a well-known secret such as secret, password, changeme, your-256-bit-secret \
+             or the empty string), header:jku, header:x5u, header:jwk, header:x5c (high: the \
+             token offers its own key), kid:suspicious (high: path, quote, shell or SQL \
+             characters), pbes2:p2c-high (high: p2c over 100000), claims:secret (high: \
+             password- or secret-like claims in a readable JWS), exp:missing, lifetime:long \
+             (over 24h), iat:future, time:milliseconds, header:crit, header:zip, \
+             claims:personal, alg:deprecated (RSA1_5) (medium), nbf:future (low), exp:passed, \
+             alg:symmetric (info)."
+        );
     }
 
     #[test]
     fn every_code_is_in_the_inspect_help() {
-        for (code, severity, _) in CODES {
-            assert!(
-                crate::cli::INSPECT_ABOUT.contains(code),
-                "{code} ({severity})"
-            );
+        use clap::CommandFactory;
+        let cli = crate::cli::Cli::command();
+        let inspect = cli.find_subcommand("inspect").unwrap();
+        let about = inspect.get_long_about().unwrap().to_string();
+        assert!(about.contains(&findings_help()), "{about}");
+        assert!(!about.contains("{findings}"), "{about}");
+        for code in FindingCode::ALL {
+            assert!(about.contains(code.code()), "{code:?}");
         }
     }
 
@@ -665,18 +602,5 @@ mod tests {
         ] {
             assert!(!kid_is_suspicious(kid), "{kid}");
         }
-    }
-
-    #[test]
-    fn hmac_matches_rfc4231_case_2() {
-        let mac = hmac("HS256", b"Jefe", b"what do ya want for nothing?").unwrap();
-        assert_eq!(
-            hex::encode(mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert!(
-            hmac("HS256", b"", b"x").is_some(),
-            "the empty secret is tried too"
-        );
     }
 }

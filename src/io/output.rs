@@ -11,7 +11,7 @@ use crate::jose::verify::{Check, Refused, Verified};
 /// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
 /// whole: the indentation of a deeply nested document can be many times its size. A closed
 /// pipe (`jwtctl … | head -1`) is not an error.
-pub fn print_json(value: &Value) -> Result<()> {
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let written = serde_json::to_writer_pretty(&mut out, value)
@@ -70,17 +70,40 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
 
 /// A payload that is not a JSON object: as text when it is UTF-8, else base64url with
 /// `"payload_encoding": "base64url"` (never silently altered).
+#[derive(Debug, serde::Serialize)]
+pub struct Payload {
+    pub payload: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_encoding: Option<&'static str>,
+}
+
+impl Payload {
+    pub fn of(payload: &[u8]) -> Payload {
+        match std::str::from_utf8(payload) {
+            Ok(text) => Payload {
+                payload: text.to_string(),
+                payload_encoding: None,
+            },
+            Err(_) => {
+                use base64::Engine;
+                Payload {
+                    payload: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload),
+                    payload_encoding: Some("base64url"),
+                }
+            }
+        }
+    }
+}
+
+/// Puts [`Payload::of`] `payload` into `doc`.
 pub fn put_payload(doc: &mut serde_json::Map<String, Value>, payload: &[u8]) {
-    match std::str::from_utf8(payload) {
-        Ok(text) => {
-            doc.insert("payload".into(), Value::String(text.to_string()));
-        }
-        Err(_) => {
-            use base64::Engine;
-            let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload);
-            doc.insert("payload".into(), Value::String(encoded));
-            doc.insert("payload_encoding".into(), Value::String("base64url".into()));
-        }
+    let Payload {
+        payload,
+        payload_encoding,
+    } = Payload::of(payload);
+    doc.insert("payload".into(), Value::String(payload));
+    if let Some(encoding) = payload_encoding {
+        doc.insert("payload_encoding".into(), Value::from(encoding));
     }
 }
 
@@ -160,10 +183,19 @@ pub struct Style {
 }
 
 impl Style {
+    /// Styling for text written to stdout.
     pub fn for_stdout(choice: ColorChoice) -> Style {
         use std::io::IsTerminal;
         Style {
             color: use_color(choice, std::io::stdout().is_terminal()),
+        }
+    }
+
+    /// Styling for text written to stderr (`login` shows its inspection there).
+    pub fn for_stderr(choice: ColorChoice) -> Style {
+        use std::io::IsTerminal;
+        Style {
+            color: use_color(choice, std::io::stderr().is_terminal()),
         }
     }
 

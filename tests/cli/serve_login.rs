@@ -865,6 +865,38 @@ fn login_shows_a_hostile_servers_token_escaped() {
     );
 }
 
+/// The inspection goes to stderr, so it is coloured as stderr is: by --color, else not
+/// when stderr is not a terminal (here a pipe), whatever stdout is.
+#[test]
+fn login_colours_its_inspection_for_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.json");
+    let token = stdout_of(jwtctl().args(["issue", "--key", &key, "--alg", "HS256"]))
+        .trim()
+        .to_string();
+    let body = json!({ "access_token": token }).to_string();
+    let port = responder(vec![
+        answer("200 OK", &[], &body),
+        answer("200 OK", &[], &body),
+    ]);
+    let url = format!("http://127.0.0.1:{port}/");
+    let (code, stdout, stderr) = login(&url, "bob", PASSWORD, &["--color", "always"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, format!("{token}\n"), "stdout carries no colour");
+    assert!(
+        stderr.starts_with("\u{1b}[1mJWS\u{1b}[0m HS256 (signed: anyone can read the claims)\n"),
+        "{stderr:?}"
+    );
+    let (code, stdout, stderr) = login(&url, "bob", PASSWORD, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, format!("{token}\n"));
+    assert!(
+        stderr.starts_with("JWS HS256 (signed: anyone can read the claims)\n"),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
 #[test]
 fn login_masks_the_password_in_every_echoed_form() {
     let password = "Pässwörd/&'x y";

@@ -1,0 +1,119 @@
+//! The `secret:weak` finding: an HS* token signed with a well-known secret.
+
+use super::findings::{Finding, FindingCode};
+use crate::jose::token::Compact;
+
+/// Well-known HMAC secrets tried against every HS* token (documented in the man page).
+pub const WEAK_SECRETS: &[&str] = &[
+    "",
+    "secret",
+    "password",
+    "changeme",
+    "change-me",
+    "change_me",
+    "your-256-bit-secret",
+    "your-384-bit-secret",
+    "your-512-bit-secret",
+    "a-string-secret-at-least-256-bits-long",
+    "secretkey",
+    "secret-key",
+    "secret_key",
+    "mysecret",
+    "my-secret",
+    "my_secret",
+    "mysecretkey",
+    "supersecret",
+    "super-secret",
+    "topsecret",
+    "jwt",
+    "jwtsecret",
+    "jwt-secret",
+    "jwt_secret",
+    "jwt_secret_key",
+    "your_jwt_secret",
+    "key",
+    "private",
+    "test",
+    "testing",
+    "dev",
+    "development",
+    "default",
+    "admin",
+    "token",
+    "auth",
+    "pass",
+    "123456",
+    "12345678",
+    "1234567890",
+    "qwerty",
+    "letmein",
+    "hello",
+    "abc123",
+    "s3cr3t",
+    "shhhhh",
+    "keyboard cat",
+    "notasecret",
+    "insecure",
+    "example",
+    "secret123",
+    "SECRET",
+    "Secret",
+];
+
+/// The HMAC of `message` under `secret` with the hash of an HS* algorithm. RustCrypto's
+/// HMAC accepts every key length, the empty secret included (OpenSSL's refuses it).
+pub fn hmac(alg: &str, secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
+    use hmac::{Hmac, KeyInit, Mac};
+    fn mac<M: Mac + KeyInit>(secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
+        let mut mac = <M as KeyInit>::new_from_slice(secret).ok()?;
+        mac.update(message);
+        Some(mac.finalize().into_bytes().to_vec())
+    }
+    match alg {
+        "HS256" => mac::<Hmac<sha2::Sha256>>(secret, message),
+        "HS384" => mac::<Hmac<sha2::Sha384>>(secret, message),
+        "HS512" => mac::<Hmac<sha2::Sha512>>(secret, message),
+        _ => None,
+    }
+}
+
+/// The well-known secret an HS* token was signed with, if any. A plain comparison: the
+/// token and the candidates are public, so there is no timing to protect (and no reason to
+/// load OpenSSL for `inspect`).
+pub fn weak_secret(token: &Compact) -> Option<&'static str> {
+    let alg = token.alg()?;
+    let input = token.signing_input()?;
+    let signature = token.decoded.get(1)?;
+    WEAK_SECRETS.iter().copied().find(|secret| {
+        hmac(alg, secret.as_bytes(), input.as_bytes()).is_some_and(|mac| mac == *signature)
+    })
+}
+
+/// The finding for a token signed with a well-known secret.
+pub fn weak_secret_finding(secret: &str) -> Finding {
+    Finding::new(
+        FindingCode::SecretWeak,
+        format!(
+            "signed with the well-known secret {}: anyone can forge tokens",
+            serde_json::to_string(secret).unwrap_or_default()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc4231_case_2() {
+        let mac = hmac("HS256", b"Jefe", b"what do ya want for nothing?").unwrap();
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert!(
+            hmac("HS256", b"", b"x").is_some(),
+            "the empty secret is tried too"
+        );
+    }
+}
