@@ -346,7 +346,7 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
                 format!("{alg_name} is symmetric: anyone holding the key can mint tokens, not just verify them"),
             ));
         }
-        if a.name == "RSA1_5" {
+        if a.id == alg::AlgId::Rsa1v15 {
             found.push(Finding::new(
                 FindingCode::AlgDeprecated,
                 "RSA1_5 is open to padding-oracle attacks (RFC 8725 §3.2); prefer RSA-OAEP-256",
