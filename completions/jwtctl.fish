@@ -208,7 +208,7 @@ PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'With --batch: worker threads [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
@@ -228,7 +228,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l verify-key -d 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'With --scan or --wordlist: worker threads [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-pbes2-work -d 'With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
@@ -278,7 +278,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'With --batch: worker threads [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience in "aud"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject ("sub")' -r
@@ -342,7 +342,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l verify-key -d 'The key that verifies the inner JWS of a nested JWT' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-p2c -d 'The highest PBES2 iteration count accepted' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-inflate -d 'The largest size a zip: DEF payload may inflate to, in bytes' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l threads -d 'With --batch: worker threads [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l aud -d 'Require this audience in "aud"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l sub -d 'Require this subject ("sub")' -r

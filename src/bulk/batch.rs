@@ -5,14 +5,12 @@
 //! Every input line, whatever it holds (blank, over-long, not UTF-8), gets exactly one
 //! output line, so output line N always answers input line N.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, mpsc};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::bulk::pipeline::{self, Feeder, Order};
 use crate::error::{self, Class};
 
 // Blocks are sized to take about BLOCK_TIME of one worker's time, as measured on the blocks
@@ -24,24 +22,6 @@ const BLOCK_TIME: Duration = Duration::from_millis(4);
 const MIN_BLOCK_LINES: usize = 8;
 /// The most lines in a block, which bounds memory.
 const MAX_BLOCK_LINES: usize = 4 * 1024;
-
-/// The block size the reader uses next, as the workers last measured it.
-struct BlockLines(AtomicUsize);
-
-impl BlockLines {
-    fn get(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
-    }
-
-    fn measured(&self, lines: usize, took: Duration) {
-        let per_line = (took.as_nanos() / lines.max(1) as u128).max(1);
-        let lines = (BLOCK_TIME.as_nanos() / per_line) as usize;
-        self.0.store(
-            lines.clamp(MIN_BLOCK_LINES, MAX_BLOCK_LINES),
-            Ordering::Relaxed,
-        );
-    }
-}
 
 /// The longest line accepted; longer ones are reported, not buffered without limit.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -105,20 +85,13 @@ impl Summary {
     }
 }
 
-/// The number of threads to use: `--threads`, else every core.
-pub fn threads(requested: Option<usize>) -> usize {
-    requested
-        .filter(|n| *n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
-/// A block of numbered lines (None: too long), and its place in the output.
-type Block = (usize, Vec<(usize, Option<Vec<u8>>)>);
+/// A block of numbered lines (None: too long).
+type Block = Vec<(usize, Option<Vec<u8>>)>;
 
 /// Runs `work(line_number, line)` over every line of `input` on `threads` workers, writing
 /// each line's output in input order to `out` and failure messages (`error: line N: …`) to
-/// stderr. Reading, working and writing overlap: the caller's thread reads, a writer thread
-/// puts blocks back in order.
+/// stderr. Reading, working and writing overlap (`crate::bulk::pipeline`): the caller's
+/// thread reads, a writer thread puts blocks back in order.
 pub fn run<F>(
     mut input: impl BufRead,
     out: impl Write + Send,
@@ -128,51 +101,36 @@ pub fn run<F>(
 where
     F: Fn(usize, Result<&[u8], TooLong>) -> LineResult + Sync,
 {
-    let threads = threads.max(1);
-    let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
-    let work_rx = Mutex::new(work_rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<(usize, Vec<(usize, LineResult)>)>(threads * 2);
-    let block_lines = BlockLines(AtomicUsize::new(MIN_BLOCK_LINES));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let (work_rx, done_tx, work) = (&work_rx, done_tx.clone(), &work);
-            let block_lines = &block_lines;
-            scope.spawn(move || {
-                loop {
-                    let next = work_rx.lock().map(|rx| rx.recv());
-                    let Ok(Ok((seq, lines))) = next else { break };
-                    let started = Instant::now();
-                    let results: Vec<_> = lines
-                        .iter()
-                        .map(|(n, line)| (*n, work(*n, line.as_deref().ok_or(TooLong))))
-                        .collect();
-                    block_lines.measured(lines.len(), started.elapsed());
-                    if done_tx.send((seq, results)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let writer = scope.spawn(move || write_in_order(done_rx, out));
-        let read = read_blocks(&mut input, &work_tx, &block_lines);
-        drop(work_tx);
-        let written = writer
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("writer failed")));
-        read.and(written)
-    })
+    let mut writer = InOrder {
+        out,
+        summary: Summary {
+            lines: 0,
+            failed: 0,
+            first: None,
+        },
+        closed: false,
+    };
+    pipeline::run(
+        threads,
+        Order::Input,
+        |feeder| read_blocks(&mut input, feeder),
+        |_: &mut (), lines: Block| -> Vec<(usize, LineResult)> {
+            lines
+                .into_iter()
+                .map(|(n, line)| (n, work(n, line.as_deref().ok_or(TooLong))))
+                .collect()
+        },
+        &mut |results| writer.write(results),
+    )?;
+    writer.out.flush().ok();
+    Ok(writer.summary)
 }
 
-/// Reads numbered lines in blocks and hands them to the workers.
-fn read_blocks(
-    input: &mut impl BufRead,
-    work_tx: &mpsc::SyncSender<Block>,
-    block_lines: &BlockLines,
-) -> Result<()> {
+/// Reads numbered lines in blocks sized to the measured work and hands them to the workers.
+fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Block>) -> Result<()> {
     let mut line_number = 0;
-    for seq in 0.. {
-        let size = block_lines.get();
+    loop {
+        let size = feeder.units_in(BLOCK_TIME, MIN_BLOCK_LINES, MAX_BLOCK_LINES);
         let mut block = Vec::with_capacity(size);
         while block.len() < size {
             let mut line = Vec::new();
@@ -195,11 +153,10 @@ fn read_blocks(
             }
             block.push((line_number, Some(line)));
         }
-        if block.is_empty() || work_tx.send((seq, block)).is_err() {
-            break;
+        if block.is_empty() || feeder.send(block).is_err() {
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 fn skip_rest_of_line(input: &mut impl BufRead) -> Result<()> {
@@ -217,71 +174,48 @@ fn skip_rest_of_line(input: &mut impl BufRead) -> Result<()> {
     }
 }
 
-/// Writes finished blocks in sequence order; reports failures on stderr.
-fn write_in_order(
-    done_rx: mpsc::Receiver<(usize, Vec<(usize, LineResult)>)>,
-    mut out: impl Write,
-) -> Result<Summary> {
-    let mut pending = BTreeMap::new();
-    let mut next = 0;
-    let mut summary = Summary {
-        lines: 0,
-        failed: 0,
-        first: None,
-    };
-    let mut closed = false;
-    for (seq, results) in done_rx {
-        pending.insert(seq, results);
-        while let Some(results) = pending.remove(&next) {
-            next += 1;
-            let mut text = Vec::new();
-            for (n, result) in results {
-                summary.lines += 1;
-                text.extend_from_slice(result.output.as_bytes());
-                if let Some((class, message)) = result.failed {
-                    summary.failed += 1;
-                    summary.first.get_or_insert((n, class));
-                    if let Some(message) = message {
-                        crate::io::output::error_line(&format!("line {n}: {message}"));
-                    }
+/// The sink: writes finished blocks (they come in input order) and counts failures,
+/// reporting them on stderr.
+struct InOrder<W> {
+    out: W,
+    summary: Summary,
+    /// stdout was closed (`| head`): keep counting so the workers finish, but write no more.
+    closed: bool,
+}
+
+impl<W: Write> InOrder<W> {
+    fn write(&mut self, results: Vec<(usize, LineResult)>) -> Result<()> {
+        let summary = &mut self.summary;
+        let mut text = Vec::new();
+        for (n, result) in results {
+            summary.lines += 1;
+            text.extend_from_slice(result.output.as_bytes());
+            if let Some((class, message)) = result.failed {
+                summary.failed += 1;
+                summary.first.get_or_insert((n, class));
+                if let Some(message) = message {
+                    crate::io::output::error_line(&format!("line {n}: {message}"));
                 }
-            }
-            if closed {
-                continue;
-            }
-            if let Err(e) = out.write_all(&text) {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    return Err(e).context("cannot write to stdout");
-                }
-                // `| head`: keep draining so the workers finish, but write no more.
-                closed = true;
             }
         }
+        if self.closed {
+            return Ok(());
+        }
+        if let Err(e) = self.out.write_all(&text) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(e).context("cannot write to stdout");
+            }
+            self.closed = true;
+        }
+        Ok(())
     }
-    out.flush().ok();
-    Ok(summary)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::sync::Mutex;
 
-    #[test]
-    fn blocks_are_sized_to_the_measured_work() {
-        let size = BlockLines(AtomicUsize::new(MIN_BLOCK_LINES));
-        // RS256-like lines, 0.8 ms each: as few lines as allowed.
-        size.measured(64, Duration::from_micros(64 * 800));
-        assert_eq!(size.get(), MIN_BLOCK_LINES);
-        // 0.1 ms a line: 40 lines make 4 ms.
-        size.measured(10, Duration::from_millis(1));
-        assert_eq!(size.get(), 40);
-        // HS256-like lines, ~0.5 µs: capped.
-        size.measured(4096, Duration::from_micros(2048));
-        assert_eq!(size.get(), MAX_BLOCK_LINES);
-        // A block measured as taking no time at all does not divide by zero.
-        size.measured(0, Duration::ZERO);
-        assert_eq!(size.get(), MAX_BLOCK_LINES);
-    }
+    use super::*;
 
     #[test]
     fn slow_lines_are_shared_between_the_workers() {

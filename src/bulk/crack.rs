@@ -9,16 +9,19 @@
 //! test checks the result against the `hmac` crate for every key and message length class.
 //!
 //! The wordlist is read as a stream in large chunks, cut at line ends with memchr, and
-//! the chunks are shared out to worker threads (`std::thread::scope`).
+//! the chunks are shared out to the workers of `crate::bulk::pipeline` (in no particular
+//! order: only whether a line matched counts).
 
 use std::io::{IsTerminal, Read};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use sha2::Digest;
 use sha2::block_api::{compress256, compress512};
+
+use crate::bulk::pipeline::{self, Feeder, Order};
 
 /// The wordlist is read this many bytes at a time.
 const CHUNK: usize = 256 * 1024;
@@ -169,6 +172,12 @@ fn xor<const N: usize>(block: &[u8; N], pad: u8) -> [u8; N] {
     out
 }
 
+impl Default for Keyed {
+    fn default() -> Keyed {
+        Keyed::new()
+    }
+}
+
 impl Keyed {
     fn new() -> Keyed {
         Keyed {
@@ -293,56 +302,44 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
         sha384: targets.iter().any(|t| t.hash == Hash::Sha384),
         sha512: targets.iter().any(|t| t.hash == Hash::Sha512),
     };
-    let threads = options.threads.max(1);
-    let (tx, rx) = mpsc::sync_channel::<Vec<u8>>(threads * 2);
-    let rx = Mutex::new(rx);
-    let read = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let (rx, found, remaining, done, tried, skipped) =
-                (&rx, &found, &remaining, &done, &tried, &skipped);
-            scope.spawn(move || {
-                let mut keyed = Keyed::new();
-                loop {
-                    let chunk = match rx.lock().map(|rx| rx.recv()) {
-                        Ok(Ok(chunk)) => chunk,
-                        _ => break,
-                    };
-                    let mut count = 0u64;
-                    let mut too_long = 0u64;
-                    let mut start = 0;
-                    let ends = memchr::memchr_iter(b'\n', &chunk).chain([chunk.len()]);
-                    for end in ends {
-                        let line = &chunk[start..end];
-                        start = end + 1;
-                        if done.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let secret = line.strip_suffix(b"\r").unwrap_or(line);
-                        if secret.len() > MAX_LINE {
-                            too_long += 1;
-                            continue;
-                        }
-                        count += 1;
-                        keyed.prepare(secret, families);
-                        for (target, slot) in targets.iter().zip(found) {
-                            if slot.get().is_none()
-                                && keyed.matches(target)
-                                && slot.set(secret.to_vec()).is_ok()
-                                && remaining.fetch_sub(1, Ordering::AcqRel) == 1
-                            {
-                                done.store(true, Ordering::Release);
-                            }
-                        }
-                    }
-                    tried.fetch_add(count, Ordering::Relaxed);
-                    skipped.fetch_add(too_long, Ordering::Relaxed);
+    let try_chunk = |keyed: &mut Keyed, chunk: Vec<u8>| {
+        let mut count = 0u64;
+        let mut too_long = 0u64;
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', &chunk).chain([chunk.len()]);
+        for end in ends {
+            let line = &chunk[start..end];
+            start = end + 1;
+            if done.load(Ordering::Relaxed) {
+                break;
+            }
+            let secret = line.strip_suffix(b"\r").unwrap_or(line);
+            if secret.len() > MAX_LINE {
+                too_long += 1;
+                continue;
+            }
+            count += 1;
+            keyed.prepare(secret, families);
+            for (target, slot) in targets.iter().zip(&found) {
+                if slot.get().is_none()
+                    && keyed.matches(target)
+                    && slot.set(secret.to_vec()).is_ok()
+                    && remaining.fetch_sub(1, Ordering::AcqRel) == 1
+                {
+                    done.store(true, Ordering::Release);
                 }
-            });
+            }
         }
-        let read = feed(wordlist, &tx, &done, &tried, &skipped, options.progress);
-        drop(tx);
-        read
-    });
+        tried.fetch_add(count, Ordering::Relaxed);
+        skipped.fetch_add(too_long, Ordering::Relaxed);
+    };
+    let read = pipeline::run(
+        options.threads,
+        Order::Arrival,
+        |feeder| feed(wordlist, feeder, &done, &tried, &skipped, options.progress),
+        try_chunk,
+        &mut |()| Ok(()),
+    );
     if options.progress && std::io::stderr().is_terminal() {
         crate::io::output::write_stderr("\r\x1b[K");
     }
@@ -360,7 +357,7 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
 /// carry (and each chunk) stays under `MAX_LINE + CHUNK` bytes.
 fn feed(
     mut wordlist: impl Read,
-    tx: &mpsc::SyncSender<Vec<u8>>,
+    feeder: &mut Feeder<'_, Vec<u8>>,
     done: &AtomicBool,
     tried: &AtomicU64,
     skipped: &AtomicU64,
@@ -392,7 +389,7 @@ fn feed(
                 skipped.fetch_add(1, Ordering::Relaxed);
             } else if !chunk.is_empty() {
                 // The last line, without a line end.
-                let _ = tx.send(chunk);
+                let _ = feeder.send(chunk);
             }
             return Ok(());
         }
@@ -413,7 +410,7 @@ fn feed(
             Some(at) => {
                 carry = chunk[from + at + 1..].to_vec();
                 chunk.truncate(from + at);
-                if tx.send(chunk).is_err() {
+                if feeder.send(chunk).is_err() {
                     return Ok(());
                 }
             }

@@ -256,9 +256,8 @@ pub struct InspectArgs {
     /// Try every line of FILE as the secret of an HS256/384/512 token
     #[arg(long, value_name = "FILE", conflicts_with_all = ["key", "verify_key", "unique", "show_token"])]
     pub wordlist: Option<String>,
-    /// With --scan or --wordlist: worker threads [default: every core]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub threads: Option<u32>,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
     /// With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted
     #[arg(long, value_name = "N", default_value_t = DEFAULT_SCAN_PBES2_WORK)]
     pub max_pbes2_work: u64,
@@ -582,12 +581,13 @@ pub struct IssueArgs {
     pub key_input: KeyInputArgs,
 }
 
-// Threads for --batch work.
+// Worker threads of the bulk work (--batch, --scan, --wordlist), with one meaning
+// everywhere: 1 or more; 0 is refused rather than read as "every core".
 #[derive(Debug, Clone, Args)]
 pub struct ThreadArgs {
-    /// With --batch: worker threads [default: every core]
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub threads: Option<u32>,
 }
 
 const SERVE_ABOUT: &str =

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
 use crate::bulk::batch::{self, LineResult};
+use crate::bulk::pipeline;
 use crate::cli::{GlobalArgs, IssueArgs};
 use crate::error;
 use crate::io::files;
@@ -93,7 +94,7 @@ fn run_batch(
         })
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
-    let threads = batch::threads(args.threads.threads);
+    let threads = pipeline::threads(args.threads.threads);
     let summary = batch::run(reader, std::io::stdout(), threads, |n, line| {
         let minted = line
             .map_err(batch::TooLong::error)

@@ -5,6 +5,7 @@ use anyhow::Result;
 use serde_json::Value;
 
 use crate::bulk::batch::{self, LineResult};
+use crate::bulk::pipeline;
 use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
 use crate::io::input;
@@ -39,7 +40,7 @@ where
     let summary = batch::run(
         reader,
         std::io::stdout(),
-        batch::threads(threads.threads),
+        pipeline::threads(threads.threads),
         |n, line| {
             let outcome = line
                 .map_err(batch::TooLong::error)

@@ -303,3 +303,36 @@ fn batch_needs_a_key_that_is_not_stdin() {
             "--batch reads claims from stdin; give the key another way",
         ));
 }
+
+#[test]
+fn threads_means_the_same_everywhere_and_zero_is_refused() {
+    // One --threads: 1 or more workers, default every core; 0 is a usage error for the
+    // batch commands as for inspect --scan/--wordlist (it once meant "every core" here).
+    let dir = tempfile::tempdir().unwrap();
+    let hs = keygen_file(dir.path(), "HS256", "hs.json");
+    for command in [
+        vec!["issue", "--key", &hs, "--batch"],
+        vec!["verify", "--key", &hs, "--batch"],
+        vec!["decrypt", "--key", &hs, "--batch"],
+        vec!["inspect", "--scan"],
+        vec!["inspect", "--wordlist", &hs, "--scan"],
+    ] {
+        jwtctl()
+            .args(&command)
+            .args(["--threads", "0"])
+            .write_stdin("{}\n")
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "invalid value '0' for '--threads <N>': 0 is not in 1..=4294967295",
+            ));
+    }
+    let out = stdout_of(
+        jwtctl()
+            .args(["issue", "--key", &hs, "--batch", "--threads", "1"])
+            .args(["--now", "1700000000"])
+            .write_stdin("{\"sub\":\"a\"}\n{\"sub\":\"b\"}\n"),
+    );
+    assert_eq!(lines(&out).len(), 2);
+}

@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use crate::bulk::crack::{self, Options, Target};
+use crate::bulk::pipeline;
 use crate::bulk::scan::{self, HsToken, Totals};
 use crate::cli::{GlobalArgs, InspectArgs};
 use crate::error;
@@ -36,7 +37,7 @@ fn open(name: &str) -> Result<Box<dyn Read>> {
 
 fn options(args: &InspectArgs) -> Options {
     Options {
-        threads: scan::threads(args.threads),
+        threads: pipeline::threads(args.threads.threads),
         progress: true,
     }
 }
@@ -170,7 +171,7 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
     };
     scan::pipeline(
         &inputs,
-        scan::threads(args.threads),
+        pipeline::threads(args.threads.threads),
         args.token_input.max_token_size,
         &totals,
         scan::collect_hs,

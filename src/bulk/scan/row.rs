@@ -1,0 +1,187 @@
+//! One listing line of a scan: tab-separated columns or a JSON Line.
+
+use std::io::Write;
+use std::ops::Range;
+
+use serde_json::Value;
+use sha2::Digest;
+
+use super::Located;
+use super::Totals;
+use super::check::{Context, Verdict, examine};
+use crate::jose::token::Kind;
+use crate::time;
+
+/// `expires in 5m`, `expired 2h ago`, `no exp`, …
+fn exp_status(exp: Option<&Value>, now: i64) -> String {
+    let Some(exp) = exp else {
+        return "no exp".to_string();
+    };
+    let Some(value) = exp.as_f64() else {
+        return "exp not a number".to_string();
+    };
+    if !(-1e15..=1e15).contains(&value) {
+        return "exp out of range".to_string();
+    }
+    let t = value.floor() as i64;
+    if now >= t {
+        format!("expired {}", time::relative(t, now))
+    } else {
+        format!("expires {}", time::relative(t, now))
+    }
+}
+
+/// A value for a tab-separated column: `-` when absent, `""` when empty, terminal controls
+/// (tabs and line breaks included, so no value forges a column or a row) escaped by the
+/// one sanitiser, non-strings as JSON.
+pub fn column(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "-".to_string(),
+        Some(Value::String(s)) => escaped(s),
+        Some(other) => escaped(&other.to_string()),
+    }
+}
+
+fn escaped(text: &str) -> String {
+    if text.is_empty() {
+        "\"\"".to_string()
+    } else {
+        crate::io::sanitize::for_terminal(text).into_owned()
+    }
+}
+
+/// How lines are laid out.
+#[derive(Clone, Copy)]
+pub(super) struct Layout {
+    pub json: bool,
+    pub show_token: bool,
+    /// Compute the SHA-256 of each token (for --json and --unique).
+    pub fingerprint: bool,
+}
+
+/// A worker's output for one batch: the lines, and each line's fingerprint and extent.
+#[derive(Default)]
+pub(super) struct Rendered {
+    pub bytes: Vec<u8>,
+    pub lines: Vec<([u8; 32], Range<usize>)>,
+}
+
+fn json_value(out: &mut Vec<u8>, value: Option<&Value>) {
+    match value {
+        Some(value) => serde_json::to_writer(&mut *out, value).unwrap_or_default(),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn json_str(out: &mut Vec<u8>, text: &str) {
+    serde_json::to_writer(&mut *out, text).unwrap_or_default();
+}
+
+/// Appends one token's line (with its newline) to `out`.
+pub(super) fn render(
+    out: &mut Rendered,
+    located: &Located<'_>,
+    name: &str,
+    context: &Context,
+    layout: Layout,
+    totals: &Totals,
+    buf: &mut Vec<u8>,
+) {
+    let (claims, check) = examine(located, context, totals, buf);
+    let found = located.found;
+    let kind = if found.kind == Kind::Jws {
+        "JWS"
+    } else {
+        "JWE"
+    };
+    let status = match &claims {
+        Some(claims) => exp_status(claims.exp.as_ref(), context.now),
+        None if found.kind == Kind::Jwe && !matches!(check, Some(Verdict::Valid)) => {
+            "encrypted".into()
+        }
+        None => "no claims".into(),
+    };
+    let claims = claims.unwrap_or_default();
+    let sha256: [u8; 32] = if layout.fingerprint {
+        sha2::Sha256::digest(located.text).into()
+    } else {
+        [0; 32]
+    };
+    let start = out.bytes.len();
+    let o = &mut out.bytes;
+    if layout.json {
+        o.extend_from_slice(b"{\"file\":");
+        json_str(o, name);
+        let _ = write!(
+            o,
+            ",\"line\":{},\"offset\":{},\"type\":\"{kind}\",\"alg\":",
+            located.line, located.offset
+        );
+        json_str(o, &found.alg);
+        o.extend_from_slice(b",\"enc\":");
+        match &found.enc {
+            Some(enc) => json_str(o, enc),
+            None => o.extend_from_slice(b"null"),
+        }
+        for (field, value) in [
+            ("kid", &found.kid),
+            ("iss", &claims.iss),
+            ("sub", &claims.sub),
+            ("exp", &claims.exp),
+        ] {
+            let _ = write!(o, ",\"{field}\":");
+            json_value(o, value.as_ref());
+        }
+        o.extend_from_slice(b",\"exp_status\":");
+        json_str(o, &status);
+        let _ = write!(o, ",\"sha256\":\"{}\"", hex::encode(sha256));
+        match &check {
+            Some(Verdict::Valid) => o.extend_from_slice(b",\"valid\":true,\"error\":null"),
+            Some(Verdict::Invalid(e)) => {
+                o.extend_from_slice(b",\"valid\":false,\"error\":");
+                json_str(o, e);
+            }
+            Some(Verdict::Skipped(why)) => {
+                o.extend_from_slice(b",\"valid\":null,\"error\":null,\"skipped\":");
+                json_str(o, why);
+            }
+            None => {}
+        }
+        if layout.show_token {
+            o.extend_from_slice(b",\"token\":\"");
+            o.extend_from_slice(located.text);
+            o.push(b'"');
+        }
+        o.push(b'}');
+    } else {
+        let _ = write!(
+            o,
+            "{}:{}\t{kind}\t{}",
+            crate::io::sanitize::for_terminal(name),
+            located.line,
+            escaped(&found.alg)
+        );
+        if let (Kind::Jwe, Some(enc)) = (found.kind, &found.enc) {
+            let _ = write!(o, "/{}", escaped(enc));
+        }
+        for value in [&found.kid, &claims.iss, &claims.sub] {
+            o.push(b'\t');
+            o.extend_from_slice(column(value.as_ref()).as_bytes());
+        }
+        o.push(b'\t');
+        o.extend_from_slice(status.as_bytes());
+        match &check {
+            Some(Verdict::Valid) => o.extend_from_slice(b"\tvalid"),
+            Some(Verdict::Invalid(_)) => o.extend_from_slice(b"\tinvalid"),
+            Some(Verdict::Skipped(_)) => o.extend_from_slice(b"\tskipped"),
+            None => {}
+        }
+        if layout.show_token {
+            o.push(b'\t');
+            o.extend_from_slice(located.text);
+        }
+    }
+    let end = out.bytes.len();
+    out.bytes.push(b'\n');
+    out.lines.push((sha256, start..end));
+}
