@@ -64,11 +64,13 @@ pub enum Hash {
 }
 
 impl Hash {
+    /// The hash of a token's `alg`, when it names an HS* algorithm.
     pub fn for_alg(alg: &str) -> Option<Hash> {
-        match alg {
-            "HS256" => Some(Hash::Sha256),
-            "HS384" => Some(Hash::Sha384),
-            "HS512" => Some(Hash::Sha512),
+        use crate::jose::alg::{self, AlgId};
+        match alg::find(alg)?.id {
+            AlgId::Hs256 => Some(Hash::Sha256),
+            AlgId::Hs384 => Some(Hash::Sha384),
+            AlgId::Hs512 => Some(Hash::Sha512),
             _ => None,
         }
     }
