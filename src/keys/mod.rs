@@ -6,6 +6,7 @@
 //! like a key is never used as an HMAC secret (the RS256→HS256 confusion, CVE-2022-29217).
 
 pub mod convert;
+pub mod generate;
 pub mod remote;
 
 use std::path::Path;
@@ -511,36 +512,17 @@ fn parse_reference(reference: &str) -> Result<Source<'_>> {
     })
 }
 
-/// Asks on the terminal without echo.
+/// Asks on the terminal without echo (the one reader: `io::password`).
 pub fn prompt_secret(prompt: &str) -> Result<String> {
-    rpassword::prompt_password(prompt)
-        .map_err(|_| error::runtime("cannot ask for it: no terminal (give it another way)"))
+    crate::io::password::ask(prompt, "the secret", None)
 }
 
 /// Reads a password: from `--password-file` (one trailing newline removed), else a prompt.
 pub fn read_password(opts: &LoadOptions, prompt: &str) -> Result<Vec<u8>> {
-    let password = match &opts.password_file {
-        Some(path) => strip_newline(files::read_file_limited(path, 64 * 1024, "password file")?),
-        None => prompt_secret(prompt)
-            .map_err(|_| {
-                error::runtime("cannot ask for the password: no terminal (use --password-file)")
-            })?
-            .into_bytes(),
-    };
-    if password.is_empty() {
-        return Err(error::runtime("the password is empty"));
+    match &opts.password_file {
+        Some(path) => crate::io::password::from_file(path),
+        None => Ok(crate::io::password::prompt(prompt, "use --password-file")?.into_bytes()),
     }
-    Ok(password)
-}
-
-fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.last() == Some(&b'\n') {
-        bytes.pop();
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-    }
-    bytes
 }
 
 /// Loads KEY: reads it from its source and recognises what it is.
@@ -818,7 +800,7 @@ fn decode_secret(bytes: &[u8], encoding: SecretEncoding) -> Result<Vec<u8>> {
             .map_err(|_| error::runtime("the secret is not text in the --secret-encoding given"))
     };
     let decoded = match encoding {
-        SecretEncoding::Raw => return Ok(strip_newline(bytes.to_vec())),
+        SecretEncoding::Raw => return Ok(crate::io::password::strip_newline(bytes.to_vec())),
         SecretEncoding::Base64 => {
             let t = text()?;
             base64::engine::general_purpose::STANDARD_NO_PAD
