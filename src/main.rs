@@ -10,6 +10,7 @@ mod inspect;
 mod io;
 mod jose;
 mod keys;
+mod login;
 mod serve;
 mod time;
 

@@ -1,8 +1,6 @@
 //! `jwtctl keygen`: generate a key, extract a public key, or convert a key between formats.
 
 use anyhow::Result;
-use josekit::jwk::Jwk;
-use josekit::jwk::alg::{ec::EcCurve, ecx::EcxCurve, ed::EdCurve};
 use serde_json::{Value, json};
 
 use crate::cli::{GlobalArgs, KeyFormat, KeyUse, KeygenArgs, Kty};
@@ -10,6 +8,7 @@ use crate::error;
 use crate::io::files::{self, Mode};
 use crate::io::output;
 use crate::jose::alg::{self, KeyNeed, TokenKind};
+use crate::keys::generate::{Kind, generate};
 use crate::keys::{self, Key};
 
 const MAX_RSA_BITS: u32 = 8192;
@@ -21,13 +20,6 @@ struct Spec {
     kind: Kind,
     alg: Option<&'static str>,
     key_use: Option<&'static str>,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Kind {
-    Secret { bytes: usize },
-    Rsa { bits: u32 },
-    Curve(&'static str),
 }
 
 pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
@@ -251,30 +243,6 @@ fn spec_for_kty(kty: Kty, args: &KeygenArgs) -> Result<Spec> {
         kind,
         alg: None,
         key_use: None,
-    })
-}
-
-fn generate(kind: &Kind) -> Result<Jwk> {
-    Ok(match kind {
-        Kind::Secret { bytes } => {
-            let mut secret = vec![0u8; *bytes];
-            openssl::rand::rand_bytes(&mut secret)?;
-            let mut jwk = Jwk::new("oct");
-            jwk.set_key_value(&secret);
-            jwk
-        }
-        Kind::Rsa { bits } => Jwk::generate_rsa_key(*bits)?,
-        Kind::Curve(crv) => match *crv {
-            "P-256" => Jwk::generate_ec_key(EcCurve::P256)?,
-            "P-384" => Jwk::generate_ec_key(EcCurve::P384)?,
-            "P-521" => Jwk::generate_ec_key(EcCurve::P521)?,
-            "secp256k1" => Jwk::generate_ec_key(EcCurve::Secp256k1)?,
-            "Ed25519" => Jwk::generate_ed_key(EdCurve::Ed25519)?,
-            "Ed448" => Jwk::generate_ed_key(EdCurve::Ed448)?,
-            "X25519" => Jwk::generate_ecx_key(EcxCurve::X25519)?,
-            "X448" => Jwk::generate_ecx_key(EcxCurve::X448)?,
-            other => return Err(error::usage(format!("unknown curve {other}"))),
-        },
     })
 }
 

@@ -4,6 +4,7 @@
 //! URLs and their cache, `remote`.
 
 pub mod convert;
+pub mod generate;
 pub mod protect;
 pub mod recognise;
 pub mod remote;
@@ -17,7 +18,6 @@ use josekit::jwk::Jwk;
 use serde_json::Value;
 
 use crate::error;
-use crate::io::files;
 use crate::jose::alg::{Alg, AlgId, Enc, KeyNeed};
 
 pub use source::{load, load_one, load_optional};
@@ -466,36 +466,17 @@ impl KeySet {
     }
 }
 
-/// Asks on the terminal without echo.
+/// Asks on the terminal without echo (the one reader: `io::password`).
 pub fn prompt_secret(prompt: &str) -> Result<String> {
-    rpassword::prompt_password(prompt)
-        .map_err(|_| error::runtime("cannot ask for it: no terminal (give it another way)"))
+    crate::io::password::ask(prompt, "the secret", None)
 }
 
 /// Reads a password: from `--password-file` (one trailing newline removed), else a prompt.
 pub fn read_password(opts: &LoadOptions, prompt: &str) -> Result<Vec<u8>> {
-    let password = match &opts.password_file {
-        Some(path) => strip_newline(files::read_file_limited(path, 64 * 1024, "password file")?),
-        None => prompt_secret(prompt)
-            .map_err(|_| {
-                error::runtime("cannot ask for the password: no terminal (use --password-file)")
-            })?
-            .into_bytes(),
-    };
-    if password.is_empty() {
-        return Err(error::runtime("the password is empty"));
+    match &opts.password_file {
+        Some(path) => crate::io::password::from_file(path),
+        None => Ok(crate::io::password::prompt(prompt, "use --password-file")?.into_bytes()),
     }
-    Ok(password)
-}
-
-fn strip_newline(mut bytes: Vec<u8>) -> Vec<u8> {
-    if bytes.last() == Some(&b'\n') {
-        bytes.pop();
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-    }
-    bytes
 }
 
 /// josekit's error text without its "Invalid JWK format: " style prefix noise.

@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use super::convert;
 use super::protect::protected_jwk;
-use super::{Key, KeySet, LoadOptions, SecretEncoding, jose_reason, read_password, strip_newline};
+use super::{Key, KeySet, LoadOptions, SecretEncoding, jose_reason, read_password};
 use crate::error;
+use crate::io::password::strip_newline;
 
 /// Recognises key material from its content. Bytes are a raw secret only when they cannot
 /// be a key: a UTF-8 BOM is dropped, UTF-16/32 text is decoded, and DER (or base64 text of

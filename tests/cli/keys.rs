@@ -359,3 +359,48 @@ fn a_private_key_file_others_may_read_or_write_draws_one_warning() {
         .success()
         .stderr(predicates::str::contains("warning").not());
 }
+
+#[test]
+fn a_password_file_loses_one_trailing_newline_and_may_not_be_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = pem("rsa2048.pkcs8.encrypted.pem");
+    // One LF or CRLF is dropped (the one rule of io::password); a second one is the password's.
+    for (name, text) in [("lf", "pw\n"), ("crlf", "pw\r\n"), ("bare", "pw")] {
+        let pw = write(dir.path(), name, text);
+        issue(&["--key", &key, "--password-file", &pw, "--alg", "RS256"]);
+    }
+    let two = write(dir.path(), "two", "pw\n\n");
+    jwtctl()
+        .args([
+            "issue",
+            "--key",
+            &key,
+            "--password-file",
+            &two,
+            "--alg",
+            "RS256",
+        ])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!(
+            "error: key {key}: cannot unlock the PEM key: wrong password or damaged file\n"
+        ));
+    for (name, text) in [("empty", ""), ("newline", "\n")] {
+        let pw = write(dir.path(), name, text);
+        jwtctl()
+            .args([
+                "issue",
+                "--key",
+                &key,
+                "--password-file",
+                &pw,
+                "--alg",
+                "RS256",
+            ])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(format!("error: key {key}: the password is empty\n"));
+    }
+}
