@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::jose::alg;
+use crate::jose::alg::{self, Alg, Enc};
 use crate::keys::SecretEncoding;
 
 #[derive(Debug, Parser)]
@@ -306,8 +306,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "KEY")]
     pub key: String,
     /// Accept only this algorithm (repeatable)
-    #[arg(long = "alg", value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
-    pub algs: Vec<String>,
+    #[arg(long = "alg", value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
+    pub algs: Vec<&'static Alg>,
     /// Read one token per line on stdin, write one JSON result per line
     #[arg(long, conflicts_with = "token")]
     pub batch: bool,
@@ -330,11 +330,11 @@ pub struct DecryptArgs {
     #[arg(long, value_name = "KEY")]
     pub key: String,
     /// Accept only this key-management algorithm (repeatable)
-    #[arg(long = "alg", value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
-    pub algs: Vec<String>,
+    #[arg(long = "alg", value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
+    pub algs: Vec<&'static Alg>,
     /// Accept only this content encryption (repeatable)
-    #[arg(long = "enc", value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
-    pub encs: Vec<String>,
+    #[arg(long = "enc", value_name = "ENC", value_parser = alg::enc_parser())]
+    pub encs: Vec<&'static Enc>,
     /// The key that verifies the inner JWS of a nested JWT
     #[arg(long, value_name = "KEY")]
     pub verify_key: Option<String>,
@@ -426,11 +426,11 @@ pub const CURVES: &[&str] = &[
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// The algorithm the key is for (sets kty, size and the JWK's alg)
-    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), conflicts_with = "kty", hide_possible_values = true)]
-    pub alg: Option<String>,
+    #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), conflicts_with = "kty", hide_possible_values = true)]
+    pub alg: Option<&'static Alg>,
     /// With --alg dir: the content encryption, which sizes the key [default: A256GCM]
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()), requires = "alg")]
-    pub enc: Option<String>,
+    #[arg(long, value_name = "ENC", value_parser = alg::enc_parser(), requires = "alg")]
+    pub enc: Option<&'static Enc>,
     /// The key type, when no --alg is given
     #[arg(long, value_enum)]
     pub kty: Option<Kty>,
@@ -503,11 +503,11 @@ pub struct IssueArgs {
     #[arg(long, value_name = "KEY")]
     pub key: String,
     /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
-    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
-    pub alg: Option<String>,
+    #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
+    pub alg: Option<&'static Alg>,
     /// The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
-    pub enc: Option<String>,
+    #[arg(long, value_name = "ENC", value_parser = alg::enc_parser())]
+    pub enc: Option<&'static Enc>,
     /// Subject claim ("sub")
     #[arg(long, value_name = "SUB")]
     pub sub: Option<String>,
@@ -565,8 +565,8 @@ pub struct IssueArgs {
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<String>,
     /// The signature algorithm of a nested JWT [default: the sign key's "alg"]
-    #[arg(long, value_name = "ALG", requires = "sign_key", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
-    pub sign_alg: Option<String>,
+    #[arg(long, value_name = "ALG", requires = "sign_key", value_parser = alg::alg_parser(), hide_possible_values = true)]
+    pub sign_alg: Option<&'static Alg>,
     /// Pin "now" (RFC 3339 or Unix seconds) so output is reproducible
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -754,11 +754,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "KID", requires = "key")]
     pub kid: Option<String>,
     /// The token algorithm [default: the key's "alg", else dir]
-    #[arg(long, value_name = "ALG", value_parser = PossibleValuesParser::new(alg::alg_names()), hide_possible_values = true)]
-    pub alg: Option<String>,
+    #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
+    pub alg: Option<&'static Alg>,
     /// The content encryption of a JWE [default: A256GCM]
-    #[arg(long, value_name = "ENC", value_parser = PossibleValuesParser::new(alg::enc_names()))]
-    pub enc: Option<String>,
+    #[arg(long, value_name = "ENC", value_parser = alg::enc_parser())]
+    pub enc: Option<&'static Enc>,
     /// How long a token lives (e.g. 90s, 15m, 1h; at most 100y)
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     pub ttl: String,

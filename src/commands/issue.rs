@@ -43,7 +43,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
 
     let load = args.key_input.load_options();
     let key = keys::load_one(&args.key, &load, args.kid.as_deref())?;
-    let alg = mint::resolve_alg(args.alg.as_deref(), &key, "--alg")?;
+    let alg = mint::resolve_alg(args.alg, &key, "--alg")?;
     let from_header = from.as_ref().map(|f| &f.header);
     let sign_key = match &args.sign_key {
         Some(reference) => Some(keys::load_one(reference, &load, None)?),
@@ -51,13 +51,13 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     };
     let outer = header_params(args, &key, from_header, sign_key.is_some())?;
     let enc = match (&args.enc, key.bound_enc()?) {
-        (Some(enc), _) => enc.as_str(),
+        (Some(enc), _) => enc.name,
         (None, Some(bound)) if alg.id == AlgId::Dir => bound.name,
         (None, _) => crate::jose::alg::default_enc(alg, key.bits() / 8),
     };
     let minter = match &sign_key {
         Some(sign_key) => {
-            let sign_alg = mint::resolve_alg(args.sign_alg.as_deref(), sign_key, "--sign-alg")?;
+            let sign_alg = mint::resolve_alg(args.sign_alg, sign_key, "--sign-alg")?;
             let inner = inner_params(sign_key);
             Minter::new(alg, enc, &key, &outer, Some((sign_alg, sign_key, &inner)))?
         }

@@ -7,7 +7,7 @@ use crate::cli::{GlobalArgs, KeyFormat, KeyUse, KeygenArgs, Kty};
 use crate::error;
 use crate::io::files::{self, Mode};
 use crate::io::output;
-use crate::jose::alg::{self, KeyNeed, TokenKind};
+use crate::jose::alg::{self, Alg, AlgId, KeyNeed, TokenKind};
 use crate::keys::generate::{Kind, generate};
 use crate::keys::{self, Key};
 
@@ -18,7 +18,7 @@ const MAX_SECRET_BITS: u32 = 8192;
 #[derive(Debug, PartialEq, Eq)]
 struct Spec {
     kind: Kind,
-    alg: Option<&'static str>,
+    alg: Option<&'static Alg>,
     key_use: Option<&'static str>,
 }
 
@@ -39,18 +39,18 @@ pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
     }
     let spec = spec_from_args(args)?;
     check_output_choices(args, &spec)?;
-    if spec.alg == Some("RSA1_5") {
+    if spec.alg.is_some_and(|a| a.id == AlgId::Rsa1v15) {
         output::warn("RSA1_5 is deprecated (RFC 8725); prefer RSA-OAEP-256");
     }
     let mut jwk = generate(&spec.kind)?;
     if let Some(alg) = spec.alg {
-        jwk.set_algorithm(alg);
+        jwk.set_algorithm(alg.name);
     }
-    if spec.alg == Some("dir") {
+    if spec.alg.is_some_and(|a| a.id == AlgId::Dir) {
         // A dir key is bound to the content encryption it was made for: a 32-byte key could
         // otherwise serve A256GCM and A128CBC-HS256 alike (see Key::bound_enc).
-        let enc = args.enc.as_deref().unwrap_or(alg::DEFAULT_ENC);
-        jwk.set_parameter("enc", Some(Value::from(enc)))?;
+        let enc = args.enc.unwrap_or_else(alg::default_enc_row);
+        jwk.set_parameter("enc", Some(Value::from(enc.name)))?;
     }
     let key_use = args
         .key_use
@@ -97,7 +97,7 @@ fn bits_to_bytes(bits: u32, what: &str) -> Result<usize> {
 
 fn spec_from_args(args: &KeygenArgs) -> Result<Spec> {
     match (&args.alg, args.kty) {
-        (Some(name), _) => spec_for_alg(name, args),
+        (Some(alg), _) => spec_for_alg(alg, args),
         (None, Some(kty)) => spec_for_kty(kty, args),
         (None, None) => Err(error::usage(
             "keygen needs --alg ALG (e.g. --alg ES256, --alg dir --enc A256GCM) or --kty TYPE",
@@ -105,8 +105,8 @@ fn spec_from_args(args: &KeygenArgs) -> Result<Spec> {
     }
 }
 
-fn spec_for_alg(name: &str, args: &KeygenArgs) -> Result<Spec> {
-    let alg = alg::find(name).ok_or_else(|| error::usage(format!("unknown algorithm {name}")))?;
+fn spec_for_alg(alg: &'static Alg, args: &KeygenArgs) -> Result<Spec> {
+    let name = alg.name;
     if args.enc.is_some() && alg.need != KeyNeed::Direct {
         return Err(error::usage(format!(
             "--enc sizes a dir key; {name} keys do not depend on the content encryption"
@@ -167,9 +167,7 @@ fn spec_for_alg(name: &str, args: &KeygenArgs) -> Result<Spec> {
         KeyNeed::Ecdh => curve(alg::ECDH_CURVES, "P-256")?,
         KeyNeed::Aes(bytes) => fixed_size(bytes)?,
         KeyNeed::Direct => {
-            let enc = args.enc.as_deref().unwrap_or(alg::DEFAULT_ENC);
-            let enc =
-                alg::find_enc(enc).ok_or_else(|| error::usage(format!("unknown enc {enc}")))?;
+            let enc = args.enc.unwrap_or_else(alg::default_enc_row);
             fixed_size(enc.key_bytes)?
         }
         KeyNeed::Password => Kind::Secret {
@@ -181,7 +179,7 @@ fn spec_for_alg(name: &str, args: &KeygenArgs) -> Result<Spec> {
     };
     Ok(Spec {
         kind,
-        alg: Some(alg.name),
+        alg: Some(alg),
         key_use: Some(match alg.kind {
             TokenKind::Jws => "sig",
             TokenKind::Jwe => "enc",

@@ -10,13 +10,14 @@ use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
 use crate::io::input;
 use crate::io::output;
+use crate::jose::alg::Alg;
 use crate::jose::token::{self, Compact};
 use crate::jose::verify::{self, Policy, Refused, Verified};
 use crate::keys;
 use crate::time;
 
 /// The claim policy shared by verify and decrypt.
-pub fn policy(claims: &ClaimCheckArgs, algs: &[String]) -> Result<Policy> {
+pub fn policy(claims: &ClaimCheckArgs, algs: &[&'static Alg]) -> Result<Policy> {
     Ok(Policy {
         algs: algs.to_vec(),
         iss: claims.iss.clone(),

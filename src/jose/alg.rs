@@ -230,6 +230,11 @@ pub const ENCS: &[Enc] = &[
 /// The content encryption used when none is named (the contract's default).
 pub const DEFAULT_ENC: &str = "A256GCM";
 
+/// [`DEFAULT_ENC`]'s row.
+pub fn default_enc_row() -> &'static Enc {
+    find_enc(DEFAULT_ENC).expect("the default enc is in the table")
+}
+
 /// The content encryption a JWE gets when none is named: for a `dir` key, the one its
 /// size fits (a 16-byte key means A128GCM, a 64-byte one A256CBC-HS512); else A256GCM.
 pub fn default_enc(alg: &Alg, key_bytes: usize) -> &'static str {
@@ -257,13 +262,21 @@ pub fn find_enc(name: &str) -> Option<&'static Enc> {
     ENCS.iter().find(|e| e.name == name)
 }
 
-/// The names of every algorithm, for clap's value lists.
-pub fn alg_names() -> Vec<&'static str> {
-    ALGS.iter().map(|a| a.name).collect()
+/// clap's parser for an algorithm flag: a registered name (listed for completions) in, the
+/// table row out, so the value is typed from the moment it is parsed.
+pub fn alg_parser() -> impl clap::builder::TypedValueParser<Value = &'static Alg> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = ALGS.iter().map(|a| a.name).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| find(&name).expect("clap passes listed names only"))
 }
 
-pub fn enc_names() -> Vec<&'static str> {
-    ENCS.iter().map(|e| e.name).collect()
+/// clap's parser for a content-encryption flag (`--enc`).
+pub fn enc_parser() -> impl clap::builder::TypedValueParser<Value = &'static Enc> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = ENCS.iter().map(|e| e.name).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| find_enc(&name).expect("clap passes listed names only"))
 }
 
 /// `none` in any capitalisation: never accepted, always reported.

@@ -389,9 +389,9 @@ impl Minter {
 }
 
 /// The algorithm to use: the one named, else the key's own `alg`; never a guess.
-pub fn resolve_alg(named: Option<&str>, key: &Key, flag: &str) -> Result<&'static Alg> {
+pub fn resolve_alg(named: Option<&'static Alg>, key: &Key, flag: &str) -> Result<&'static Alg> {
     let name = match (named, key.alg()) {
-        (Some(name), _) => name,
+        (Some(named), _) => return Ok(named),
         (None, Some(own)) => own,
         (None, None) => {
             return Err(error::usage(format!(

@@ -25,9 +25,9 @@ pub use super::verdict::{Check, NOT_AUTHENTICATED, Refused, Verified};
 #[derive(Debug, Clone)]
 pub struct Policy {
     /// `--alg`: the only algorithms accepted; empty means "from the key".
-    pub algs: Vec<String>,
+    pub algs: Vec<&'static Alg>,
     /// `--enc` (decrypt): the only content encryptions accepted; empty means any.
-    pub encs: Vec<String>,
+    pub encs: Vec<&'static alg::Enc>,
     pub iss: Option<String>,
     pub aud: Option<String>,
     pub sub: Option<String>,
@@ -84,17 +84,20 @@ fn allowed_algs(policy: &Policy, keys: &KeySet, kind: TokenKind) -> Result<Vec<&
         return policy
             .algs
             .iter()
-            .map(|name| {
-                alg::find(name).filter(|a| a.kind == kind).ok_or_else(|| {
-                    error::usage(format!(
-                        "--alg {name} is not a {} algorithm",
+            .map(|&named| {
+                if named.kind == kind {
+                    Ok(named)
+                } else {
+                    Err(error::usage(format!(
+                        "--alg {} is not a {} algorithm",
+                        named.name,
                         if kind == TokenKind::Jws {
                             "signature"
                         } else {
                             "key-management"
                         }
-                    ))
-                })
+                    )))
+                }
             })
             .collect();
     }
@@ -345,11 +348,12 @@ fn decrypt_jwe_steps(
     let (_, enc) = precheck::check_jwe(token, policy.max_p2c)?;
     let alg = allowed_token_alg(token, policy, keys, TokenKind::Jwe, Some(enc), trail)?;
     trail.step = "enc";
-    if !policy.encs.is_empty() && !policy.encs.iter().any(|e| e == enc.name) {
+    if !policy.encs.is_empty() && !policy.encs.iter().any(|e| e.id == enc.id) {
+        let names: Vec<&str> = policy.encs.iter().map(|e| e.name).collect();
         return Err(error::not_authentic(format!(
             "the token uses enc {}, but only {} {} allowed",
             enc.name,
-            policy.encs.join(", "),
+            names.join(", "),
             if policy.encs.len() == 1 { "is" } else { "are" }
         )));
     }

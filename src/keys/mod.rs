@@ -266,8 +266,7 @@ impl Key {
                     }
                     (Some(want), _) => want,
                     (None, Some(own)) => own,
-                    (None, None) => crate::jose::alg::find_enc(crate::jose::alg::DEFAULT_ENC)
-                        .expect("default enc is known"),
+                    (None, None) => crate::jose::alg::default_enc_row(),
                 };
                 if kty != "oct" || self.bits() / 8 != enc.key_bytes {
                     return refuse(format!(

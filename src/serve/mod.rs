@@ -28,7 +28,7 @@ use crate::error;
 use crate::io::files::{self, Mode};
 use crate::io::output;
 use crate::io::password;
-use crate::jose::alg::{self, Alg, TokenKind};
+use crate::jose::alg::{self, Alg, AlgId, TokenKind};
 use crate::jose::mint::{self, HeaderParams, Minter};
 use crate::keys::{self, Key, KeySet};
 use crate::time;
@@ -82,13 +82,14 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
     let enc = match alg.kind {
         TokenKind::Jwe => args
             .enc
-            .clone()
-            .unwrap_or_else(|| alg::default_enc(alg, key.bits() / 8).into()),
+            .map(|enc| enc.name)
+            .unwrap_or_else(|| alg::default_enc(alg, key.bits() / 8))
+            .to_string(),
         TokenKind::Jws => {
             if let Some(enc) = &args.enc {
                 return Err(error::usage(format!(
-                    "--enc {enc} is for encrypted tokens, but --alg {} signs",
-                    alg.name
+                    "--enc {} is for encrypted tokens, but --alg {} signs",
+                    enc.name, alg.name
                 )));
             }
             String::new()
@@ -238,15 +239,15 @@ fn listen_addr(text: &str) -> Result<SocketAddr> {
 
 /// The key and algorithm: `--key` (which must exist) or a fresh in-memory key.
 fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
-    if let Some(alg) = args.alg.as_deref().and_then(alg::find) {
+    if let Some(alg) = args.alg {
         authenticates_issuer(alg)?;
     }
+    // The original design's key: dir + A256GCM, held in memory.
+    let dir = || alg::find("dir").expect("dir is in the table");
     if args.ephemeral_key {
-        let name = args.alg.as_deref().unwrap_or("dir");
-        let alg =
-            alg::find(name).ok_or_else(|| error::usage(format!("unknown algorithm {name}")))?;
-        let enc = args.enc.as_deref().unwrap_or(alg::DEFAULT_ENC);
-        return Ok((keys::generate::ephemeral(alg, enc)?, alg));
+        let alg = args.alg.unwrap_or_else(dir);
+        let enc = args.enc.unwrap_or_else(alg::default_enc_row);
+        return Ok((keys::generate::ephemeral(alg, enc.name)?, alg));
     }
     let reference = args
         .key
@@ -259,11 +260,13 @@ fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(error::runtime(format!(
                     "key file {reference} does not exist; create one with: jwtctl keygen --alg {} {}-o {reference}",
-                    args.alg.as_deref().unwrap_or("dir"),
-                    match args.alg.as_deref() {
-                        None | Some("dir") =>
-                            format!("--enc {} ", args.enc.as_deref().unwrap_or(alg::DEFAULT_ENC)),
-                        Some(_) => String::new(),
+                    args.alg.unwrap_or_else(dir).name,
+                    match args.alg.unwrap_or_else(dir).id {
+                        AlgId::Dir => format!(
+                            "--enc {} ",
+                            args.enc.unwrap_or_else(alg::default_enc_row).name
+                        ),
+                        _ => String::new(),
                     }
                 )));
             }
@@ -285,8 +288,11 @@ fn server_key(args: &ServeArgs) -> Result<(Key, &'static Alg)> {
         &args.key_input.load_options(),
         args.kid.as_deref(),
     )?;
-    let name = args.alg.as_deref().or(key.alg()).unwrap_or("dir");
-    let alg = mint::resolve_alg(Some(name), &key, "--alg")?;
+    let alg = match args.alg {
+        Some(alg) => alg,
+        None if key.alg().is_none() => dir(),
+        None => mint::resolve_alg(None, &key, "--alg")?,
+    };
     authenticates_issuer(alg)?;
     Ok((key, alg))
 }

@@ -15,7 +15,7 @@ use super::http::{BodyError, Shared, read_body};
 use super::users::Checker;
 use super::{MAX_BODY_BYTES, MAX_TARGET_BYTES, REALM};
 use crate::error;
-use crate::jose::alg::{Alg, KeyNeed, TokenKind};
+use crate::jose::alg::{self, Alg, KeyNeed, TokenKind};
 use crate::jose::mint::{self, Minter};
 use crate::jose::token::{self, Kind};
 use crate::jose::verify::{self, Inner, Policy};
@@ -293,12 +293,8 @@ impl Service {
     fn verify(&self, token: &str, now: i64) -> Result<Map<String, Value>> {
         let parsed = token::parse(token, MAX_BODY_BYTES)?;
         let policy = Policy {
-            algs: vec![self.alg.name.to_string()],
-            encs: if self.enc.is_empty() {
-                Vec::new()
-            } else {
-                vec![self.enc.clone()]
-            },
+            algs: vec![self.alg],
+            encs: alg::find_enc(&self.enc).into_iter().collect(),
             iss: self.iss.clone(),
             aud: self.aud.clone(),
             ..Policy::new(now)
