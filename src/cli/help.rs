@@ -48,9 +48,15 @@ josekit's output, proven by a differential test).";
 pub const VERIFY_ABOUT: &str =
     "Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name.
 
+TOKEN is taken as inspect takes it: the token, text around it (Bearer …, Authorization: \
+Bearer …, quotes, a URL or a cookie), - or stdin, or the name of a file that holds it (an \
+argument with no token in it that names an existing file is read).
+
 Allowed algorithms: those named with --alg, else the key's \"alg\", else every algorithm of \
 the key's type (an RSA or EC key never verifies HS256; a secret never verifies RS256). \
-\"none\" is never accepted. A JWK Set picks the key by the token's kid; keys named by the \
+\"none\" is never accepted. A JWK Set picks the key by the token's kid (a kid the set lacks is \
+the refusal, reported before any algorithm mismatch, with the set's kids); a refusal whose \
+key does not carry the token's kid names both kids. Keys named by the \
 token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of a JWK \
 Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes; plain http:// only on \
 loopback; a URL with user:password@ is refused). Loopback URLs never go through a proxy; \
@@ -71,6 +77,8 @@ The exit code is 0 when every token is valid, else the class of the first failin
 
 pub const DECRYPT_ABOUT: &str =
     "Decrypt a JWE (and verify a nested JWT's inner JWS), checking exp/nbf and named claims.
+
+TOKEN is taken as verify and inspect take it (text around it, stdin, or a file name).
 
 Allowed algorithms as for verify (RSA1_5 only when named by --alg or the key's \"alg\"); \
 --enc limits the content encryption. Before any decryption the token's structure is checked: \
@@ -93,7 +101,8 @@ pub const INSPECT_ABOUT: &str =
     "Show what is in a token (no key needed), with times and security findings.
 
 The token may be given as itself, -, on stdin, or inside text: Bearer …, Authorization: \
-Bearer …, quotes, a URL or a cookie. JWS: header, claims, signature algorithm and length. \
+Bearer …, quotes, a URL or a cookie; an argument with no token in it that names an existing \
+file is read as that text (the first token in it is taken). JWS: header, claims, signature algorithm and length. \
 JWE: protected header and the size of each part; with --key, the decrypted content too, \
 and a nested JWT's inner token (verified with --verify-key). Times (exp, nbf, iat, \
 auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime.

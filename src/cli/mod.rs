@@ -89,7 +89,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
-    /// The token, text holding it, or - for stdin (read from stdin when left out)
+    /// The token, text holding it (Bearer …, a URL, a cookie), a file holding it, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)
@@ -156,7 +156,7 @@ pub struct ClaimCheckArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The token, or - for stdin (read from stdin when left out)
+    /// The token, text holding it (Bearer …, a URL, a cookie), a file holding it, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
@@ -180,7 +180,7 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct DecryptArgs {
-    /// The token, or - for stdin (read from stdin when left out)
+    /// The token, text holding it (Bearer …, a URL, a cookie), a file holding it, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// The key that decrypts it (JWK, JWK Set, PEM, secret or password)

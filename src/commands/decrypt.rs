@@ -48,7 +48,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
             ("--verify-key", args.verify_key.as_deref()),
         ])?;
         let policy = decrypt_policy(args)?;
-        let text = input::token_arg(args.token.as_deref(), max, false)?;
+        let text = input::token_arg(args.token.as_deref(), max, true)?;
         let parsed = token::parse(&text, max)?;
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)

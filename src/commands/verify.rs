@@ -84,7 +84,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
             ("--key", Some(args.key.as_str())),
         ])?;
         let policy = policy(&args.claims, &args.algs)?;
-        let text = input::token_arg(args.token.as_deref(), max, false)?;
+        let text = input::token_arg(args.token.as_deref(), max, true)?;
         let parsed = token::parse(&text, max)?;
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
         verify::verify_jws(&parsed, &keys, &policy)

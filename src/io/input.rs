@@ -55,12 +55,44 @@ pub fn token_text(arg: &str, max: usize) -> Result<String> {
     }
 }
 
-/// The token a command works on, from its (optional) argument. With `dig`, the token is
-/// dug out of surrounding text (`Bearer …`, a cookie, a URL); otherwise only whitespace
-/// around it is dropped.
+/// The text of a file named where a token was expected (`jwtctl inspect token.txt`): an
+/// argument that holds no token-shaped text and names an existing file is read, within the
+/// same limit as stdin. Anything else (a directory, a missing file) is left to the token
+/// parser, whose error says what the text lacks.
+fn token_file(arg: &str, max: usize) -> Result<Option<String>> {
+    if arg == "-" || !token::find_all(arg).is_empty() {
+        return Ok(None);
+    }
+    let path = std::path::Path::new(arg);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let limit = max.saturating_add(SURROUNDING_SLACK) as u64;
+    let bytes = files::read_file_limited(path, limit, "token file").map_err(|e| {
+        if e.downcast_ref::<files::TooLarge>().is_some() {
+            error::malformed(format!(
+                "token file {} is over the limit of {max} bytes (raise it with --max-token-size, \
+                 or use inspect --scan to find every token in a large file)",
+                path.display()
+            ))
+        } else {
+            e
+        }
+    })?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| error::malformed(format!("token file {} is not UTF-8 text", path.display())))
+}
+
+/// The token a command works on, from its (optional) argument: the token, `-` for stdin, or
+/// the name of a file that holds it. With `dig`, the token is dug out of surrounding text
+/// (`Bearer …`, a cookie, a URL); otherwise only whitespace around it is dropped.
 pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
     let text = match arg {
-        Some(arg) => token_text(arg, max)?,
+        Some(arg) => match token_file(arg, max)? {
+            Some(text) => text,
+            None => token_text(arg, max)?,
+        },
         None if std::io::stdin().is_terminal() => {
             return Err(error::usage(
                 "no token given: pass it as an argument, or - to read stdin",
@@ -74,8 +106,10 @@ pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
     let bare = text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-_.=+/".contains(&b));
+    // A JSON serialization (`{"payload":…}`) is a token of its own, never dug through.
     if dig
         && !bare
+        && !text.starts_with('{')
         && let Some(found) = token::extract(text)
     {
         return Ok(found.to_string());

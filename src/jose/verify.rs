@@ -13,6 +13,7 @@ use super::verdict::Trail;
 use crate::error;
 use crate::jose::alg::{self, Alg, TokenKind};
 use crate::jose::crypto;
+use crate::jose::kids;
 use crate::jose::precheck;
 use crate::jose::token::{self, Compact, Kind};
 use crate::keys::{Key, KeySet, Op};
@@ -141,6 +142,12 @@ fn allowed_token_alg(
     trail.step = "alg";
     let asked = token.alg().unwrap_or("");
     precheck::check_not_none(asked)?;
+    // A kid the JWK Set lacks is the answer, before the set's algorithms are held against
+    // a token they were never meant for.
+    if let Some(miss) = kids::miss(token, keys) {
+        trail.step = "key";
+        return Err(miss);
+    }
     let allowed = allowed_algs(policy, keys, kind)?;
     if allowed.is_empty() {
         // The key can do nothing of this kind (its use, key_ops or alg forbid it): an
@@ -178,9 +185,10 @@ fn allowed_token_alg(
             Ok(alg)
         }
         None => Err(error::not_authentic(format!(
-            "the token asks for {asked}, but only {} {} allowed",
+            "the token asks for {asked}, but only {} {} allowed{}",
             names(&allowed),
-            if allowed.len() == 1 { "is" } else { "are" }
+            if allowed.len() == 1 { "is" } else { "are" },
+            kids::mismatch(token, keys)
         ))),
     }
 }
@@ -198,9 +206,8 @@ fn candidates<'k>(
         Some(kid) if keys.is_set => {
             let found: Vec<&Key> = keys.keys.iter().filter(|k| k.kid() == Some(kid)).collect();
             if found.is_empty() {
-                return Err(error::not_authentic(format!(
-                    "the JWK Set has no key with kid \"{kid}\""
-                )));
+                return Err(kids::miss(token, keys)
+                    .unwrap_or_else(|| error::not_authentic("no key with the token's kid")));
             }
             found
         }
@@ -299,8 +306,9 @@ fn verify_jws_steps(
     }
     let Some(key) = verified_by else {
         return Err(error::not_authentic(format!(
-            "signature does not verify ({})",
-            alg.name
+            "signature does not verify ({}){}",
+            alg.name,
+            kids::mismatch(token, keys)
         )));
     };
     trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
@@ -457,7 +465,10 @@ fn decrypt<'k>(
         )));
     }
     // Tag and padding failures give the same answer: no padding oracle.
-    Err(error::not_authentic("decryption failed"))
+    Err(error::not_authentic(format!(
+        "decryption failed{}",
+        kids::mismatch(token, keys)
+    )))
 }
 
 /// A nested token: compact JWS text. The plaintext is already bounded (by the token's size,

@@ -829,7 +829,10 @@ fn nested_jwts_verify_the_inner_jws_or_refuse() {
     refused(
         &["--key", &enc, "--verify-key", &other, "--now", NOW, &token],
         4,
-        "signature does not verify (ES256)",
+        &format!(
+            "signature does not verify (ES256): the token's kid is \"{}\", the key's is \"other\"",
+            keycache::jwk(&sign)["kid"].as_str().unwrap()
+        ),
     );
     // An HS256 verification key: the inner ES256 is not on its allowlist.
     refused(
@@ -843,7 +846,11 @@ fn nested_jwts_verify_the_inner_jws_or_refuse() {
             &token,
         ],
         4,
-        "the token asks for ES256, but only HS256 is allowed",
+        &format!(
+            "the token asks for ES256, but only HS256 is allowed: the token's kid is \"{}\", the key's is \"{}\"",
+            keycache::jwk(&sign)["kid"].as_str().unwrap(),
+            keycache::jwk(&for_alg("HS256"))["kid"].as_str().unwrap()
+        ),
     );
     // The inner claims are checked.
     refused(
@@ -976,7 +983,14 @@ fn a_jws_is_sent_to_verify_and_the_wrong_key_fails() {
     // A key of the right type but not the one: the key unwrap fails.
     let token = issue(&["--key", &for_alg("A256KW")]);
     let other = key(&["--alg", "A256KW", "--kid", "other"]);
-    refused(&["--key", &other, &token], 4, "decryption failed");
+    refused(
+        &["--key", &other, &token],
+        4,
+        &format!(
+            "decryption failed: the token's kid is \"{}\", the key's is \"other\"",
+            header_of(&token)["kid"].as_str().unwrap()
+        ),
+    );
     // alg none in a JWE header.
     let parts: Vec<&str> = token.splitn(2, '.').collect();
     let none = format!("{}.{}", b64(r#"{"alg":"none","enc":"A256GCM"}"#), parts[1]);
@@ -1050,7 +1064,7 @@ fn a_jwk_set_picks_the_decryption_key_by_kid() {
     refused(
         &["--key", &set, &issue(&["--key", &stranger])],
         4,
-        "the JWK Set has no key with kid \"c\"",
+        "the JWK Set has no key with kid \"c\" (it has \"a\", \"b\")",
     );
 }
 

@@ -198,7 +198,14 @@ fn public_key_jwe_needs_a_signed_inner_token() {
         let (code, _, stderr) = run(&["decrypt", "--key", &private, "--verify-key", &signer, &jwe]);
         assert_eq!(code, expected, "{stderr}");
         if expected == Some(4) {
-            assert_eq!(stderr, "error: signature does not verify (ES256)\n");
+            assert_eq!(
+                stderr,
+                format!(
+                    "error: signature does not verify (ES256): the token's kid is \"mallory\", \
+                     the key's is \"{}\"\n",
+                    keycache::jwk(&signer)["kid"].as_str().unwrap()
+                )
+            );
         }
     }
     // dir, AES key wrap and PBES2 are authenticated by their shared secret.

@@ -8,6 +8,7 @@ mod keycache;
 mod batch;
 mod decrypt;
 mod durations;
+mod everyday;
 mod fail_closed;
 mod generated;
 mod hostile;

@@ -370,7 +370,21 @@ fn jwcrypto_tokens_tampered_are_refused() {
                 m.header["alg"].as_str().unwrap()
             )
         } else {
-            "error: decryption failed\n".to_string()
+            // A kid the token names and the key lacks is named in the refusal.
+            let key_kid = std::fs::read_to_string(key)
+                .ok()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                .and_then(|jwk| jwk["kid"].as_str().map(String::from));
+            match m.header["kid"].as_str() {
+                Some(kid) if key_kid.as_deref() != Some(kid) => format!(
+                    "error: decryption failed: the token's kid is \"{kid}\", {}\n",
+                    match &key_kid {
+                        Some(own) => format!("the key's is \"{own}\""),
+                        None => "the key has none".to_string(),
+                    }
+                ),
+                _ => "error: decryption failed\n".to_string(),
+            }
         };
         cmd.arg(&tampered)
             .assert()

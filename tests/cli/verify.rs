@@ -293,7 +293,7 @@ fn a_jwk_set_picks_the_key_by_kid_and_tries_every_key_without_one() {
     refused(
         &["--key", &set, "--now", NOW, &unknown],
         4,
-        "the JWK Set has no key with kid \"zzz\"",
+        "the JWK Set has no key with kid \"zzz\" (it has \"a\", \"b\")",
     );
     // A token that lies about its kid (b's kid, a's signature) is refused.
     let by_a = issue(&["--key", &a, "--sub", "from-a"]);
@@ -890,11 +890,15 @@ fn keys_offered_by_the_token_are_never_used() {
         json!({"alg": "HS256", "kid": "../../../../dev/null"}),
     ] {
         let t = hs256(&header, &json!({"sub": "admin"}), attacker);
-        refused(
-            &["--key", &key, "--now", NOW, &t],
-            4,
-            "signature does not verify (HS256)",
-        );
+        // The refusal names a kid the token asks for that the key does not carry.
+        let expected = match header["kid"].as_str() {
+            Some(kid) => format!(
+                "signature does not verify (HS256): the token's kid is \"{kid}\", the key's is \"{}\"",
+                keycache::jwk(&key)["kid"].as_str().unwrap()
+            ),
+            None => "signature does not verify (HS256)".to_string(),
+        };
+        refused(&["--key", &key, "--now", NOW, &t], 4, &expected);
     }
     // ES256 with the attacker's public key embedded.
     let attacker_key = keycache::key(&["--alg", "ES256", "--kid", "attacker"]);
@@ -907,7 +911,10 @@ fn keys_offered_by_the_token_are_never_used() {
     refused(
         &["--key", &for_alg("ES256"), "--now", NOW, &signed],
         4,
-        "signature does not verify (ES256)",
+        &format!(
+            "signature does not verify (ES256): the token's kid is \"attacker\", the key's is \"{}\"",
+            keycache::jwk(&for_alg("ES256"))["kid"].as_str().unwrap()
+        ),
     );
 }
 
