@@ -19,8 +19,14 @@ _jwtctl() {
             jwtctl,completions)
                 cmd="jwtctl__subcmd__completions"
                 ;;
+            jwtctl,decode)
+                cmd="jwtctl__subcmd__inspect"
+                ;;
             jwtctl,decrypt)
                 cmd="jwtctl__subcmd__decrypt"
+                ;;
+            jwtctl,encode)
+                cmd="jwtctl__subcmd__issue"
                 ;;
             jwtctl,help)
                 cmd="jwtctl__subcmd__help"
@@ -95,7 +101,7 @@ _jwtctl() {
 
     case "${cmd}" in
         jwtctl)
-            opts="-h -V --json --color --help --version keygen issue inspect verify decrypt login serve completions man help"
+            opts="-h -V --json --color --help --version keygen issue encode inspect decode verify decrypt login serve completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +137,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__decrypt)
-            opts="-h -V --json --color --key --alg --enc --verify-key --no-verify-inner --allow-unauthenticated --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
+            opts="-q -h -V --json --color --key --alg --enc --verify-key --no-verify-inner --allow-unauthenticated --max-p2c --max-inflate --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +373,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --json --color --key --verify-key --now --scan --unique --show-token --wordlist --threads --max-pbes2-work --max-token-size --secret-encoding --password-file --help --version"
+            opts="-h -V --json --color --key --verify-key --claims --allow-weak-key --now --scan --unique --show-token --wordlist --threads --max-pbes2-work --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,7 +857,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-h -V --json --color --key --alg --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --max-token-size --secret-encoding --password-file --help --version"
+            opts="-q -h -V --json --color --key --alg --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -32,7 +32,9 @@ complete -c jwtctl -n "__fish_jwtctl_needs_command" -s h -l help -d 'Print help 
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "keygen" -d 'Generate a key (JWK, JWK Set or PEM), extract a public key, or convert a key'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "issue" -d 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "encode" -d 'Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "inspect" -d 'Show what is in a token (no key needed), with times and security findings'
+complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decode" -d 'Show what is in a token (no key needed), with times and security findings'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "verify" -d 'Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "decrypt" -d 'Decrypt a JWE (and verify a nested JWT\'s inner JWS), checking exp/nbf and named claims'
 complete -c jwtctl -n "__fish_jwtctl_needs_command" -f -a "login" -d 'Log in to a token service and print the token it answers, with its inspection'
@@ -220,6 +222,111 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-iat -d 'Leave
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+dir\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l enc -d 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]' -r -f -a "A128CBC-HS256\t''
+A192CBC-HS384\t''
+A256CBC-HS512\t''
+A128GCM\t''
+A192GCM\t''
+A256GCM\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sub -d 'Subject claim ("sub")' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l iss -d 'Issuer claim ("iss")' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l aud -d 'Audience claim ("aud"); repeat it for several audiences' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l nbf -d 'Not before ("nbf"), in the same forms as --exp' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l iat -d 'Issued at ("iat"), in the same forms as --exp [default: now]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l jti -d 'Token id ("jti"); without a value, a random one' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l claim -d 'A claim: NAME=STRING, or NAME:=JSON for numbers, booleans, arrays and objects (repeatable)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l claims -d 'Claims from a JSON object in FILE, or - for stdin' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l from -d 'Take the claims of an existing TOKEN (not verified), then apply the other flags; its header is not copied (see --from-header)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l from-header -d 'Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l kid -d 'Header "kid" [default: the key\'s kid]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l cty -d 'Header "cty"' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sign-key -d 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sign-alg -d 'The signature algorithm of a nested JWT [default: the sign key\'s "alg"]' -r -f -a "HS256\t''
+HS384\t''
+HS512\t''
+RS256\t''
+RS384\t''
+RS512\t''
+PS256\t''
+PS384\t''
+PS512\t''
+ES256\t''
+ES384\t''
+ES512\t''
+ES256K\t''
+EdDSA\t''
+dir\t''
+A128KW\t''
+A192KW\t''
+A256KW\t''
+A128GCMKW\t''
+A192GCMKW\t''
+A256GCMKW\t''
+ECDH-ES\t''
+ECDH-ES+A128KW\t''
+ECDH-ES+A192KW\t''
+ECDH-ES+A256KW\t''
+RSA-OAEP\t''
+RSA-OAEP-256\t''
+RSA-OAEP-384\t''
+RSA-OAEP-512\t''
+RSA1_5\t''
+PBES2-HS256+A128KW\t''
+PBES2-HS384+A192KW\t''
+PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l max-token-size -d 'The largest token accepted, in bytes' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
+base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
+hex\t'Hexadecimal; surrounding whitespace is ignored'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l json -d 'Print one machine-readable JSON document on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l no-iat -d 'Leave "iat" out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -237,10 +344,35 @@ base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
 hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print one machine-readable JSON document on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l claims -d 'Print only the claims JSON (not verified; a JWE\'s after --key decrypts it), as jwt-cli\'s decode -j'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l allow-weak-key -d 'With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l show-token -d 'With --scan: also print the tokens themselves (they are credentials)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l verify-key -d 'With --key on a nested JWT: the key that verifies the inner JWS' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l max-pbes2-work -d 'With --scan: the PBES2 iterations (p2c) the whole scan may spend; later PBES2 tokens are skipped and counted' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l max-token-size -d 'The largest token accepted, in bytes' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
+base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
+base64url\t'URL-safe base64 without padding; surrounding whitespace is ignored'
+hex\t'Hexadecimal; surrounding whitespace is ignored'"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print one machine-readable JSON document on stdout'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l claims -d 'Print only the claims JSON (not verified; a JWE\'s after --key decrypts it), as jwt-cli\'s decode -j'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l allow-weak-key -d 'With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l show-token -d 'With --scan: also print the tokens themselves (they are credentials)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -294,6 +426,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on success; on failure only the error (the exit code says which)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
@@ -360,6 +494,8 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l no-verify-inne
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-unauthenticated -d 'Accept an RSA-OAEP*, RSA1_5 or ECDH-ES* token without a signed inner JWS, although anyone holding the public key can make one (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l allow-weak-key -d 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s q -l quiet -d 'Print nothing on success; on failure only the error (the exit code says which)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand login" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''

@@ -69,7 +69,12 @@ whose typ or cty is JWT) is a claims set and must parse strictly: a duplicate me
 surrogate, nesting over 128 levels or a number out of range is malformed (exit 3). Any \
 other payload is printed raw, and claim flags then fail (exit 5). On success the claims (or \
 the raw payload) go to stdout and the list of checks to stderr; --json prints one document \
-whatever the outcome: {valid, error, class, header, claims|payload, checks}.
+whatever the outcome: {valid, error, class, header, claims|payload, checks}. --quiet \
+prints nothing on success and only the error line on failure.
+
+--allow-weak-key accepts an HS* secret shorter than its hash (jwt.io's sample secret) or an \
+RSA key under 2048 bits (checked by OpenSSL directly): it warns on stderr and the checks \
+carry key strength: weak. Without it such keys are refused (exit 1).
 
 --batch reads one token per line on stdin and writes exactly one JSON result per line, in \
 order, whatever the line holds: {line, valid, error, class, header, claims|payload, checks}. \
@@ -94,7 +99,8 @@ proves who signed it, or --allow-unauthenticated accepts it anyway (the checks t
 authenticity: not checked). dir, AES key wrap and PBES2 tokens are authenticated by the \
 shared secret. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
 
---json and --batch as for verify.";
+--json, --batch, --quiet and --allow-weak-key as for verify (a weak key is accepted for the \
+inner JWS only: RSA JWE keys under 2048 bits stay refused).";
 
 /// `{findings}` stands for the list generated from the finding codes (`findings_help`).
 pub const INSPECT_ABOUT: &str =
@@ -114,8 +120,13 @@ Exit 0 when the token parsed (an expired or forged token still inspects), 3 when
 --json prints one document: type (JWS|JWE), header, claims (or payload when it is not a \
 JSON object), parts [{name, bytes}], signature {alg, bytes} (JWS), times {CLAIM: {unix, \
 utc, relative}}, lifetime {seconds, human} or null, findings [{code, severity, message}], \
-verification {valid, error, checks} with --key, and decrypted {claims|payload, inner} for a \
-JWE with --key.
+verification {valid, error, checks} with --key (plus key_refused: true when the key \
+cannot serve the token: the text output then says 'key refused: …' rather than 'not valid'), and \
+decrypted {claims|payload, inner} for a JWE with --key. --allow-weak-key lets --key be an HS* \
+secret shorter than its hash or RSA under 2048 bits, with a warning, as for verify.
+
+--claims prints only the claims JSON (unverified; a JWE's once --key decrypts it), as \
+jwt-cli's decode -j does. decode is an alias of inspect (and encode of issue).
 
 --scan [FILE…] reads files, or stdin (no FILE, or -), as arbitrary bytes (logs, HAR files, \
 headers, binary junk) and prints one tab-separated line per token, in input order: \

@@ -60,10 +60,13 @@ pub enum Command {
     #[command(long_about = help::KEYGEN_ABOUT)]
     Keygen(KeygenArgs),
     /// Mint a signed (JWS) or encrypted (JWE) token, or a nested JWT
-    #[command(long_about = help::ISSUE_ABOUT)]
+    #[command(long_about = help::ISSUE_ABOUT, visible_alias = "encode")]
     Issue(IssueArgs),
     /// Show what is in a token (no key needed), with times and security findings
-    #[command(long_about = help::INSPECT_ABOUT.replacen("{findings}", &crate::inspect::findings::findings_help(), 1))]
+    #[command(
+        long_about = help::INSPECT_ABOUT.replacen("{findings}", &crate::inspect::findings::findings_help(), 1),
+        visible_alias = "decode"
+    )]
     Inspect(InspectArgs),
     /// Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name
     #[command(long_about = help::VERIFY_ABOUT)]
@@ -98,6 +101,12 @@ pub struct InspectArgs {
     /// With --key on a nested JWT: the key that verifies the inner JWS
     #[arg(long, value_name = "KEY", requires = "key")]
     pub verify_key: Option<String>,
+    /// Print only the claims JSON (not verified; a JWE's after --key decrypts it), as jwt-cli's decode -j
+    #[arg(long, conflicts_with_all = ["json", "scan", "wordlist"])]
+    pub claims: bool,
+    /// With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")
+    #[arg(long, requires = "key")]
+    pub allow_weak_key: bool,
     /// Pin "now" (RFC 3339 or Unix seconds) for relative times and findings
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -152,6 +161,12 @@ pub struct ClaimCheckArgs {
     /// Pin "now" (RFC 3339 or Unix seconds)
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")
+    #[arg(long)]
+    pub allow_weak_key: bool,
+    /// Print nothing on success; on failure only the error (the exit code says which)
+    #[arg(short = 'q', long, conflicts_with_all = ["json", "batch"])]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -55,5 +55,5 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
             .map_err(|e| with_header(e, &parsed))?;
         verify::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
     })();
-    output::finish(outcome, global.json, "decrypted")
+    output::finish(outcome, global.json, args.claims.quiet, "decrypted")
 }

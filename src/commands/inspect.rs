@@ -8,10 +8,12 @@ use crate::bulk::scan;
 use anyhow::Result;
 
 use crate::cli::{GlobalArgs, InspectArgs};
+use crate::error;
 use crate::inspect;
 use crate::io::input;
 use crate::io::output::{self, Style};
 use crate::jose::token;
+use crate::jose::verify;
 use crate::keys;
 use crate::time;
 
@@ -37,10 +39,48 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     };
     let keys = keys::load_optional(args.key.as_deref(), &load)?;
     let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
-    let report = inspect::report(&parsed, now, keys.as_ref(), inner_keys.as_ref())?;
+    let report = inspect::report_with(
+        &parsed,
+        now,
+        keys.as_ref(),
+        inner_keys.as_ref(),
+        args.allow_weak_key,
+    )?;
+    if let Some(v) = &report.verification {
+        for check in v.checks.iter().filter(|c| c.result == verify::WEAK) {
+            output::warn(&format!("weak key: {}", check.detail));
+        }
+    }
+    if args.claims {
+        return print_claims(&report);
+    }
     if global.json {
         return output::print_json(&report);
     }
     let style = Style::for_stdout(global.color);
     crate::io::files::write_stdout(inspect::render(&report, &style).as_bytes())
+}
+
+/// `--claims`: the claims set alone (pretty JSON), or a payload that is not one as it is.
+fn print_claims(report: &inspect::report::Report) -> Result<()> {
+    if let Some(claims) = &report.claims {
+        return output::print_json(claims);
+    }
+    if let Some(payload) = &report.payload {
+        return output::print_data(&payload.payload);
+    }
+    match (&report.decrypted, &report.verification) {
+        (Some(decrypted), _) => match (&decrypted.claims, &decrypted.payload) {
+            (Some(claims), _) => output::print_json(claims),
+            (None, Some(payload)) => output::print_data(&payload.payload),
+            (None, None) => Ok(()),
+        },
+        (None, Some(v)) => Err(error::not_authentic(format!(
+            "cannot show the claims: {}",
+            v.error.as_deref().unwrap_or("decryption failed")
+        ))),
+        (None, None) => Err(error::usage(
+            "the claims of a JWE are encrypted: give --key KEY to decrypt them",
+        )),
+    }
 }

@@ -26,6 +26,7 @@ pub fn policy(claims: &ClaimCheckArgs, algs: &[&'static Alg]) -> Result<Policy> 
         require: claims.require.clone(),
         leeway: time::parse_duration(&claims.leeway)?,
         ignore_exp: claims.ignore_exp,
+        allow_weak_key: claims.allow_weak_key,
         ..Policy::new(time::now_or(claims.now.as_deref())?)
     })
 }
@@ -89,7 +90,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
         verify::verify_jws(&parsed, &keys, &policy)
     })();
-    output::finish(outcome, global.json, "verified")
+    output::finish(outcome, global.json, args.claims.quiet, "verified")
 }
 
 /// A failure after the token parsed, before any check: the document still shows its header.

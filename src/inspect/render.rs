@@ -73,7 +73,7 @@ pub fn render(report: &Report, style: &Style) -> String {
                 .filter(|c| {
                     matches!(
                         c.name.as_str(),
-                        "signature" | "decryption" | "inner signature"
+                        "signature" | "decryption" | "inner signature" | "key strength"
                     )
                 })
                 .map(|c| {
@@ -88,7 +88,12 @@ pub fn render(report: &Report, style: &Style) -> String {
             style.good(&checks.join("; "))
         } else {
             style.bad(&format!(
-                "not valid: {}",
+                "{}: {}",
+                if v.key_refused {
+                    "key refused"
+                } else {
+                    "not valid"
+                },
                 shown(v.error.as_deref().unwrap_or(""))
             ))
         };

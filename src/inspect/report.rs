@@ -58,6 +58,10 @@ pub struct Signature {
 pub struct Verification {
     pub valid: bool,
     pub error: Option<String>,
+    /// The key could not be used on this token (too weak, wrong type, wrong use): the
+    /// token was never judged, which "not valid" would misstate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub key_refused: bool,
     #[serde(serialize_with = "checks_json")]
     pub checks: Vec<Check>,
 }
@@ -167,6 +171,17 @@ pub fn report(
     keys: Option<&KeySet>,
     inner_keys: Option<&KeySet>,
 ) -> Result<Report> {
+    report_with(token, now, keys, inner_keys, false)
+}
+
+/// [`report`], with `--allow-weak-key` for the key check.
+pub fn report_with(
+    token: &Compact,
+    now: i64,
+    keys: Option<&KeySet>,
+    inner_keys: Option<&KeySet>,
+    allow_weak_key: bool,
+) -> Result<Report> {
     let jws = token.kind == Kind::Jws;
     let names: &[&'static str] = match token.kind {
         Kind::Jws => &["header", "payload", "signature"],
@@ -194,7 +209,8 @@ pub fn report(
     // double the peak memory).
     let (verification, decrypted) = match keys {
         Some(keys) => {
-            let (verification, decrypted) = check_with_key(token, now, keys, inner_keys);
+            let (verification, decrypted) =
+                check_with_key(token, now, keys, inner_keys, allow_weak_key);
             (Some(verification), decrypted)
         }
         None => (None, None),
@@ -243,12 +259,14 @@ fn check_with_key(
     now: i64,
     keys: &KeySet,
     inner_keys: Option<&KeySet>,
+    allow_weak_key: bool,
 ) -> (Verification, Option<Decrypted>) {
     // Only authenticity here: times are shown, not judged. A JWE anyone could make is
     // decrypted and shown, with a verdict that says so.
     let policy = Policy {
         ignore_times: true,
         allow_unauthenticated: true,
+        allow_weak_key,
         ..Policy::new(now)
     };
     let result = match token.kind {
@@ -264,6 +282,7 @@ fn check_with_key(
             let verification = Verification {
                 valid: !anyone,
                 error: anyone.then(|| verify::NOT_AUTHENTICATED.to_string()),
+                key_refused: false,
                 checks: std::mem::take(&mut verified.checks),
             };
             let decrypted = (token.kind == Kind::Jwe).then(|| {
@@ -282,6 +301,9 @@ fn check_with_key(
         Err(refused) => (
             Verification {
                 valid: false,
+                // A runtime refusal is about the key (it cannot serve this token), not
+                // about the token.
+                key_refused: error::class_of(&refused.error) == error::Class::Runtime,
                 error: Some(error::one_line(&refused.error)),
                 checks: refused.checks,
             },

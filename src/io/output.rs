@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::cli::ColorChoice;
 use crate::io::files;
 use crate::io::sanitize::for_terminal_lines;
-use crate::jose::verify::{Check, Refused, Verified};
+use crate::jose::verify::{Check, Refused, Verified, WEAK};
 
 /// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
 /// whole: the indentation of a deeply nested document can be many times its size. A closed
@@ -158,7 +158,22 @@ pub fn verdict_json(outcome: &Result<Verified, Refused>) -> serde_json::Map<Stri
 /// Ends verify/decrypt: on success the claims (or the raw payload) on stdout and the checks
 /// on stderr; with `json`, one document on stdout whatever the outcome. A failure is then
 /// returned for `main` to report and to exit with its class.
-pub fn finish(outcome: Result<Verified, Refused>, json: bool, verb: &str) -> Result<()> {
+/// With `quiet` (`--quiet`): nothing printed on success (the exit code says it), and only
+/// the `error:` line on failure. A weak key accepted by `--allow-weak-key` always warns.
+pub fn finish(
+    outcome: Result<Verified, Refused>,
+    json: bool,
+    quiet: bool,
+    verb: &str,
+) -> Result<()> {
+    if let Ok(verified) = &outcome {
+        for check in verified.checks.iter().filter(|c| c.result == WEAK) {
+            warn(&format!("weak key: {}", check.detail));
+        }
+    }
+    if quiet {
+        return outcome.map(|_| ()).map_err(|refused| refused.error);
+    }
     if json {
         print_json(&Value::Object(verdict_json(&outcome)))?;
         return outcome.map(|_| ()).map_err(|refused| refused.error);

@@ -11,3 +11,4 @@ pub mod strict_json;
 pub mod token;
 pub mod verdict;
 pub mod verify;
+pub mod weak;

@@ -16,10 +16,14 @@ use crate::jose::crypto;
 use crate::jose::kids;
 use crate::jose::precheck;
 use crate::jose::token::{self, Compact, Kind};
+use crate::jose::weak;
 use crate::keys::{Key, KeySet, Op};
 
 pub use super::claims::claims_of;
 pub use super::verdict::{Check, NOT_AUTHENTICATED, Refused, Verified};
+
+/// The result of the `key strength` check when `--allow-weak-key` let a weak key verify.
+pub const WEAK: &str = "weak";
 
 /// What the caller asks to be checked besides the signature. Built with [`Policy::new`],
 /// which sets the safe limits; callers then widen or add checks field by field.
@@ -43,6 +47,9 @@ pub struct Policy {
     /// Accept a JWE that anyone holding the recipient's public key could have made
     /// (RSA-OAEP*, RSA1_5, ECDH-ES*) without a signed inner token; the checks say so.
     pub allow_unauthenticated: bool,
+    /// `--allow-weak-key`: verify under an HS* secret shorter than its hash or RSA under
+    /// 2048 bits; the checks carry a `key strength: weak` line.
+    pub allow_weak_key: bool,
 }
 
 impl Policy {
@@ -63,6 +70,7 @@ impl Policy {
             max_p2c: precheck::DEFAULT_MAX_P2C,
             max_inflate: precheck::DEFAULT_MAX_INFLATE,
             allow_unauthenticated: false,
+            allow_weak_key: false,
         }
     }
 }
@@ -112,7 +120,7 @@ fn allowed_algs(policy: &Policy, keys: &KeySet, kind: TokenKind) -> Result<Vec<&
         let algs = match key.alg().and_then(alg::find) {
             Some(own) if own.kind == kind => vec![own],
             Some(_) => vec![],
-            None => key.usable_algs(op),
+            None => key.usable_algs_with(op, policy.allow_weak_key),
         };
         for a in algs {
             if !allowed.contains(&a) {
@@ -200,6 +208,7 @@ fn candidates<'k>(
     alg: &Alg,
     op: Op,
     enc: Option<&alg::Enc>,
+    allow_weak: bool,
 ) -> Result<Vec<&'k Key>> {
     let kid = token.kid();
     let pool: Vec<&Key> = match kid {
@@ -217,8 +226,13 @@ fn candidates<'k>(
     let usable: Vec<&Key> = pool
         .iter()
         .copied()
-        .filter(|k| match k.check(alg, op, enc) {
-            Ok(()) => true,
+        .filter(|k| match k.check_weak(alg, op, enc) {
+            Ok(None) => true,
+            Ok(Some(_)) if allow_weak => true,
+            Ok(Some(weakness)) => {
+                first_refusal.get_or_insert(error::runtime(weakness));
+                false
+            }
             Err(e) => {
                 first_refusal.get_or_insert(e);
                 false
@@ -294,7 +308,17 @@ fn verify_jws_steps(
     let signing_input = token.signing_input().unwrap_or_default();
     let signature = token.decoded.get(1).cloned().unwrap_or_default();
     let mut verified_by = None;
-    for key in candidates(token, keys, alg, Op::Verify, None)? {
+    let allow_weak = policy.allow_weak_key;
+    let mut weakness = None;
+    for key in candidates(token, keys, alg, Op::Verify, None, allow_weak)? {
+        if allow_weak && let Some(weak) = key.check_weak(alg, Op::Verify, None)? {
+            if weak::verify(alg, key, signing_input.as_bytes(), &signature)? {
+                verified_by = Some(key);
+                weakness = Some(weak);
+                break;
+            }
+            continue;
+        }
         let verifier = crypto::verifier(alg, key)?;
         if verifier
             .verify(signing_input.as_bytes(), &signature)
@@ -312,6 +336,13 @@ fn verify_jws_steps(
         )));
     };
     trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
+    if let Some(weak) = weakness {
+        trail.checks.push(Check::new(
+            "key strength",
+            WEAK,
+            format!("{weak} (accepted with --allow-weak-key)"),
+        ));
+    }
     let payload = token.payload().unwrap_or_default().to_vec();
     let claims = claims_set(&payload, &token.header, trail)?;
     let claims = judge_claims(claims, policy, trail)?;
@@ -446,7 +477,7 @@ fn decrypt<'k>(
     context.remove_compression("DEF");
     let deflate = precheck::CappedDeflate::new(policy.max_inflate);
     context.add_compression(Box::new(deflate.clone()));
-    for key in candidates(token, keys, alg, Op::Decrypt, Some(enc))? {
+    for key in candidates(token, keys, alg, Op::Decrypt, Some(enc), false)? {
         if alg.need == alg::KeyNeed::Rsa {
             let modulus = key.bits().div_ceil(8);
             if token.decoded.first().map_or(0, Vec::len) != modulus {

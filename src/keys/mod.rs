@@ -209,7 +209,25 @@ impl Key {
     /// Whether the key may do `alg` for `op`; `enc` sizes a `dir` key. Every refusal is a
     /// one-line runtime error (exit 1) that says what the algorithm needs and what it got.
     pub fn check(&self, alg: &Alg, op: Op, enc: Option<&Enc>) -> Result<()> {
+        self.check_with(alg, op, enc, false).map(|_| ())
+    }
+
+    /// [`Key::check`] for `--allow-weak-key` (verification only): a key under the strength
+    /// floor (an HS* secret shorter than the hash, RSA under 2048 bits) passes, and the
+    /// refusal it would have had comes back as the weakness to report.
+    pub fn check_weak(&self, alg: &Alg, op: Op, enc: Option<&Enc>) -> Result<Option<String>> {
+        self.check_with(alg, op, enc, op == Op::Verify)
+    }
+
+    fn check_with(
+        &self,
+        alg: &Alg,
+        op: Op,
+        enc: Option<&Enc>,
+        allow_weak: bool,
+    ) -> Result<Option<String>> {
         let name = alg.name;
+        let mut weak = None;
         let refuse = |msg: String| Err(error::runtime(msg));
         let kty = self.kty();
         let crv = self.curve().unwrap_or("");
@@ -221,9 +239,12 @@ impl Key {
                 }
                 let len = self.bits() / 8;
                 if len < min {
-                    return refuse(format!(
-                        "{name} needs a secret of at least {min} bytes, got {len}"
-                    ));
+                    let floor = format!("{name} needs a secret of at least {min} bytes, got {len}");
+                    // An empty secret is no key at all, weak or not.
+                    if !allow_weak || len == 0 {
+                        return refuse(floor);
+                    }
+                    weak = Some(floor);
                 }
             }
             KeyNeed::Rsa => {
@@ -231,10 +252,14 @@ impl Key {
                     return refuse(format!("{name} needs an RSA key, got {got}"));
                 }
                 if self.bits() < 2048 {
-                    return refuse(format!(
+                    let floor = format!(
                         "{name} needs an RSA key of at least 2048 bits, got {}",
                         self.bits()
-                    ));
+                    );
+                    if !allow_weak {
+                        return refuse(floor);
+                    }
+                    weak = Some(floor);
                 }
             }
             KeyNeed::Ec(curve) => {
@@ -326,7 +351,7 @@ impl Key {
         {
             return refuse(format!("this key is for {own} (its \"alg\"), not {name}"));
         }
-        Ok(())
+        Ok(weak)
     }
 
     /// The content encryption a `dir` key is bound to: its `enc` member (written by `keygen
@@ -352,7 +377,8 @@ impl Key {
     }
 
     /// Every algorithm of the given token kind this key can do `op` with.
-    pub fn usable_algs(&self, op: Op) -> Vec<&'static Alg> {
+    /// With `allow_weak`, algorithms the key is too weak for count (`--allow-weak-key`).
+    pub fn usable_algs_with(&self, op: Op, allow_weak: bool) -> Vec<&'static Alg> {
         let kind = match op {
             Op::Sign | Op::Verify => crate::jose::alg::TokenKind::Jws,
             Op::Encrypt | Op::Decrypt => crate::jose::alg::TokenKind::Jwe,
@@ -367,7 +393,11 @@ impl Key {
                         .iter()
                         .any(|e| self.check(a, op, Some(e)).is_ok());
                 }
-                self.check(a, op, None).is_ok()
+                if allow_weak {
+                    self.check_weak(a, op, None).is_ok()
+                } else {
+                    self.check(a, op, None).is_ok()
+                }
             })
             .collect()
     }
@@ -589,14 +619,18 @@ mod tests {
     fn usable_algs_follow_the_key_type() {
         let (_, public) = rsa_pem();
         let key = recognise(&public, &opts()).unwrap().keys.remove(0);
-        let names: Vec<_> = key.usable_algs(Op::Verify).iter().map(|a| a.name).collect();
+        let names: Vec<_> = key
+            .usable_algs_with(Op::Verify, false)
+            .iter()
+            .map(|a| a.name)
+            .collect();
         assert_eq!(
             names,
             ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"]
         );
         let secret = Key::from_secret(&[7u8; 32]).unwrap();
         let names: Vec<_> = secret
-            .usable_algs(Op::Verify)
+            .usable_algs_with(Op::Verify, false)
             .iter()
             .map(|a| a.name)
             .collect();

@@ -17,10 +17,6 @@ fn issue(args: &[&str]) -> String {
         .to_string()
 }
 
-fn kid_of(path: &str) -> String {
-    keycache::jwk(path)["kid"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn verify_and_decrypt_take_the_text_inspect_takes() {
     let sig = for_alg("ES256");
@@ -198,4 +194,279 @@ fn wrong_key_refusals_name_the_kids() {
         4,
         "decryption failed: the token's kid is \"enc-1\", the key's is \"enc-2\"",
     );
+}
+
+/// jwt.io's sample token, signed with its sample secret `your-256-bit-secret` (19 bytes).
+const JWTIO: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+const HS_FLOOR: &str = "HS256 needs a secret of at least 32 bytes, got 19";
+
+#[test]
+fn allow_weak_key_verifies_the_jwt_io_example_with_a_warning() {
+    let verify = |extra: &[&str]| {
+        let mut cmd = jwtctl();
+        cmd.args(["verify", JWTIO, "--key", "env:SECRET"])
+            .args(extra)
+            .env("SECRET", "your-256-bit-secret");
+        cmd
+    };
+    // Refused by default, as before.
+    verify(&[])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("error: {HS_FLOOR}\n"));
+    // Accepted with the flag: a warning, and the checks say "weak".
+    let out = verify(&["--allow-weak-key"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let claims: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(claims["name"], "John Doe");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with(&format!(
+        "warning: weak key: {HS_FLOOR} (accepted with --allow-weak-key)\nverified; checks:\n"
+    )));
+    assert!(stderr.contains(&format!(
+        "\n  weak         key strength    {HS_FLOOR} (accepted with --allow-weak-key)\n"
+    )));
+    let doc = json_of(&mut verify(&["--allow-weak-key", "--json"]));
+    assert_eq!(doc["valid"], true);
+    assert_eq!(
+        doc["checks"][2],
+        json!({"check": "key strength", "result": "weak",
+               "detail": format!("{HS_FLOOR} (accepted with --allow-weak-key)")})
+    );
+    // The flag does not make a wrong secret right.
+    verify(&["--allow-weak-key"])
+        .env("SECRET", "not-the-secret")
+        .assert()
+        .code(4)
+        .stdout("")
+        .stderr("error: signature does not verify (HS256)\n");
+    // An empty secret is no key, weak or not.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write(dir.path(), "empty", "");
+    jwtctl()
+        .args(["verify", JWTIO, "--allow-weak-key", "--key", &empty])
+        .assert()
+        .code(1)
+        .stdout("");
+    // Never for issue, keygen or serve.
+    for args in [
+        vec!["issue", "--key", "env:SECRET", "--allow-weak-key"],
+        vec!["keygen", "--alg", "HS256", "--allow-weak-key"],
+        vec![
+            "serve",
+            "--ephemeral-key",
+            "--users",
+            "u",
+            "--allow-weak-key",
+        ],
+    ] {
+        let out = jwtctl()
+            .args(&args)
+            .env("SECRET", "your-256-bit-secret")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("unexpected argument '--allow-weak-key' found"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn inspect_says_key_refused_and_accepts_a_weak_key_when_allowed() {
+    let out = jwtctl()
+        .args(["inspect", JWTIO, "--key", "env:SECRET", "--color", "never"])
+        .env("SECRET", "your-256-bit-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(&format!("\nWith key key refused: {HS_FLOOR}\n")),
+        "{stdout}"
+    );
+    let doc = json_of(
+        jwtctl()
+            .args(["inspect", "--json", JWTIO, "--key", "env:SECRET"])
+            .env("SECRET", "your-256-bit-secret"),
+    );
+    assert_eq!(doc["verification"]["valid"], false);
+    assert_eq!(doc["verification"]["key_refused"], true);
+    let out = jwtctl()
+        .args(["inspect", JWTIO, "--key", "env:SECRET", "--allow-weak-key"])
+        .args(["--color", "never"])
+        .env("SECRET", "your-256-bit-secret")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(&format!(
+            "\nWith key signature ok (HS256 with a secret (19 bytes)); key strength weak \
+             ({HS_FLOOR} (accepted with --allow-weak-key))\n"
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!("warning: weak key: {HS_FLOOR} (accepted with --allow-weak-key)\n")
+    );
+    // A wrong signature still reads "not valid".
+    let out = jwtctl()
+        .args(["inspect", JWTIO, "--key", "env:SECRET", "--allow-weak-key"])
+        .args(["--color", "never"])
+        .env("SECRET", "another-short-one")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("\nWith key not valid: signature does not verify (HS256)\n")
+    );
+}
+
+/// An RS256 or PS256 token signed with OpenSSL under a fresh RSA-1024 key, and the PEM of
+/// its public half.
+fn rsa_1024_token(alg: &str) -> (String, String) {
+    use base64::Engine;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::{Padding, Rsa};
+    use openssl::sign::{RsaPssSaltlen, Signer};
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let rsa = Rsa::generate(1024).unwrap();
+    let pkey = PKey::from_rsa(rsa).unwrap();
+    let input = format!(
+        "{}.{}",
+        b64(json!({"alg": alg, "kid": "legacy"}).to_string().as_bytes()),
+        b64(br#"{"sub":"legacy-user"}"#)
+    );
+    let mut signer = Signer::new(MessageDigest::sha256(), &pkey).unwrap();
+    if alg == "PS256" {
+        signer.set_rsa_padding(Padding::PKCS1_PSS).unwrap();
+        signer.set_rsa_mgf1_md(MessageDigest::sha256()).unwrap();
+        signer
+            .set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
+            .unwrap();
+    }
+    let signature = signer.sign_oneshot_to_vec(input.as_bytes()).unwrap();
+    let public = String::from_utf8(pkey.public_key_to_pem().unwrap()).unwrap();
+    (format!("{input}.{}", b64(&signature)), public)
+}
+
+#[test]
+fn allow_weak_key_verifies_rsa_1024_through_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    for alg in ["RS256", "PS256"] {
+        let (token, public) = rsa_1024_token(alg);
+        let key = write(dir.path(), &format!("{alg}.pem"), public);
+        let floor = format!("{alg} needs an RSA key of at least 2048 bits, got 1024");
+        refused_by("verify", &["--key", &key, &token], 1, &floor);
+        let doc = json_of(jwtctl().args([
+            "verify",
+            "--json",
+            "--allow-weak-key",
+            "--key",
+            &key,
+            &token,
+        ]));
+        assert_eq!(doc["claims"]["sub"], "legacy-user", "{alg}");
+        assert_eq!(doc["checks"][2]["check"], "key strength");
+        assert_eq!(doc["checks"][2]["result"], "weak");
+        // Tampered: refused, flag or not.
+        let forged = token.replace(".eyJ", ".eyK");
+        let out = jwtctl()
+            .args(["verify", "--allow-weak-key", "--key", &key, &forged])
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{alg}");
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let other = rsa_1024_token(alg).0;
+        parts[2] = other.split('.').nth(2).unwrap();
+        let forged = parts.join(".");
+        jwtctl()
+            .args(["verify", "--allow-weak-key", "--key", &key, &forged])
+            .assert()
+            .code(4)
+            .stdout("")
+            .stderr(format!(
+                "error: signature does not verify ({alg}): the token's kid is \"legacy\", the key has none\n"
+            ));
+    }
+}
+
+#[test]
+fn quiet_prints_nothing_on_success_and_only_the_error_on_failure() {
+    let sig = for_alg("HS256");
+    let token = issue(&["--key", &sig, "--sub", "q", "--exp", "1h"]);
+    jwtctl()
+        .args(["verify", "-q", "--key", &sig, "--now", NOW, &token])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    jwtctl()
+        .args([
+            "verify",
+            "--quiet",
+            "--key",
+            &sig,
+            "--now",
+            "1800000000",
+            &token,
+        ])
+        .assert()
+        .code(5)
+        .stdout("");
+    let enc = for_alg("A256KW");
+    let jwe = issue(&["--key", &enc]);
+    jwtctl()
+        .args(["decrypt", "--quiet", "--key", &enc, "--now", NOW, &jwe])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    let out = jwtctl()
+        .args(["verify", "--quiet", "--json", "--key", &sig, &token])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn inspect_claims_prints_the_claims_alone_and_decode_encode_are_aliases() {
+    let sig = for_alg("HS256");
+    // encode is issue, decode is inspect.
+    let token = stdout_of(jwtctl().args(["encode", "--key", &sig, "--sub", "al", "--now", NOW]));
+    let out = stdout_of(jwtctl().args(["decode", "--claims", token.trim()]));
+    assert_eq!(out, "{\n  \"sub\": \"al\",\n  \"iat\": 1700000000\n}\n");
+    let out =
+        stdout_of(jwtctl().args(["inspect", "--claims", &format!("Bearer {}", token.trim())]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap(),
+        json!({"sub": "al", "iat": 1_700_000_000})
+    );
+    // A JWE: its claims need the key.
+    let enc = for_alg("A256KW");
+    let jwe = issue(&["--key", &enc, "--sub", "secret-sub"]);
+    refused_by(
+        "inspect",
+        &["--claims", &jwe],
+        2,
+        "the claims of a JWE are encrypted: give --key KEY to decrypt them",
+    );
+    let out = stdout_of(jwtctl().args(["inspect", "--claims", "--key", &enc, &jwe]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["sub"],
+        "secret-sub"
+    );
+    // --claims and --json exclude each other.
+    jwtctl()
+        .args(["inspect", "--claims", "--json", &jwe])
+        .assert()
+        .code(2)
+        .stdout("");
 }
