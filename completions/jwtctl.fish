@@ -163,7 +163,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sub -d 'Subject claim ("sub")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iss -d 'Issuer claim ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l aud -d 'Audience claim ("aud"); repeat it for several audiences' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time, a date (2027-01-01, midnight UTC) or Unix seconds' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l nbf -d 'Not before ("nbf"), in the same forms as --exp' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l iat -d 'Issued at ("iat"), in the same forms as --exp [default: now]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l jti -d 'Token id ("jti"); without a value, a random one' -r
@@ -209,7 +209,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l now -d 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
@@ -268,7 +268,7 @@ A256GCM\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sub -d 'Subject claim ("sub")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l iss -d 'Issuer claim ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l aud -d 'Audience claim ("aud"); repeat it for several audiences' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l exp -d 'Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time, a date (2027-01-01, midnight UTC) or Unix seconds' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l nbf -d 'Not before ("nbf"), in the same forms as --exp' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l iat -d 'Issued at ("iat"), in the same forms as --exp [default: now]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l jti -d 'Token id ("jti"); without a value, a random one' -r
@@ -314,7 +314,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l now -d 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
@@ -332,7 +332,7 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l verify-key -d 'With --key on a nested JWT: the key that verifies the inner JWS' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l now -d 'Pin "now" for relative times and findings: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
@@ -355,7 +355,7 @@ always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l key -d 'Also check the signature (JWS) or decrypt (JWE) with this key (also an https:// JWK Set URL)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l verify-key -d 'With --key on a nested JWT: the key that verifies the inner JWS' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l now -d 'Pin "now" (RFC 3339 or Unix seconds) for relative times and findings' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l now -d 'Pin "now" for relative times and findings: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l scan -d 'Find every token in FILEs (or stdin) and print one line per token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l wordlist -d 'Try every line of FILE as the secret of an HS256/384/512 token' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
@@ -416,7 +416,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l sub -d 'Require this subject ("sub")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l require -d 'Require a claim to be present (repeatable)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l now -d 'Pin "now": RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
@@ -482,7 +482,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l aud -d 'Requir
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l sub -d 'Require this subject ("sub")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l leeway -d 'Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l require -d 'Require a claim to be present (repeatable)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l now -d 'Pin "now" (RFC 3339 or Unix seconds)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l now -d 'Pin "now": RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decrypt" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'

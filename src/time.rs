@@ -15,10 +15,17 @@ pub fn now_unix() -> i64 {
 /// nothing for a token, and would overflow the clock arithmetic they feed.
 pub const MAX_DURATION_SECS: i64 = 3_155_760_000;
 
-/// A duration with units (`90s`, `15m`, `1h30m`, `2d`), or the bare `0`, in seconds; at
-/// most [`MAX_DURATION_SECS`].
+/// A duration with units (`90s`, `15m`, `1h30m`, `2d`, also `+15m`), or the bare `0`, in
+/// seconds; at most [`MAX_DURATION_SECS`]. A span (`--leeway`, `--ttl`, `--timeout`) has no
+/// direction, so a negative one is refused by name rather than as gibberish.
 pub fn parse_duration(text: &str) -> Result<i64> {
-    duration_secs(text).map_err(|problem| match problem {
+    if text.starts_with('-') && duration_secs(&text[1..]).is_ok() {
+        return Err(error::usage(format!(
+            "duration {text:?} is negative: a span of time here has no direction"
+        )));
+    }
+    let unsigned = text.strip_prefix('+').unwrap_or(text);
+    duration_secs(unsigned).map_err(|problem| match problem {
         Problem::Invalid => error::usage(format!(
             "invalid duration {text:?}: expected e.g. 90s, 15m, 1h30m, 2d"
         )),
@@ -55,14 +62,28 @@ fn duration_secs(text: &str) -> std::result::Result<i64, Problem> {
     }
 }
 
-/// A time for `--exp`/`--nbf`/`--iat`: a bare integer is absolute Unix seconds; a duration
-/// (`15m`, `+15m`, `-1h`) is relative to `now`; or an RFC 3339 date-time.
+/// A time for `--exp`/`--nbf`/`--iat`/`--now`: a bare integer is absolute Unix seconds; a
+/// duration (`15m`, `+15m`, `-1h`) is relative to `now`; an RFC 3339 date-time; or a bare
+/// date (`2027-01-01`), midnight UTC.
 pub fn parse_time(text: &str, now: i64) -> Result<i64> {
+    parse_time_as(text, now, "time")
+}
+
+fn parse_time_as(text: &str, now: i64, what: &str) -> Result<i64> {
     let bad = || {
         error::usage(format!(
-            "invalid time {text:?}: expected a duration (15m), an RFC 3339 date-time or Unix seconds"
+            "invalid {what} {text:?}: expected a duration (15m, -3h), an RFC 3339 date-time, a date \
+             (2027-01-01) or Unix seconds"
         ))
     };
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        && text.len() == 10
+    {
+        return date
+            .and_hms_opt(0, 0, 0)
+            .map(|at| at.and_utc().timestamp())
+            .ok_or_else(bad);
+    }
     if let Ok(seconds) = text.parse::<i64>() {
         return Ok(seconds);
     }
@@ -82,18 +103,10 @@ pub fn parse_time(text: &str, now: i64) -> Result<i64> {
         .ok_or_else(|| error::usage(format!("time {text:?} is out of range")))
 }
 
-/// A pinned "now" for `--now`: RFC 3339 or Unix seconds.
+/// A pinned "now" for `--now`, in the forms of [`parse_time`]: a duration is relative to
+/// the clock (`--now -3h` is three hours ago).
 pub fn parse_now(text: &str) -> Result<i64> {
-    if let Ok(seconds) = text.parse::<i64>() {
-        return Ok(seconds);
-    }
-    DateTime::parse_from_rfc3339(text)
-        .map(|at| at.timestamp())
-        .map_err(|_| {
-            error::usage(format!(
-                "invalid --now {text:?}: expected an RFC 3339 date-time or Unix seconds"
-            ))
-        })
+    parse_time_as(text, now_unix(), "--now")
 }
 
 /// `--now` if given, else the clock.
@@ -171,7 +184,12 @@ mod tests {
             );
             assert_eq!(crate::error::exit_code(&err), 2);
         }
-        for bad in ["", "15", "m", "-5m", "1x", "1e9999999999999d"] {
+        assert_eq!(parse_duration("+90s").unwrap(), 90);
+        assert_eq!(
+            parse_duration("-5s").unwrap_err().to_string(),
+            "duration \"-5s\" is negative: a span of time here has no direction"
+        );
+        for bad in ["", "15", "m", "-5", "1x", "1e9999999999999d"] {
             let err = parse_duration(bad).unwrap_err();
             assert_eq!(
                 err.to_string(),
@@ -197,6 +215,8 @@ mod tests {
             1_795_860_000
         );
         assert!(parse_time("tomorrow", now).is_err());
+        assert_eq!(parse_time("2027-01-01", now).unwrap(), 1_798_761_600);
+        assert!(parse_time("2027-02-30", now).is_err());
         assert!(
             parse_time("15", now).is_ok(),
             "a bare integer is Unix seconds"
@@ -215,7 +235,10 @@ mod tests {
     fn now_is_a_date_or_seconds() {
         assert_eq!(parse_now("0").unwrap(), 0);
         assert_eq!(parse_now("1970-01-01T00:01:00Z").unwrap(), 60);
-        assert!(parse_now("15m").is_err());
+        assert_eq!(parse_now("1970-01-02").unwrap(), 86_400);
+        let ago = now_unix() - parse_now("-3h").unwrap();
+        assert!((10_800..10_810).contains(&ago), "{ago}");
+        assert!(parse_now("tomorrow").is_err());
     }
 
     #[test]

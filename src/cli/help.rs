@@ -25,7 +25,9 @@ signed first and the JWS is encrypted with cty \"JWT\" (RFC 7519 §5.2).
 
 Claims are applied in this order, later ones winning: --from, --claims, --claim, then the \
 named flags (--sub, --exp, …). \"iat\" is set to now unless --no-iat, --iat, or the claims \
-already carry one. Times are written as integer seconds (NumericDate). A number that would \
+already carry one. --exp, --nbf, --iat and --now take a signed duration from now (15m, -1h, \
+also as a separate argument: --now -3h), an RFC 3339 date-time, a bare date (2027-01-01, \
+midnight UTC) or Unix seconds. Times are written as integer seconds (NumericDate). A number that would \
 not be written back with the same value (an integer beyond 64 bits, more digits than a double \
 holds) is refused: exit 2 from flags and files, 3 from --from; write such values as strings.
 

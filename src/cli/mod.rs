@@ -107,8 +107,8 @@ pub struct InspectArgs {
     /// With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")
     #[arg(long, requires = "key")]
     pub allow_weak_key: bool,
-    /// Pin "now" (RFC 3339 or Unix seconds) for relative times and findings
-    #[arg(long, value_name = "TIME")]
+    /// Pin "now" for relative times and findings: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub now: Option<String>,
     /// Find every token in FILEs (or stdin) and print one line per token
     #[arg(long, value_name = "FILE", num_args = 0..)]
@@ -150,7 +150,12 @@ pub struct ClaimCheckArgs {
     #[arg(long, value_name = "SUB")]
     pub sub: Option<String>,
     /// Allowed clock skew for exp and nbf (e.g. 30s, 2m; at most 100y)
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "0s",
+        allow_hyphen_values = true
+    )]
     pub leeway: String,
     /// Require a claim to be present (repeatable)
     #[arg(long, value_name = "CLAIM")]
@@ -158,8 +163,8 @@ pub struct ClaimCheckArgs {
     /// Do not reject an expired token (the check list says so)
     #[arg(long)]
     pub ignore_exp: bool,
-    /// Pin "now" (RFC 3339 or Unix seconds)
-    #[arg(long, value_name = "TIME")]
+    /// Pin "now": RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub now: Option<String>,
     /// Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")
     #[arg(long)]
@@ -389,7 +394,7 @@ pub struct IssueArgs {
     /// Audience claim ("aud"); repeat it for several audiences
     #[arg(long, value_name = "AUD")]
     pub aud: Vec<String>,
-    /// Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time or Unix seconds
+    /// Expiry ("exp"): a duration from now (15m, 1h30m, 2d, -1h; at most 100y), an RFC 3339 date-time, a date (2027-01-01, midnight UTC) or Unix seconds
     #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub exp: Option<String>,
     /// Not before ("nbf"), in the same forms as --exp
@@ -439,8 +444,8 @@ pub struct IssueArgs {
     /// The signature algorithm of a nested JWT [default: the sign key's "alg"]
     #[arg(long, value_name = "ALG", requires = "sign_key", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub sign_alg: Option<&'static Alg>,
-    /// Pin "now" (RFC 3339 or Unix seconds) so output is reproducible
-    #[arg(long, value_name = "TIME")]
+    /// Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     pub now: Option<String>,
     /// Read one JSON claims object per line on stdin, write one token per line
     #[arg(long, conflicts_with_all = ["claims", "from"])]
@@ -498,7 +503,12 @@ pub struct LoginArgs {
     #[arg(short = 'k', long)]
     pub insecure: bool,
     /// Give up on a request after this long (e.g. 5s, 1m; at most 100y)
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10s",
+        allow_hyphen_values = true
+    )]
     pub timeout: String,
     /// Write the token to FILE (mode 0600) instead of stdout
     #[arg(short = 'o', long = "out", value_name = "FILE")]
@@ -543,7 +553,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ENC", value_parser = alg::enc_parser())]
     pub enc: Option<&'static Enc>,
     /// How long a token lives (e.g. 90s, 15m, 1h; at most 100y)
-    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "15m",
+        allow_hyphen_values = true
+    )]
     pub ttl: String,
     /// The issuer ("iss") put in tokens and required by /whoami
     #[arg(long, value_name = "ISS")]
@@ -552,7 +567,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "AUD")]
     pub aud: Option<String>,
     /// How long a client may take to send a request's head, then its body (1s to 1h)
-    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10s",
+        allow_hyphen_values = true
+    )]
     pub read_timeout: String,
     #[command(flatten)]
     pub key_input: KeyInputArgs,

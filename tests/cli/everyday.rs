@@ -470,3 +470,108 @@ fn inspect_claims_prints_the_claims_alone_and_decode_encode_are_aliases() {
         .code(2)
         .stdout("");
 }
+
+#[test]
+fn every_time_flag_takes_the_same_forms() {
+    let sig = for_alg("HS256");
+    let now = jwtctl_now();
+    // --now as a separate argument and with =, a signed duration from the clock.
+    for args in [vec!["--now", "-3h"], vec!["--now=-3h"]] {
+        let token = stdout_of(
+            jwtctl()
+                .args(["issue", "--key", &sig, "--no-iat", "--exp", "1h"])
+                .args(&args),
+        );
+        let exp = serde_json::from_str::<Value>(&stdout_of(jwtctl().args([
+            "inspect",
+            "--claims",
+            token.trim(),
+        ])))
+        .unwrap()["exp"]
+            .as_i64()
+            .unwrap();
+        // exp = (now - 3h) + 1h = now - 2h.
+        assert!(
+            (now - 7_200 - 5..=now - 7_200 + 5).contains(&exp),
+            "{exp} vs {now}"
+        );
+        // Expired by now, valid at the pinned now.
+        let token = token.trim();
+        jwtctl()
+            .args(["verify", "-q", "--key", &sig, token])
+            .assert()
+            .code(5);
+        jwtctl()
+            .args(["verify", "-q", "--key", &sig, token])
+            .args(&args)
+            .assert()
+            .success();
+        jwtctl()
+            .args(["decode", "--claims", token])
+            .args(&args)
+            .assert()
+            .success();
+    }
+    // Bare dates are midnight UTC, for every instant flag.
+    let token = issue(&[
+        "--key",
+        &sig,
+        "--exp",
+        "2027-01-01",
+        "--nbf",
+        "2026-12-31",
+        "--iat",
+        "2026-12-30",
+    ]);
+    let claims: Value =
+        serde_json::from_str(&stdout_of(jwtctl().args(["inspect", "--claims", &token]))).unwrap();
+    assert_eq!(
+        claims,
+        json!({"exp": 1_798_761_600, "nbf": 1_798_675_200, "iat": 1_798_588_800})
+    );
+    jwtctl()
+        .args(["verify", "-q", "--key", &sig, "--now", "2026-12-31", &token])
+        .assert()
+        .success();
+    refused_by(
+        "verify",
+        &["--key", &sig, "--now", "2027-01-01", &token],
+        5,
+        "token expired at 2027-01-01T00:00:00Z (0s ago)",
+    );
+    // --leeway: a sign is read, and a negative span is refused by name (not by clap).
+    jwtctl()
+        .args([
+            "verify",
+            "-q",
+            "--key",
+            &sig,
+            "--now",
+            "2027-01-01",
+            "--leeway",
+            "+5s",
+            &token,
+        ])
+        .assert()
+        .success();
+    refused_by(
+        "verify",
+        &["--key", &sig, "--leeway", "-5s", &token],
+        2,
+        "duration \"-5s\" is negative: a span of time here has no direction",
+    );
+    refused_by(
+        "verify",
+        &["--key", &sig, "--now", "2027-02-30", &token],
+        2,
+        "invalid --now \"2027-02-30\": expected a duration (15m, -3h), an RFC 3339 date-time, a date \
+         (2027-01-01) or Unix seconds",
+    );
+}
+
+fn jwtctl_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}

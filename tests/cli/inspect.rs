@@ -569,7 +569,7 @@ fn no_token_on_a_terminal_is_a_usage_error_and_limits_are_adjustable() {
         .assert()
         .code(2)
         .stderr(
-            "error: invalid --now \"yesterday\": expected an RFC 3339 date-time or Unix seconds\n",
+            "error: invalid --now \"yesterday\": expected a duration (15m, -3h), an RFC 3339 date-time, a date (2027-01-01) or Unix seconds\n",
         );
 }
 

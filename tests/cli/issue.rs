@@ -412,7 +412,7 @@ fn times_are_integer_numeric_dates() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr("error: --exp: invalid time \"tomorrow\": expected a duration (15m), an RFC 3339 date-time or Unix seconds\n");
+        .stderr("error: --exp: invalid time \"tomorrow\": expected a duration (15m, -3h), an RFC 3339 date-time, a date (2027-01-01) or Unix seconds\n");
 }
 
 #[test]
