@@ -44,7 +44,9 @@ input order, on every core (--threads). Each line's claims are laid over those t
 give (iat included), so a line's own values win. Every input line gets exactly one output \
 line: a line that is not a JSON object (or is blank, over 1 MiB, not UTF-8) is reported on \
 stderr as `error: line N: …` and answered with an empty line (with --json, each line is \
-{line, token} or {line, error}); the exit code is then the first failure's class. HS* and dir + A128GCM/A256GCM take a fast path keyed once (byte-identical to \
+{line, token} or {line, error}); the message says what is wrong in plain words (a blank \
+line, a name without double quotes, a trailing comma, …), stderr ends with a count (N of M \
+lines failed; first: line K), and the exit code is the first failure's class. HS* and dir + A128GCM/A256GCM take a fast path keyed once (byte-identical to \
 josekit's output, proven by a differential test).";
 
 pub const VERIFY_ABOUT: &str =

@@ -127,7 +127,13 @@ fn run_batch(
 /// The payload for one batch line: the base claims the line does not set, then the line's
 /// own members as written. The line is checked to be a JSON object with unique names.
 fn batch_payload(line: &[u8], base: &[(&String, String)]) -> Result<Vec<u8>> {
-    let names = strict_json::member_names(line).map_err(|r| r.into_error("the line"))?;
+    if line.trim_ascii().is_empty() {
+        return Err(error::malformed(
+            "the line is blank: give a JSON object of claims, e.g. {\"sub\":\"alice\"} ({} for the flags' claims alone)",
+        ));
+    }
+    let names =
+        strict_json::member_names(line).map_err(|r| batch_refusal(r).into_error("the line"))?;
     let text = line.trim_ascii();
     // A JSON object: `{` … `}` around its members.
     let inner = text
@@ -151,6 +157,33 @@ fn batch_payload(line: &[u8], base: &[(&String, String)]) -> Result<Vec<u8>> {
     }
     payload.push(b'}');
     Ok(payload)
+}
+
+/// serde_json's terse reasons (`expected ident`, `key must be a string`) in the words of
+/// someone writing JSON Lines by hand.
+fn batch_refusal(refusal: strict_json::Refusal) -> strict_json::Refusal {
+    let strict_json::Refusal::Invalid(reason) = refusal else {
+        return refusal;
+    };
+    let friendly = match reason.as_str() {
+        "expected ident" => {
+            "a bare word where a value belongs (strings need double quotes; the literals are true, false and null)"
+        }
+        "key must be a string" => "a member name without double quotes (write {\"sub\":\"alice\"})",
+        "trailing comma" => "a comma after the last member",
+        "expected value" => {
+            "a value is missing or not JSON (a string in double quotes, a number, true, false, null, an object or an array)"
+        }
+        "expected `:`" => "a ':' is missing after a member name",
+        "expected `,` or `}`" => "a ',' or the closing '}' is missing after a member",
+        "expected `,` or `]`" => "a ',' or the closing ']' is missing in an array",
+        "EOF while parsing an object"
+        | "EOF while parsing a value"
+        | "EOF while parsing a string" => "the line ends before the JSON object does",
+        "trailing characters" => "more text after the JSON object (one object per line)",
+        _ => return strict_json::Refusal::Invalid(reason),
+    };
+    strict_json::Refusal::Invalid(friendly.to_string())
 }
 
 /// What `--from` contributes: a token's header, and its claims when they are readable.

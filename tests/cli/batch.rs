@@ -116,9 +116,9 @@ fn a_line_overrides_the_flags_and_bad_lines_are_reported_with_their_numbers() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr,
-        "error: line 2: the line is not valid JSON: expected ident\n\
+        "error: line 2: the line is not valid JSON: a bare word where a value belongs (strings need double quotes; the literals are true, false and null)\n\
          error: line 3: the line is not a JSON object\n\
-         error: line 4: the line is not valid JSON: EOF while parsing a value\n\
+         error: line 4: the line is blank: give a JSON object of claims, e.g. {\"sub\":\"alice\"} ({} for the flags' claims alone)\n\
          error: line 5: the line has a duplicate member \"sub\"\n\
          error: 4 of 6 lines failed; first: line 2\n"
     );

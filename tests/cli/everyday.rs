@@ -575,3 +575,42 @@ fn jwtctl_now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[test]
+fn issue_batch_says_what_is_wrong_with_a_line_in_plain_words() {
+    let sig = for_alg("HS256");
+    let input =
+        "{\"sub\":\"a\"}\n\n{sub:\"b\"}\n{\"sub\":\"c\",}\n{\"a\":tru}\n{\"sub\":\"x\"\n   \n";
+    let out = jwtctl()
+        .args(["issue", "--batch", "--key", &sig, "--now", NOW])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.split('\n').collect();
+    assert_eq!(lines.len(), 8, "{stdout}");
+    assert!(lines[0].starts_with("eyJ"));
+    assert!(lines[1..].iter().all(|l| l.is_empty()));
+    let blank = "the line is blank: give a JSON object of claims, e.g. {\"sub\":\"alice\"} ({} for the flags' claims alone)";
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: line 2: {blank}\n\
+             error: line 3: the line is not valid JSON: a member name without double quotes (write {{\"sub\":\"alice\"}})\n\
+             error: line 4: the line is not valid JSON: a comma after the last member\n\
+             error: line 5: the line is not valid JSON: a bare word where a value belongs (strings need double quotes; the literals are true, false and null)\n\
+             error: line 6: the line is not valid JSON: the line ends before the JSON object does\n\
+             error: line 7: {blank}\n\
+             error: 6 of 7 lines failed; first: line 2\n"
+        )
+    );
+    // --json carries the same words.
+    let out = jwtctl()
+        .args(["issue", "--batch", "--json", "--key", &sig, "--now", NOW])
+        .write_stdin("\n")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc, json!({"line": 1, "error": blank}));
+}
