@@ -97,7 +97,7 @@ Ed448\t''
 X25519\t''
 X448\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l size -d 'Key size in bits for RSA (default 2048) and oct keys (default: what --alg needs, else 256)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l kid -d 'The key id [default: the RFC 7638 thumbprint]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l kid -d 'The key id [default: the RFC 7638 thumbprint; with --public/--convert, the key\'s own kid, else its thumbprint]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l use -d 'The JWK\'s "use" [default: sig for a JWS algorithm, enc for a JWE one]' -r -f -a "sig\t''
 enc\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l format -d 'Output format' -r -f -a "jwk\t'A single JWK'
@@ -105,7 +105,7 @@ jwks\t'A JWK Set holding the key'
 pem\t'PEM: PKCS#8 for private keys, SPKI for public keys'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s o -l out -d 'Write the key to FILE (mode 0600) instead of stdout' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l public-out -d 'Also write the public half to FILE (JWK, or PEM with --format pem)' -r -F
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l public -d 'Print the public half of an existing KEY instead of generating one' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l public -d 'Print the public half of an existing KEY instead of generating one; several KEYs (or a JWK Set) make one JWK Set of public keys' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l convert -d 'Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
 base64\t'Standard base64 (padding optional); surrounding whitespace is ignored'
@@ -171,7 +171,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claim -d 'A clai
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l claims -d 'Claims from a JSON object in FILE, or - for stdin' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l from -d 'Take the claims of an existing TOKEN (not verified), then apply the other flags; its header is not copied (see --from-header)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l from-header -d 'Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "kid" [default: the key\'s kid]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "kid" [default: the key\'s kid; for a key without one (a PEM file), its RFC 7638 thumbprint]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
@@ -219,6 +219,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-iat -d 'Leave "iat" out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-kid -d 'Leave "kid" out of the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
@@ -276,7 +277,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l claim -d 'A cla
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l claims -d 'Claims from a JSON object in FILE, or - for stdin' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l from -d 'Take the claims of an existing TOKEN (not verified), then apply the other flags; its header is not copied (see --from-header)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l from-header -d 'Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)' -r
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l kid -d 'Header "kid" [default: the key\'s kid]' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l kid -d 'Header "kid" [default: the key\'s kid; for a key without one (a PEM file), its RFC 7638 thumbprint]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
@@ -324,6 +325,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l no-iat -d 'Leave "iat" out'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l no-kid -d 'Leave "kid" out of the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s V -l version -d 'Print version'

@@ -9,6 +9,12 @@ Any JWS or JWE algorithm picks a suitable key: --alg ES256 makes an EC P-256 key
 key. Or name the key type with --kty/--crv/--size. The JWK carries kty, alg, use and kid (by \
 default its RFC 7638 thumbprint).
 
+--public KEY… and --convert KEY take an existing key: it keeps its kid, or gets --kid, else \
+its thumbprint (the kid issue puts in tokens minted with a PEM key); --alg and --use relabel \
+it (checked against the key). --public with several KEYs writes one JWK Set of their public \
+halves (each with its own kid; two keys under one kid are refused). -o and --public-out \
+naming the same file is a usage error before anything is written.
+
 Without -o the private key goes to stdout. Files holding private keys are created with mode \
 0600, written atomically, and never replace an existing file without --force; --force \
 replaces a regular file or a symlink (the link itself), never a directory, FIFO, socket or \
@@ -33,7 +39,7 @@ holds) is refused: exit 2 from flags and files, 3 from --from; write such values
 
 --from copies the token's claims only: its header (which may name keys, jku, x5u, jwk, x5c, \
 or carry crit and cty) is not trusted. The header is made as for a fresh token (typ JWT, the \
-key's kid), plus --typ, --cty, --header and the parameters named with --from-header. Headers \
+key's kid; for a PEM key, its RFC 7638 thumbprint; --no-kid leaves it out), plus --typ, --cty, --header and the parameters named with --from-header. Headers \
 jwtctl cannot honour are refused (exit 2): a crit its own verify would refuse, and b64 (RFC \
 7797 unencoded payloads are not written).
 

@@ -317,7 +317,7 @@ pub struct KeygenArgs {
     /// Key size in bits for RSA (default 2048) and oct keys (default: what --alg needs, else 256)
     #[arg(long, value_name = "BITS")]
     pub size: Option<u32>,
-    /// The key id [default: the RFC 7638 thumbprint]
+    /// The key id [default: the RFC 7638 thumbprint; with --public/--convert, the key's own kid, else its thumbprint]
     // A thumbprint may start with '-': take it as a value, not a flag.
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
@@ -336,11 +336,11 @@ pub struct KeygenArgs {
     /// Replace existing output files (regular files and symlinks only, never a directory, FIFO or device)
     #[arg(long)]
     pub force: bool,
-    /// Print the public half of an existing KEY instead of generating one
-    #[arg(long, value_name = "KEY", conflicts_with_all = ["alg", "kty", "crv", "size", "convert", "protect", "public_out"])]
-    pub public: Option<String>,
+    /// Print the public half of an existing KEY instead of generating one; several KEYs (or a JWK Set) make one JWK Set of public keys
+    #[arg(long, value_name = "KEY", num_args = 1.., conflicts_with_all = ["kty", "crv", "size", "convert", "protect", "public_out"])]
+    pub public: Vec<String>,
     /// Rewrite an existing KEY in --format (JWK ⇄ PEM), instead of generating one
-    #[arg(long, value_name = "KEY", conflicts_with_all = ["alg", "kty", "crv", "size"])]
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["kty", "crv", "size"])]
     pub convert: Option<String>,
     /// Encrypt the private JWK under a password (PBES2-HS512+A256KW), asked for or read from --password-file
     #[arg(long)]
@@ -426,9 +426,12 @@ pub struct IssueArgs {
     /// Also copy header parameter NAME from the --from token (repeatable; not alg, enc, kid or other algorithm parameters)
     #[arg(long, value_name = "NAME", requires = "from")]
     pub from_header: Vec<String>,
-    /// Header "kid" [default: the key's kid]
+    /// Header "kid" [default: the key's kid; for a key without one (a PEM file), its RFC 7638 thumbprint]
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
+    /// Leave "kid" out of the header
+    #[arg(long, conflicts_with = "kid")]
+    pub no_kid: bool,
     /// Header "typ" [default: JWT]; an empty value leaves it out
     #[arg(long, value_name = "TYP")]
     pub typ: Option<String>,

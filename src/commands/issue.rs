@@ -354,7 +354,9 @@ fn header_params(
     if let Some(typ) = typ.filter(|t| t.as_str() != Some("")) {
         members.insert("typ".into(), typ);
     }
-    if let Some(kid) = args.kid.as_deref().or(key.kid()) {
+    if !args.no_kid
+        && let Some(kid) = args.kid.clone().or_else(|| default_kid(key))
+    {
         members.insert("kid".into(), Value::from(kid));
     }
     members.extend(copied);
@@ -398,8 +400,20 @@ fn check_honoured(members: &Map<String, Value>) -> Result<()> {
 fn inner_params(sign_key: &Key) -> HeaderParams {
     let mut members = Map::new();
     members.insert("typ".into(), Value::from("JWT"));
-    if let Some(kid) = sign_key.kid() {
+    if let Some(kid) = default_kid(sign_key) {
         members.insert("kid".into(), Value::from(kid));
     }
     HeaderParams { members }
+}
+
+/// The kid a token gets from its key: the key's own, else (for a public-key algorithm's
+/// key, such as a PEM file) its RFC 7638 thumbprint — the kid `keygen` reports and a JWK
+/// Set made from the public half carries, so a verifier's set finds the key. A secret
+/// without a kid gets none: its thumbprint would be a hash of the secret.
+fn default_kid(key: &Key) -> Option<String> {
+    match key.kid() {
+        Some(kid) => Some(kid.to_string()),
+        None if !key.is_symmetric() => key.thumbprint().ok(),
+        None => None,
+    }
 }

@@ -1,6 +1,6 @@
 //! `jwtctl keygen`: generate a key, extract a public key, or convert a key between formats.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use crate::cli::{GlobalArgs, KeyFormat, KeyUse, KeygenArgs, Kty};
@@ -24,18 +24,34 @@ struct Spec {
 
 pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
     let load = args.key_input.load_options();
-    if let Some(reference) = &args.public {
-        let set = keys::load(reference, &load)?;
-        let public = set
-            .keys
-            .iter()
-            .map(Key::public_half)
-            .collect::<Result<Vec<_>>>()?;
-        return emit_public(args, global, public, set.is_set);
+    if !args.public.is_empty() {
+        let several = args.public.len() > 1;
+        if several && args.kid.is_some() {
+            return Err(error::usage(
+                "--kid names one key; with several --public keys each keeps its own kid (or thumbprint)",
+            ));
+        }
+        let mut public = Vec::new();
+        let mut is_set = several;
+        for reference in &args.public {
+            let set = keys::load(reference, &load)?;
+            is_set |= set.is_set;
+            for key in &set.keys {
+                let own_kid = set.is_set || several;
+                public.push(label(args, key.public_half()?, own_kid)?);
+            }
+        }
+        check_unique_kids(&public)?;
+        return emit_public(args, global, public, is_set);
     }
     if let Some(reference) = &args.convert {
-        let key = keys::load_one(reference, &load, args.kid.as_deref())?;
-        return emit(args, global, key);
+        let set = keys::load(reference, &load)?;
+        // From a JWK Set, --kid picks the key; from a single key, it names it.
+        let chosen = set.is_set;
+        let key = set
+            .single(args.kid.as_deref())
+            .with_context(|| format!("key {reference}"))?;
+        return emit(args, global, label(args, key, chosen)?);
     }
     let spec = spec_from_args(args)?;
     check_output_choices(args, &spec)?;
@@ -68,6 +84,60 @@ pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
     };
     jwk.set_key_id(kid);
     emit(args, global, Key::from_jwk(jwk)?)
+}
+
+/// A key taken from elsewhere (`--public`, `--convert`) gets what keygen gives its own: a
+/// kid (`--kid`, else the key's own, else the RFC 7638 thumbprint), and `--alg`/`--use` when
+/// given. `kid_chose` says `--kid` selected the key from a set rather than naming it.
+fn label(args: &KeygenArgs, key: Key, kid_chose: bool) -> Result<Key> {
+    let mut jwk = key.jwk.clone();
+    if let Some(alg) = args.alg {
+        let op = match (alg.kind, key.private) {
+            (TokenKind::Jws, true) => keys::Op::Sign,
+            (TokenKind::Jws, false) => keys::Op::Verify,
+            (TokenKind::Jwe, true) => keys::Op::Decrypt,
+            (TokenKind::Jwe, false) => keys::Op::Encrypt,
+        };
+        // The key's own alg/use must not veto the relabelling: check the material only.
+        let mut bare = jwk.clone();
+        bare.set_parameter("alg", None)?;
+        bare.set_parameter("use", None)?;
+        bare.set_parameter("key_ops", None)?;
+        Key::from_jwk(bare)?
+            .check(alg, op, args.enc)
+            .map_err(|e| error::usage(format!("--alg {}: {}", alg.name, error::one_line(&e))))?;
+        jwk.set_algorithm(alg.name);
+    }
+    if let Some(key_use) = args.key_use {
+        jwk.set_key_use(match key_use {
+            KeyUse::Sig => "sig",
+            KeyUse::Enc => "enc",
+        });
+    }
+    match (&args.kid, jwk.key_id()) {
+        (Some(kid), _) if !kid_chose => jwk.set_key_id(kid.clone()),
+        (_, Some(_)) => {}
+        (_, None) => {
+            let thumbprint = crate::keys::convert::thumbprint(&jwk)?;
+            jwk.set_key_id(thumbprint);
+        }
+    }
+    Key::from_jwk(jwk)
+}
+
+/// A JWK Set searched by kid must not hold two keys under one kid.
+fn check_unique_kids(keys: &[Key]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for key in keys {
+        if let Some(kid) = key.kid()
+            && !seen.insert(kid)
+        {
+            return Err(error::usage(format!(
+                "two keys have kid \"{kid}\"; a JWK Set needs distinct kids"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses impossible output choices before any key is generated or file touched.
@@ -272,7 +342,13 @@ fn pretty(value: &Value) -> Result<Vec<u8>> {
 
 /// Writes (or prints) a key and, with `--public-out`, its public half.
 fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
-    if args.out.is_some() && args.out == args.public_out {
+    // Compared as absolute paths, so `k.jwk` and `./k.jwk` are one file too.
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        a == b || std::path::absolute(a).ok() == std::path::absolute(b).ok()
+    };
+    if let (Some(out), Some(public_out)) = (&args.out, &args.public_out)
+        && same(out, public_out)
+    {
         return Err(error::usage("-o and --public-out name the same file"));
     }
     if let Some(path) = &args.out {

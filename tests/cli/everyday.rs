@@ -614,3 +614,121 @@ fn issue_batch_says_what_is_wrong_with_a_line_in_plain_words() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc, json!({"line": 1, "error": blank}));
 }
+
+#[test]
+fn converted_and_extracted_keys_get_a_kid_and_pem_keys_mint_with_their_thumbprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pem = d.join("es.pem");
+    let public_pem = d.join("es.pub.pem");
+    let info = json_of(
+        jwtctl()
+            .args([
+                "keygen", "--alg", "ES256", "--format", "pem", "--json", "-o",
+            ])
+            .arg(&pem)
+            .arg("--public-out")
+            .arg(&public_pem),
+    );
+    let thumbprint = info["thumbprint"].as_str().unwrap().to_string();
+    let pem = pem.to_str().unwrap();
+    let public_pem = public_pem.to_str().unwrap();
+    // --public and --convert: --kid names the key, else its thumbprint; --alg and --use apply.
+    let jwk: Value = serde_json::from_str(&stdout_of(jwtctl().args([
+        "keygen", "--public", public_pem, "--kid", "my-kid", "--alg", "ES256", "--use", "sig",
+    ])))
+    .unwrap();
+    assert_eq!(jwk["kid"], "my-kid");
+    assert_eq!(jwk["alg"], "ES256");
+    assert_eq!(jwk["use"], "sig");
+    let set: Value = serde_json::from_str(&stdout_of(jwtctl().args([
+        "keygen",
+        "--convert",
+        public_pem,
+        "--format",
+        "jwks",
+    ])))
+    .unwrap();
+    assert_eq!(set["keys"][0]["kid"], thumbprint.as_str());
+    refused_by(
+        "keygen",
+        &["--public", public_pem, "--alg", "RS256"],
+        2,
+        "--alg RS256: RS256 needs an RSA key, got an EC public key (P-256)",
+    );
+    // A token minted with the PEM carries the thumbprint kid, which the set finds.
+    let token = issue(&["--key", pem, "--alg", "ES256", "--sub", "pem"]);
+    let header = json_of(jwtctl().args(["inspect", "--json", &token]))["header"].clone();
+    assert_eq!(header["kid"], thumbprint.as_str());
+    let set_file = scratch("everyday-es-set.json", set.to_string());
+    jwtctl()
+        .args(["verify", "-q", "--key", &set_file, "--now", NOW, &token])
+        .assert()
+        .success();
+    // --no-kid leaves it out; a raw secret gets none (its thumbprint would hash the secret).
+    let bare = issue(&["--key", pem, "--alg", "ES256", "--no-kid"]);
+    let header = json_of(jwtctl().args(["inspect", "--json", &bare]))["header"].clone();
+    assert_eq!(header, json!({"alg": "ES256", "typ": "JWT"}));
+    let secret = write(d, "secret", "a raw secret of at least thirty-two bytes!");
+    let hs = issue(&["--key", &secret, "--alg", "HS256"]);
+    let header = json_of(jwtctl().args(["inspect", "--json", &hs]))["header"].clone();
+    assert_eq!(header, json!({"alg": "HS256", "typ": "JWT"}));
+}
+
+#[test]
+fn keygen_public_of_several_keys_makes_one_public_set() {
+    let a = key(&["--alg", "ES256", "--kid", "a"]);
+    let b = key(&["--alg", "RS256", "--kid", "b"]);
+    let dir = tempfile::tempdir().unwrap();
+    let pem = stdout_of(jwtctl().args(["keygen", "--public", &a, "--format", "pem"]));
+    let pem = write(dir.path(), "c.pem", pem);
+    let set: Value =
+        serde_json::from_str(&stdout_of(jwtctl().args(["keygen", "--public", &a, &b]))).unwrap();
+    let kids: Vec<&str> = set["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, ["a", "b"]);
+    for k in set["keys"].as_array().unwrap() {
+        assert!(
+            k.get("d").is_none() && k.get("p").is_none(),
+            "no private members: {k}"
+        );
+    }
+    // The same key twice (by another route) has one kid twice: refused.
+    let out = jwtctl()
+        .args(["keygen", "--public", &a, &b, &pem])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a PEM gets its thumbprint, not a's kid"
+    );
+    refused_by(
+        "keygen",
+        &["--public", &a, &a],
+        2,
+        "two keys have kid \"a\"; a JWK Set needs distinct kids",
+    );
+    refused_by(
+        "keygen",
+        &["--public", &a, &b, "--kid", "x"],
+        2,
+        "--kid names one key; with several --public keys each keeps its own kid (or thumbprint)",
+    );
+    // -o and --public-out naming one file (spelt two ways) is refused before anything is written.
+    let same = dir.path().join("same.jwk");
+    let dotted = dir.path().join(".").join("same.jwk");
+    jwtctl()
+        .args(["keygen", "--alg", "ES256", "-o"])
+        .arg(&same)
+        .arg("--public-out")
+        .arg(&dotted)
+        .assert()
+        .code(2)
+        .stderr("error: -o and --public-out name the same file\n");
+    assert!(!same.exists());
+}

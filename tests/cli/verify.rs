@@ -311,7 +311,7 @@ fn a_jwk_set_picks_the_key_by_kid_and_tries_every_key_without_one() {
     let mut kidless = keycache::jwk(&b);
     kidless.as_object_mut().unwrap().remove("kid");
     let kidless = scratch("verify-kidless.json", kidless.to_string());
-    let token = issue(&["--key", &kidless, "--sub", "no-kid"]);
+    let token = issue(&["--key", &kidless, "--no-kid", "--sub", "no-kid"]);
     let header: Value = serde_json::from_slice(&unb64(token.split('.').next().unwrap())).unwrap();
     assert_eq!(header, json!({"alg": "ES256", "typ": "JWT"}));
     let report = json_of(jwtctl().args(["verify", "--key", &set, "--now", NOW, "--json", &token]));
