@@ -159,7 +159,10 @@ check column (--json: valid null and skipped with the reason), and stderr counts
 (a 1 MiB read buffer plus --max-token-size, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
-an input could not be read (reported, and the other inputs still scanned).
+an input could not be read (reported, and the other inputs still scanned), or, with \
+--fail-if-none, when no token was found (as grep). A directory FILE is walked recursively in \
+name order (symlinks inside it are not followed); input that starts with the gzip magic \
+bytes (a .gz file, whatever its name, or stdin) is decompressed as it is read.
 
 --wordlist FILE tries every line of FILE (LF or CRLF line ends; - for stdin) as the HMAC \
 secret of an HS256, HS384 or HS512 TOKEN, on --threads workers (default: every core), with \

@@ -113,6 +113,9 @@ pub struct InspectArgs {
     /// Find every token in FILEs (or stdin) and print one line per token
     #[arg(long, value_name = "FILE", num_args = 0..)]
     pub scan: Option<Vec<String>>,
+    /// With --scan: exit 1 when no token was found (as grep does)
+    #[arg(long, requires = "scan")]
+    pub fail_if_none: bool,
     /// With --scan: print each distinct token once, with its number of sightings
     #[arg(long, requires = "scan")]
     pub unique: bool,

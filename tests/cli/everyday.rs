@@ -732,3 +732,77 @@ fn keygen_public_of_several_keys_makes_one_public_set() {
         .stderr("error: -o and --public-out name the same file\n");
     assert!(!same.exists());
 }
+
+#[test]
+fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
+    use std::io::Write;
+    let sig = for_alg("HS256");
+    let t1 = issue(&["--key", &sig, "--sub", "one", "--no-kid"]);
+    let t2 = issue(&["--key", &sig, "--sub", "two", "--no-kid"]);
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("logs");
+    std::fs::create_dir_all(root.join("b/deeper")).unwrap();
+    std::fs::write(
+        root.join("a.log"),
+        format!("GET / Authorization: Bearer {t1}\n"),
+    )
+    .unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("noise\nBearer {t2}\n").as_bytes())
+        .unwrap();
+    // Named .txt: gzip is known by its magic bytes, not its name.
+    std::fs::write(root.join("b/deeper/rotated.txt"), gz.finish().unwrap()).unwrap();
+    // A symlink inside the tree is not followed (it would list a.log twice).
+    std::os::unix::fs::symlink(root.join("a.log"), root.join("b/link.log")).unwrap();
+    let root_s = root.to_str().unwrap();
+    let out = stdout_of(jwtctl().args(["inspect", "--now", NOW, "--scan", root_s]));
+    assert_eq!(
+        out,
+        format!(
+            "{root_s}/a.log:1\tJWS\tHS256\t-\t-\tone\tno exp\n\
+             {root_s}/b/deeper/rotated.txt:2\tJWS\tHS256\t-\t-\ttwo\tno exp\n"
+        )
+    );
+    // gzip on stdin too.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(format!("x {t1}\n").as_bytes()).unwrap();
+    let out = stdout_of(
+        jwtctl()
+            .args(["inspect", "--now", NOW, "--scan"])
+            .write_stdin(gz.finish().unwrap()),
+    );
+    assert_eq!(out, "-:1\tJWS\tHS256\t-\t-\tone\tno exp\n");
+    // --fail-if-none: exit 1 when nothing was found, 0 otherwise.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::write(empty.join("plain.log"), "no tokens here\n").unwrap();
+    jwtctl()
+        .args([
+            "inspect",
+            "--fail-if-none",
+            "--scan",
+            empty.to_str().unwrap(),
+        ])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("error: no token found in 1 input\n");
+    jwtctl()
+        .args(["inspect", "--fail-if-none", "--scan", root_s])
+        .assert()
+        .success();
+    // An empty directory is no input at all, never a silent read of stdin.
+    let bare = dir.path().join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    jwtctl()
+        .args([
+            "inspect",
+            "--fail-if-none",
+            "--scan",
+            bare.to_str().unwrap(),
+        ])
+        .write_stdin(format!("{t1}\n"))
+        .assert()
+        .code(1)
+        .stderr("error: no token found in 0 inputs\n");
+}

@@ -45,10 +45,20 @@ const BATCH_BYTES: usize = 256 * 1024;
 const READ_SIZE_VAR: &str = "JWTCTL_SCAN_READ_SIZE";
 
 /// The inputs named by `--scan FILE…` (and TOKEN, taken as one more FILE); stdin when none.
+/// A directory stands for the regular files under it, walked recursively in name order;
+/// symlinks inside it are not followed (a named symlink is, as grep -r does).
 pub fn inputs(args: &InspectArgs) -> Result<Vec<String>> {
-    let mut inputs: Vec<String> = args.token.iter().cloned().collect();
-    inputs.extend(args.scan.iter().flatten().cloned());
-    if inputs.is_empty() {
+    let mut inputs: Vec<String> = Vec::new();
+    let mut named = false;
+    for name in args.token.iter().chain(args.scan.iter().flatten()) {
+        named = true;
+        if name != "-" && std::path::Path::new(name).is_dir() {
+            walk(std::path::Path::new(name), &mut inputs);
+        } else {
+            inputs.push(name.clone());
+        }
+    }
+    if !named {
         if io::stdin().is_terminal() {
             return Err(error::usage(
                 "no input to scan: name FILEs after --scan, or pipe text to stdin",
@@ -57,6 +67,47 @@ pub fn inputs(args: &InspectArgs) -> Result<Vec<String>> {
         inputs.push("-".to_string());
     }
     Ok(inputs)
+}
+
+/// The regular files under `dir`, recursively, in name order. Symlinks are skipped (a loop
+/// or a link out of the tree is never followed); an unreadable directory is reported and
+/// passed over, as an unreadable file is.
+fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            crate::io::output::write_stderr(&format!(
+                "error: cannot read {}: {}\n",
+                crate::io::sanitize::for_terminal(&dir.display().to_string()),
+                files::io_reason(&e)
+            ));
+            return;
+        }
+    };
+    let mut paths: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, out);
+        } else if meta.is_file() {
+            out.push(path.display().to_string());
+        }
+    }
+}
+
+/// Input that starts with the gzip magic bytes is read through a gzip decoder (every
+/// member, as `zcat` does); anything else as it is.
+fn maybe_gzip<'a>(reader: &'a mut dyn io::Read) -> io::Result<Box<dyn io::Read + 'a>> {
+    let mut buffered = io::BufReader::with_capacity(64 * 1024, reader);
+    let head = io::BufRead::fill_buf(&mut buffered)?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+    } else {
+        Ok(Box::new(buffered))
+    }
 }
 
 /// The stdin use of the scan inputs, for the one-stdin-user check.
@@ -197,11 +248,14 @@ fn read_input(
     name: &str,
     scan: impl FnOnce(&mut dyn io::Read) -> Result<finder::Stats>,
 ) -> Result<finder::Stats> {
+    let io_error = |e: io::Error| error::runtime(files::io_reason(&e));
     if name == "-" {
-        return scan(&mut io::stdin().lock());
+        let mut stdin = io::stdin().lock();
+        return scan(&mut maybe_gzip(&mut stdin).map_err(io_error)?);
     }
-    let mut file = File::open(name).map_err(|e| error::runtime(files::io_reason(&e)))?;
-    scan(&mut file).map_err(|e| match e.root_cause().downcast_ref::<io::Error>() {
+    let mut file = File::open(name).map_err(io_error)?;
+    let mut reader = maybe_gzip(&mut file).map_err(io_error)?;
+    scan(&mut reader).map_err(|e| match e.root_cause().downcast_ref::<io::Error>() {
         Some(io) => error::runtime(files::io_reason(io)),
         None => e,
     })
@@ -317,7 +371,16 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     }
     summary_note(&totals, inputs.len(), unique.then_some(first.len()));
     pbes2_note(&totals, &context);
-    unreadable(&totals, inputs.len())
+    unreadable(&totals, inputs.len())?;
+    if args.fail_if_none && totals.tokens.load(Ordering::Relaxed) == 0 {
+        // As grep: nothing found is exit 1 (a runtime outcome, not malformed input).
+        return Err(error::runtime(format!(
+            "no token found in {} input{}",
+            inputs.len(),
+            if inputs.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
 }
 
 /// Says (always: it changes what the listing means) how many PBES2 tokens were skipped.
