@@ -373,7 +373,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__inspect)
-            opts="-h -V --json --color --key --verify-key --claims --allow-weak-key --now --scan --fail-if-none --unique --show-token --wordlist --threads --max-pbes2-work --max-token-size --secret-encoding --password-file --help --version"
+            opts="-h -V --json --color --key --verify-key --claims --no-cache --allow-weak-key --now --scan --fail-if-none --unique --show-token --wordlist --threads --max-pbes2-work --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,7 +857,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --json --color --key --alg --batch --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
+            opts="-q -h -V --json --color --key --alg --batch --no-cache --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -347,6 +347,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l claims -d 'Print only the claims JSON (not verified; a JWE\'s after --key decrypts it), as jwt-cli\'s decode -j'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l no-cache -d 'With a key URL: fetch the JWK Set even when a fresh copy is cached'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l allow-weak-key -d 'With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l fail-if-none -d 'With --scan: exit 1 when no token was found (as grep does)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
@@ -371,6 +372,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l claims -d 'Print only the claims JSON (not verified; a JWE\'s after --key decrypts it), as jwt-cli\'s decode -j'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l no-cache -d 'With a key URL: fetch the JWK Set even when a fresh copy is cached'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l allow-weak-key -d 'With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l fail-if-none -d 'With --scan: exit 1 when no token was found (as grep does)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -l unique -d 'With --scan: print each distinct token once, with its number of sightings'
@@ -429,6 +431,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'With a key URL: fetch the JWK Set even when a fresh copy is cached'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on success; on failure only the error (the exit code says which)'

@@ -69,7 +69,10 @@ the refusal, reported before any algorithm mismatch, with the set's kids); a ref
 key does not carry the token's kid names both kids. Keys named by the \
 token itself (jku, x5u, jwk) are never used. KEY may also be the https:// URL of a JWK \
 Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes; plain http:// only on \
-loopback; a URL with user:password@ is refused). Loopback URLs never go through a proxy; \
+loopback; a URL with user:password@ is refused). A cached set without the token's kid is \
+fetched again when it is a minute old or more (keys rotated in are found); --no-cache \
+always fetches. A URL ending in /.well-known/openid-configuration is an OpenID Connect \
+discovery document: its jwks_uri is followed, under the same rules. Loopback URLs never go through a proxy; \
 others honour https_proxy/http_proxy (by scheme), then all_proxy, and no_proxy, as curl \
 does.
 

@@ -104,6 +104,9 @@ pub struct InspectArgs {
     /// Print only the claims JSON (not verified; a JWE's after --key decrypts it), as jwt-cli's decode -j
     #[arg(long, conflicts_with_all = ["json", "scan", "wordlist"])]
     pub claims: bool,
+    /// With a key URL: fetch the JWK Set even when a fresh copy is cached
+    #[arg(long, requires = "key")]
+    pub no_cache: bool,
     /// With --key: accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")
     #[arg(long, requires = "key")]
     pub allow_weak_key: bool,
@@ -191,6 +194,9 @@ pub struct VerifyArgs {
     /// Read one token per line on stdin, write one JSON result per line
     #[arg(long, conflicts_with = "token")]
     pub batch: bool,
+    /// With a key URL: fetch the JWK Set even when a fresh copy is cached
+    #[arg(long)]
+    pub no_cache: bool,
     #[command(flatten)]
     pub threads: ThreadArgs,
     #[command(flatten)]
@@ -259,7 +265,7 @@ impl KeyInputArgs {
         crate::keys::LoadOptions {
             secret_encoding: self.secret_encoding,
             password_file: self.password_file.clone(),
-            allow_url: false,
+            ..crate::keys::LoadOptions::default()
         }
     }
 }

@@ -35,10 +35,17 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     let parsed = token::parse(&text, max)?;
     let load = keys::LoadOptions {
         allow_url: true,
+        no_cache: args.no_cache,
+        kid: parsed.kid().map(str::to_string),
         ..args.key_input.load_options()
     };
     let keys = keys::load_optional(args.key.as_deref(), &load)?;
-    let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
+    // The inner token's kid is not known yet: no refetch hint for its keys.
+    let inner_load = keys::LoadOptions {
+        kid: None,
+        ..load.clone()
+    };
+    let inner_keys = keys::load_optional(args.verify_key.as_deref(), &inner_load)?;
     let report = inspect::report_with(
         &parsed,
         now,

@@ -69,6 +69,7 @@ where
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     let load = keys::LoadOptions {
         allow_url: true,
+        no_cache: args.no_cache,
         ..args.key_input.load_options()
     };
     let max = args.token_input.max_token_size;
@@ -87,6 +88,10 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
         let policy = policy(&args.claims, &args.algs)?;
         let text = input::token_arg(args.token.as_deref(), max, true)?;
         let parsed = token::parse(&text, max)?;
+        let load = keys::LoadOptions {
+            kid: parsed.kid().map(str::to_string),
+            ..load
+        };
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
         verify::verify_jws(&parsed, &keys, &policy)
     })();

@@ -44,6 +44,11 @@ pub struct LoadOptions {
     pub password_file: Option<std::path::PathBuf>,
     /// Whether KEY may be the URL of a JWK Set (verify and inspect).
     pub allow_url: bool,
+    /// The kid of the token a URL's set is for: a cached set without it is fetched again
+    /// (at most once a minute), for keys rotated since it was cached.
+    pub kid: Option<String>,
+    /// `--no-cache`: fetch a key URL's set even when a fresh copy is cached.
+    pub no_cache: bool,
 }
 
 /// What a key is asked to do.

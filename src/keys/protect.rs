@@ -89,7 +89,7 @@ mod tests {
         let opts = LoadOptions {
             secret_encoding: Some(SecretEncoding::Raw),
             password_file: Some(pw.clone()),
-            allow_url: false,
+            ..LoadOptions::default()
         };
         let back = recognise(locked.as_bytes(), &opts).unwrap().keys.remove(0);
         assert_eq!(back.thumbprint().unwrap(), key.thumbprint().unwrap());

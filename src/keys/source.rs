@@ -53,7 +53,7 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
             )));
         }
         Source::Url(url) => {
-            return crate::keys::remote::fetch(url)
+            return crate::keys::remote::fetch(url, opts.kid.as_deref(), opts.no_cache)
                 .with_context(|| format!("key {}", crate::io::http::shown_text(url)));
         }
         Source::Stdin => files::read_stdin_limited(MAX_KEY_BYTES, "key from stdin")?,

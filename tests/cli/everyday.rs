@@ -806,3 +806,111 @@ fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
         .code(1)
         .stderr("error: no token found in 0 inputs\n");
 }
+
+/// A loopback server whose JWK Set can change between requests, with an OpenID Connect
+/// discovery document at /.well-known/openid-configuration; counts the JWK Set requests.
+fn rotating_server(
+    body: std::sync::Arc<std::sync::Mutex<String>>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    use std::sync::atomic::Ordering;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    let jwks_uri = format!("{base}/jwks.json");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(40) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                line.clear();
+            }
+            let answer = if request.contains("/.well-known/openid-configuration") {
+                format!("{{\"issuer\":\"x\",\"jwks_uri\":\"{jwks_uri}\"}}")
+            } else {
+                counter.fetch_add(1, Ordering::SeqCst);
+                body.lock().unwrap().clone()
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    (base, hits)
+}
+
+#[test]
+fn a_jwks_url_is_fetched_again_on_a_kid_miss_and_discovery_finds_the_set() {
+    use std::sync::atomic::Ordering;
+    let k1 = key(&["--alg", "ES256", "--kid", "rot-1"]);
+    let k2 = key(&["--alg", "ES256", "--kid", "rot-2"]);
+    let set = |keys: &[&str]| {
+        json!({"keys": keys.iter().map(|k| keycache::public_jwk(k)).collect::<Vec<_>>()})
+            .to_string()
+    };
+    let body = std::sync::Arc::new(std::sync::Mutex::new(set(&[&k1])));
+    let (base, hits) = rotating_server(body.clone());
+    let url = format!("{base}/jwks.json");
+    let cache = tempfile::tempdir().unwrap();
+    let verify = |token: &str, extra: &[&str]| {
+        let mut cmd = jwtctl();
+        cmd.args(["verify", "-q", "--now", NOW, "--key", &url, token])
+            .args(extra)
+            .env("XDG_CACHE_HOME", cache.path());
+        cmd
+    };
+    let t1 = issue(&["--key", &k1]);
+    let t2 = issue(&["--key", &k2]);
+    verify(&t1, &[]).assert().success();
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // The set rotates in a new key. Within a minute of the fetch the cache stands.
+    *body.lock().unwrap() = set(&[&k1, &k2]);
+    verify(&t2, &[]).assert().code(4).stderr(
+        "the JWK Set cached 0s ago has no key with the token's kid; it is fetched again once it \
+             is 60s old (--no-cache fetches it now)\n\
+             error: the JWK Set has no key with kid \"rot-2\" (it has \"rot-1\")\n",
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // A minute later the miss fetches the set once more, and the new key is found.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(90);
+    for entry in std::fs::read_dir(cache.path().join("jwtctl/jwks")).unwrap() {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(entry.unwrap().path())
+            .unwrap();
+        file.set_modified(old).unwrap();
+    }
+    verify(&t2, &[]).assert().success();
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    verify(&t2, &[]).assert().success();
+    assert_eq!(hits.load(Ordering::SeqCst), 2, "cached again");
+    // --no-cache always fetches.
+    verify(&t2, &["--no-cache"]).assert().success();
+    assert_eq!(hits.load(Ordering::SeqCst), 3);
+    // OpenID Connect discovery: the document's jwks_uri is followed.
+    let discovery = format!("{base}/.well-known/openid-configuration");
+    let out = stdout_of(
+        jwtctl()
+            .args([
+                "verify",
+                "--now",
+                NOW,
+                "--no-cache",
+                "--key",
+                &discovery,
+                &t2,
+            ])
+            .env("XDG_CACHE_HOME", cache.path()),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["iat"],
+        1_700_000_000
+    );
+    assert_eq!(hits.load(Ordering::SeqCst), 4);
+}
