@@ -194,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         'jwtctl;verify' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)')
+            [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer ("iss")')

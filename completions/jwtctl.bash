@@ -857,7 +857,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --json --color --key --alg --batch --no-cache --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
+            opts="-q -h -V --json --color --key --issuer --alg --batch --no-cache --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -868,6 +868,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -185,6 +185,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         &'jwtctl;verify'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
             cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)'
+            cand --issuer 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER'
             cand --alg 'Accept only this algorithm (repeatable)'
             cand --threads 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]'
             cand --iss 'Require this issuer ("iss")'

@@ -383,6 +383,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When 
 always\t''
 never\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l issuer -d 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

@@ -72,7 +72,9 @@ Set (fetched with a 10 s timeout and a 1 MiB limit, cached 5 minutes; plain http
 loopback; a URL with user:password@ is refused). A cached set without the token's kid is \
 fetched again when it is a minute old or more (keys rotated in are found); --no-cache \
 always fetches. A URL ending in /.well-known/openid-configuration is an OpenID Connect \
-discovery document: its jwks_uri is followed, under the same rules. Loopback URLs never go through a proxy; \
+discovery document: its jwks_uri is followed, under the same rules. --issuer URL (instead \
+of --key) takes the keys from URL/.well-known/openid-configuration and requires iss to be \
+URL exactly (unless --iss names another). Loopback URLs never go through a proxy; \
 others honour https_proxy/http_proxy (by scheme), then all_proxy, and no_proxy, as curl \
 does.
 

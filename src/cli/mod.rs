@@ -186,8 +186,11 @@ pub struct VerifyArgs {
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    #[arg(long, value_name = "KEY", required_unless_present = "issuer")]
+    pub key: Option<String>,
+    /// An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER
+    #[arg(long, value_name = "URL", conflicts_with = "key")]
+    pub issuer: Option<String>,
     /// Accept only this algorithm (repeatable)
     #[arg(long = "alg", value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub algs: Vec<&'static Alg>,

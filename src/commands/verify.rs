@@ -66,7 +66,28 @@ where
     summary.into_result()
 }
 
+/// `--key`, or for `--issuer URL` its discovery document, and the claim checks `--issuer`
+/// adds (`iss` must be the issuer, unless --iss says otherwise).
+fn key_and_claims(args: &VerifyArgs) -> Result<(String, ClaimCheckArgs)> {
+    let mut claims = args.claims.clone();
+    let key = match (&args.key, &args.issuer) {
+        (Some(key), _) => key.clone(),
+        (None, Some(issuer)) => {
+            if claims.iss.is_none() {
+                claims.iss = Some(issuer.clone());
+            }
+            format!(
+                "{}/.well-known/openid-configuration",
+                issuer.trim_end_matches('/')
+            )
+        }
+        (None, None) => return Err(error::usage("give --key KEY or --issuer URL")),
+    };
+    Ok((key, claims))
+}
+
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
+    let (key, claims) = key_and_claims(args)?;
     let load = keys::LoadOptions {
         allow_url: true,
         no_cache: args.no_cache,
@@ -74,8 +95,8 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     };
     let max = args.token_input.max_token_size;
     if args.batch {
-        let policy = policy(&args.claims, &args.algs)?;
-        let keys = keys::load(&args.key, &load)?;
+        let policy = policy(&claims, &args.algs)?;
+        let keys = keys::load(&key, &load)?;
         return run_batch(&args.threads, max, |token| {
             verify::verify_jws(token, &keys, &policy)
         });
@@ -83,16 +104,16 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     let outcome = (|| -> Result<Verified, Refused> {
         input::one_stdin_user(&[
             ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
-            ("--key", Some(args.key.as_str())),
+            ("--key", Some(key.as_str())),
         ])?;
-        let policy = policy(&args.claims, &args.algs)?;
+        let policy = policy(&claims, &args.algs)?;
         let text = input::token_arg(args.token.as_deref(), max, true)?;
         let parsed = token::parse(&text, max)?;
         let load = keys::LoadOptions {
             kid: parsed.kid().map(str::to_string),
             ..load
         };
-        let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
+        let keys = keys::load(&key, &load).map_err(|e| with_header(e, &parsed))?;
         verify::verify_jws(&parsed, &keys, &policy)
     })();
     output::finish(outcome, global.json, args.claims.quiet, "verified")

@@ -913,4 +913,21 @@ fn a_jwks_url_is_fetched_again_on_a_kid_miss_and_discovery_finds_the_set() {
         1_700_000_000
     );
     assert_eq!(hits.load(Ordering::SeqCst), 4);
+    // --issuer URL: the keys by discovery, and iss must be the issuer.
+    let by_issuer = issue(&["--key", &k2, "--iss", &base]);
+    let out = stdout_of(
+        jwtctl()
+            .args(["verify", "--now", NOW, "--issuer", &base, &by_issuer])
+            .env("XDG_CACHE_HOME", cache.path()),
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["iss"],
+        base.as_str()
+    );
+    jwtctl()
+        .args(["verify", "--now", NOW, "--issuer", &base, &t2])
+        .env("XDG_CACHE_HOME", cache.path())
+        .assert()
+        .code(5)
+        .stdout("");
 }
