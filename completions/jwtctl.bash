@@ -705,7 +705,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__man)
-            opts="-h -V --json --color --out-dir --force --help --version"
+            opts="-o -h -V --json --color --out-dir --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -716,6 +716,10 @@ _jwtctl() {
                     return 0
                     ;;
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -319,6 +319,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;man'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
+            cand -o 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force'
             cand --out-dir 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force'
             cand --json 'Print one machine-readable JSON document on stdout'
             cand --force 'With --out-dir: replace existing pages (a symlink is replaced, never written through)'

@@ -612,7 +612,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand completions" -s V -l versi
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force' -r -F
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s o -l out-dir -d 'Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -l force -d 'With --out-dir: replace existing pages (a symlink is replaced, never written through)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand man" -s h -l help -d 'Print help'

@@ -263,8 +263,8 @@ non-2xx probe exits 1 with stdout empty. -H headers go with both requests. --jso
 HTTPS certificates are verified against the system's roots, or only against --cacert FILE \
 (PEM); --insecure skips the check, with a warning. Redirects are not followed. A non-2xx \
 answer is shown (status and body, the password masked in every form a server echoes it: as \
-sent, JSON-escaped, percent-encoded, HTML-escaped, base64, other letter case; token-shaped \
-strings masked too; terminal controls escaped) and exits 1; so does a connection failure or \
+sent, JSON-escaped, percent-encoded, HTML-escaped, base64, other letter case, each shown as \
+[password]; token-shaped strings masked too; terminal controls escaped) and exits 1; so does a connection failure or \
 timeout (--timeout, default 10s, for the whole request). An https:// URL whose server speaks \
 plain HTTP is reported as a failed TLS handshake.
 

@@ -371,7 +371,8 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write every page (jwtctl.1, jwtctl-COMMAND.1) into DIR instead of printing jwtctl.1; existing pages are kept unless --force
-    #[arg(long, value_name = "DIR")]
+    // -o means an output everywhere: here, the directory the pages go to.
+    #[arg(short = 'o', long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
     /// With --out-dir: replace existing pages (a symlink is replaced, never written through)
     #[arg(long, requires = "out_dir")]

@@ -54,27 +54,41 @@ impl Masker {
             last = start + found.len();
         }
         out.push_str(&text[last..]);
-        for secret in &self.secrets {
-            out = replace_ignoring_ascii_case(&out, secret, "****");
-        }
-        out
+        replace_ignoring_ascii_case(&out, &self.secrets, MASK)
     }
 }
 
-/// `text` with every match of `lower` (ASCII-lowercase) replaced, ASCII case ignored.
-/// ASCII lowercasing keeps byte offsets, so matches found in the lowered copy are cut
-/// from the original at the same places.
-fn replace_ignoring_ascii_case(text: &str, lower: &str, with: &str) -> String {
+/// What stands for the password: unmistakable even when the password is a common word
+/// inside a longer one (`wrong [password]name or password`, never `wrong ****name`).
+pub const MASK: &str = "[password]";
+
+/// `text` with every match of any of `lowers` (ASCII-lowercase) replaced, ASCII case
+/// ignored. All matches are found in the original first and overlapping ones merged, so a
+/// replacement is never matched again (the marker may contain a short password). ASCII
+/// lowercasing keeps byte offsets, so matches found in the lowered copy are cut from the
+/// original at the same places.
+fn replace_ignoring_ascii_case(text: &str, lowers: &[String], with: &str) -> String {
     let folded = text.to_ascii_lowercase();
+    let mut spans: Vec<(usize, usize)> = lowers
+        .iter()
+        .flat_map(|lower| {
+            folded
+                .match_indices(lower.as_str())
+                .map(|(start, found)| (start, start + found.len()))
+        })
+        .collect();
+    spans.sort_unstable();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for (start, _) in folded.match_indices(lower) {
-        if start < last {
+    for (start, end) in spans {
+        if end <= last {
             continue;
         }
-        out.push_str(&text[last..start]);
-        out.push_str(with);
-        last = start + lower.len();
+        if start >= last {
+            out.push_str(&text[last..start]);
+            out.push_str(with);
+        }
+        last = end;
     }
     out.push_str(&text[last..]);
     out
@@ -168,12 +182,25 @@ mod tests {
             b64.encode(format!("carol:{password}")),
         ] {
             let masked = masker.mask(&format!("you sent [{echoed}]"));
+            let left = masked.replace(MASK, "");
             assert!(
-                !masked.contains("ss") && !masked.contains("SS"),
+                !left.contains("ss") && !left.contains("SS"),
                 "{echoed} → {masked}"
             );
-            assert!(masked.contains("****"), "{echoed} → {masked}");
+            assert!(masked.contains(MASK), "{echoed} → {masked}");
         }
+    }
+
+    #[test]
+    fn a_common_word_password_is_marked_unmistakably() {
+        let masker = Masker::new("user");
+        assert_eq!(
+            masker.mask("wrong username or password"),
+            "wrong [password]name or password"
+        );
+        // A password inside the marker's own text is not masked again.
+        let masker = Masker::new("pass");
+        assert_eq!(masker.mask("bad pass"), "bad [password]");
     }
 
     #[test]

@@ -931,3 +931,13 @@ fn a_jwks_url_is_fetched_again_on_a_kid_miss_and_discovery_finds_the_set() {
         .code(5)
         .stdout("");
 }
+
+#[test]
+fn man_takes_dash_o_for_its_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man");
+    std::fs::create_dir(&out).unwrap();
+    jwtctl().args(["man", "-o"]).arg(&out).assert().success();
+    assert!(out.join("jwtctl.1").is_file());
+    assert!(out.join("jwtctl-verify.1").is_file());
+}
