@@ -77,7 +77,11 @@ pub fn load(reference: &str, opts: &LoadOptions) -> Result<KeySet> {
                 .into_vec()
         }
         Source::Prompt => prompt_secret("Secret: ")
-            .map_err(|_| error::runtime("cannot ask for the secret: no terminal"))?
+            .map_err(|_| {
+                error::runtime(
+                    "cannot ask for the secret: no terminal (give the key as a file, env:NAME, or - for stdin)",
+                )
+            })?
             .into_bytes(),
     };
     recognise(&bytes, opts).with_context(|| format!("key {reference}"))

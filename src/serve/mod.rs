@@ -73,6 +73,14 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
     }
     let read_timeout = read_timeout(&args.read_timeout)?;
     let addr = listen_addr(&args.listen)?;
+    if !users_path.exists() {
+        // The first run's likely miss: say how to make one.
+        return Err(error::runtime(format!(
+            "users file {} does not exist; create it with: jwtctl serve add-user --users {} NAME",
+            crate::io::sanitize::for_terminal(&users_path.to_string_lossy()),
+            crate::io::sanitize::for_terminal(&users_path.to_string_lossy())
+        )));
+    }
     let users_file = UsersFile::read(users_path)?;
     if let Some(warning) = users::permission_warning(users_path) {
         output::warn(&warning);

@@ -941,3 +941,26 @@ fn man_takes_dash_o_for_its_output_directory() {
     assert!(out.join("jwtctl.1").is_file());
     assert!(out.join("jwtctl-verify.1").is_file());
 }
+
+#[test]
+fn first_run_misses_say_what_to_do() {
+    jwtctl()
+        .args(["verify", "--key", "prompt", JWTIO])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(
+            "error: cannot ask for the secret: no terminal (give the key as a file, env:NAME, or - for stdin)\n",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.txt");
+    let users = users.to_str().unwrap();
+    jwtctl()
+        .args(["serve", "--ephemeral-key", "--listen", "127.0.0.1:0", "--users", users])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!(
+            "error: users file {users} does not exist; create it with: jwtctl serve add-user --users {users} NAME\n"
+        ));
+}
