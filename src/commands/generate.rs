@@ -14,13 +14,16 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
 }
 
 /// A page without a date, so the committed pages do not change from one day to the next.
+/// clap's sections, then EXIT STATUS, ENVIRONMENT, FILES and EXAMPLES (`man_extra`).
 fn render(command: clap::Command) -> Result<Vec<u8>> {
+    let name = command.get_name().to_string();
     let mut buf = Vec::new();
     clap_mangen::Man::new(command)
         .date("")
         .render(&mut buf)
         .context("cannot render the man page")?;
-    Ok(buf)
+    let page = String::from_utf8(buf).context("the man page is not UTF-8")?;
+    Ok(super::man_extra::insert(page, &name).into_bytes())
 }
 
 pub fn man(args: &ManArgs) -> Result<()> {

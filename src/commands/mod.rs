@@ -6,6 +6,7 @@ mod inspect;
 mod issue;
 mod keygen;
 mod login;
+mod man_extra;
 mod verify;
 
 use anyhow::Result;

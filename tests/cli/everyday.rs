@@ -964,3 +964,32 @@ fn first_run_misses_say_what_to_do() {
             "error: users file {users} does not exist; create it with: jwtctl serve add-user --users {users} NAME\n"
         ));
 }
+
+#[test]
+fn man_pages_have_exit_status_environment_files_and_examples() {
+    let top = stdout_of(jwtctl().arg("man"));
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH \"ENVIRONMENT\"",
+        ".SH \"FILES\"",
+        ".SH \"EXAMPLES\"",
+    ] {
+        assert!(top.contains(section), "{section}");
+    }
+    assert!(top.contains("XDG_CACHE_HOME"));
+    let dir = tempfile::tempdir().unwrap();
+    jwtctl()
+        .args(["man", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let verify = std::fs::read_to_string(dir.path().join("jwtctl-verify.1")).unwrap();
+    let exit = verify.find(".SH \"EXIT STATUS\"").unwrap();
+    let examples = verify.find(".SH \"EXAMPLES\"").unwrap();
+    let version = verify.find(".SH VERSION").unwrap();
+    assert!(exit < examples && examples < version);
+    assert!(verify.contains("\\fBjwtctl verify \\-q"), "{verify}");
+    // Every page says what its exit codes mean.
+    let keygen = std::fs::read_to_string(dir.path().join("jwtctl-keygen.1")).unwrap();
+    assert!(keygen.contains(".SH \"EXIT STATUS\"\n.TP\n0\nsuccess\n"));
+}
