@@ -126,7 +126,9 @@ Bearer …, quotes, a URL or a cookie; an argument with no token in it that name
 file is read as that text (the first token in it is taken). JWS: header, claims, signature algorithm and length. \
 JWE: protected header and the size of each part; with --key, the decrypted content too, \
 and a nested JWT's inner token (verified with --verify-key). Times (exp, nbf, iat, \
-auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime.
+auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime, \
+the validity window on one line (iat 2h ago ── nbf 1h ago ── now ── exp in 14m) and a status \
+headline (valid for 14m, EXPIRED 2h ago, NOT YET VALID), coloured on a terminal.
 
 {findings}
 
@@ -134,7 +136,8 @@ Exit 0 when the token parsed (an expired or forged token still inspects), 3 when
 
 --json prints one document: type (JWS|JWE), header, claims (or payload when it is not a \
 JSON object), parts [{name, bytes}], signature {alg, bytes} (JWS), times {CLAIM: {unix, \
-utc, relative}}, lifetime {seconds, human} or null, findings [{code, severity, message}], \
+utc, relative, seconds_from_now}, with expired and expires_in for exp and not_yet_valid for \
+nbf}, lifetime {seconds, human} or null, findings [{code, severity, message}], \
 verification {valid, error, checks} with --key (plus key_refused: true when the key \
 cannot serve the token: the text output then says 'key refused: …' rather than 'not valid'), and \
 decrypted {claims|payload, inner} for a JWE with --key. --allow-weak-key lets --key be an HS* \

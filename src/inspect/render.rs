@@ -47,6 +47,19 @@ pub fn render(report: &Report, style: &Style) -> String {
         let human = shown(&lifetime.human);
         out.push_str(&format!("{} {human} (exp - iat)\n", style.bold("Lifetime")));
     }
+    if report.claims().is_some() {
+        if let Some(window) = super::report::window(&report.times) {
+            out.push_str(&format!("{} {window}\n", style.bold("Window")));
+        }
+        if let Some((headline, good)) = super::report::headline(&report.times) {
+            let painted = if good {
+                style.good(&headline)
+            } else {
+                style.bad(&headline)
+            };
+            out.push_str(&format!("{} {painted}\n", style.bold("Status")));
+        }
+    }
     if let Some(signature) = &report.signature {
         out.push_str(&format!(
             "{} {}, {} bytes\n",

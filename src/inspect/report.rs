@@ -89,6 +89,55 @@ pub struct Time {
     /// RFC 3339 UTC, or none when out of range.
     pub utc: Option<String>,
     pub relative: String,
+    /// The claim's time minus now, in seconds (none when out of range).
+    pub from_now: Option<i64>,
+}
+
+/// The one-line verdict on the token's times: `EXPIRED 2h ago`, `valid for 14m`, …
+pub fn headline(times: &Times) -> Option<(String, bool)> {
+    let at = |claim: &str| times.get(claim).and_then(|t| t.from_now);
+    let exp = at("exp");
+    if let Some(nbf) = at("nbf").filter(|&d| d > 0) {
+        return Some((
+            format!("NOT YET VALID (valid in {})", time::human_span(nbf as u64)),
+            false,
+        ));
+    }
+    match exp {
+        Some(d) if d <= 0 => Some((
+            format!("EXPIRED {} ago", time::human_span(d.unsigned_abs())),
+            false,
+        )),
+        Some(d) => Some((format!("valid for {}", time::human_span(d as u64)), true)),
+        None if times.get("exp").is_some() => Some(("exp out of range".to_string(), false)),
+        None => Some(("valid with no expiry (no exp)".to_string(), true)),
+    }
+}
+
+/// The validity window on one line, in time order: `iat 2h ago ── nbf 2h ago ── now ──
+/// exp in 14m`.
+pub fn window(times: &Times) -> Option<String> {
+    let mut points: Vec<(i64, String)> = ["iat", "nbf", "exp"]
+        .iter()
+        .filter_map(|&claim| {
+            let d = times.get(claim)?.from_now?;
+            let when = match d {
+                0 => "just now".to_string(),
+                d if d > 0 => format!("in {}", time::human_span(d as u64)),
+                d => format!("{} ago", time::human_span(d.unsigned_abs())),
+            };
+            Some((d, format!("{claim} {when}")))
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    // now sits after the points at or before it (a token is expired when now >= exp).
+    let now_at = points.iter().filter(|(d, _)| *d <= 0).count();
+    points.sort_by_key(|(d, _)| *d);
+    let mut names: Vec<String> = points.into_iter().map(|(_, s)| s).collect();
+    names.insert(now_at, "now".to_string());
+    Some(names.join(" ── "))
 }
 
 #[derive(Debug, Serialize)]
@@ -133,10 +182,20 @@ impl Serialize for Times {
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("Time", 3)?;
+        let mut out = serializer.serialize_struct("Time", 6)?;
         out.serialize_field("unix", &self.unix)?;
         out.serialize_field("utc", &self.utc)?;
         out.serialize_field("relative", &self.relative)?;
+        // Machine fields beside the words: seconds from now, and the verdict for exp/nbf.
+        out.serialize_field("seconds_from_now", &self.from_now)?;
+        match (self.claim, self.from_now) {
+            ("exp", Some(d)) => {
+                out.serialize_field("expired", &(d <= 0))?;
+                out.serialize_field("expires_in", &d.max(0))?;
+            }
+            ("nbf", Some(d)) => out.serialize_field("not_yet_valid", &(d > 0))?,
+            _ => {}
+        }
         out.end()
     }
 }
@@ -326,6 +385,7 @@ fn times(claims: &Map<String, Value>, now: i64) -> (Times, Option<Lifetime>) {
                 unix,
                 utc: None,
                 relative: "out of range".into(),
+                from_now: None,
             });
             continue;
         }
@@ -344,6 +404,7 @@ fn times(claims: &Map<String, Value>, now: i64) -> (Times, Option<Lifetime>) {
             unix,
             utc: Some(time::rfc3339(t)),
             relative: said,
+            from_now: t.checked_sub(now),
         });
     }
     let exp = claims.get("exp").and_then(Value::as_f64);

@@ -993,3 +993,50 @@ fn man_pages_have_exit_status_environment_files_and_examples() {
     let keygen = std::fs::read_to_string(dir.path().join("jwtctl-keygen.1")).unwrap();
     assert!(keygen.contains(".SH \"EXIT STATUS\"\n.TP\n0\nsuccess\n"));
 }
+
+#[test]
+fn inspect_draws_the_validity_window_and_a_status_headline() {
+    let sig = for_alg("HS256");
+    let live = issue(&[
+        "--key", &sig, "--exp", "14m", "--nbf", "-1h", "--iat", "-2h",
+    ]);
+    let out = stdout_of(jwtctl().args(["inspect", "--color", "never", "--now", NOW, &live]));
+    assert!(
+        out.contains(
+            "\nWindow iat 2h ago ── nbf 1h ago ── now ── exp in 14m\nStatus valid for 14m\n"
+        ),
+        "{out}"
+    );
+    let doc = json_of(jwtctl().args(["inspect", "--json", "--now", NOW, &live]));
+    assert_eq!(doc["times"]["exp"]["expired"], false);
+    assert_eq!(doc["times"]["exp"]["expires_in"], 840);
+    assert_eq!(doc["times"]["exp"]["seconds_from_now"], 840);
+    assert_eq!(doc["times"]["nbf"]["not_yet_valid"], false);
+    assert_eq!(doc["times"]["iat"]["seconds_from_now"], -7200);
+    // Expired: the headline says so, and exp == now is expired (now >= exp).
+    let out =
+        stdout_of(jwtctl().args(["inspect", "--color", "never", "--now", "1700007200", &live]));
+    assert!(out.contains("\nStatus EXPIRED 1h 46m ago\n"), "{out}");
+    let at_exp =
+        stdout_of(jwtctl().args(["inspect", "--color", "never", "--now", "1700000840", &live]));
+    assert!(
+        at_exp.contains("── exp just now ── now\nStatus EXPIRED 0s ago\n"),
+        "{at_exp}"
+    );
+    let doc = json_of(jwtctl().args(["inspect", "--json", "--now", "1700000840", &live]));
+    assert_eq!(doc["times"]["exp"]["expired"], true);
+    assert_eq!(doc["times"]["exp"]["expires_in"], 0);
+    // Not yet valid, and no exp at all.
+    let early = issue(&["--key", &sig, "--nbf", "5m", "--no-iat"]);
+    let out = stdout_of(jwtctl().args(["inspect", "--color", "never", "--now", NOW, &early]));
+    assert!(
+        out.contains("\nWindow now ── nbf in 5m\nStatus NOT YET VALID (valid in 5m)\n"),
+        "{out}"
+    );
+    let forever = issue(&["--key", &sig]);
+    let out = stdout_of(jwtctl().args(["inspect", "--color", "never", "--now", NOW, &forever]));
+    assert!(
+        out.contains("\nStatus valid with no expiry (no exp)\n"),
+        "{out}"
+    );
+}
