@@ -431,7 +431,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --no-kid --typ --cty --header --sign-key --sign-alg --now --batch --threads --max-token-size --secret-encoding --password-file --help --version"
+            opts="-o -h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --no-kid --typ --cty --header --sign-key --sign-alg --now --batch --out --force --threads --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -522,6 +522,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

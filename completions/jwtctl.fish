@@ -210,6 +210,7 @@ PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l now -d 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s o -l out -d 'Write the token to FILE (mode 0600, atomically) instead of stdout' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
@@ -221,6 +222,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l json -d 'Print o
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-iat -d 'Leave "iat" out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l no-kid -d 'Leave "kid" out of the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l force -d 'Replace an existing -o FILE (a regular file or symlink only)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
@@ -316,6 +318,7 @@ PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l now -d 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s o -l out -d 'Write the token to FILE (mode 0600, atomically) instead of stdout' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l max-token-size -d 'The largest token accepted, in bytes' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l secret-encoding -d 'KEY is a secret encoded as: raw bytes (one trailing newline dropped), base64, base64url or hex. Without it, bytes are a secret only when they cannot be a key [default: raw]' -r -f -a "raw\t'The bytes themselves; one trailing newline (LF or CRLF) is removed'
@@ -327,6 +330,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l json -d 'Print 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l no-iat -d 'Leave "iat" out'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l no-kid -d 'Leave "kid" out of the header'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l batch -d 'Read one JSON claims object per line on stdin, write one token per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l force -d 'Replace an existing -o FILE (a regular file or symlink only)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -s V -l version -d 'Print version'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''

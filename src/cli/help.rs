@@ -43,7 +43,9 @@ key's kid; for a PEM key, its RFC 7638 thumbprint; --no-kid leaves it out), plus
 jwtctl cannot honour are refused (exit 2): a crit its own verify would refuse, and b64 (RFC \
 7797 unencoded payloads are not written).
 
-Output: the compact token and a newline; --json prints {token, header, claims}.
+Output: the compact token and a newline; --json prints {token, header, claims}. -o FILE \
+writes the token to FILE instead (mode 0600, atomically, never over an existing file without \
+--force), as -o means an output file in keygen, login and man too.
 
 --batch reads one JSON claims object per line on stdin and writes one token per line, in \
 input order, on every core (--threads). Each line's claims are laid over those the flags \

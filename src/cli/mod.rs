@@ -466,6 +466,17 @@ pub struct IssueArgs {
     /// Read one JSON claims object per line on stdin, write one token per line
     #[arg(long, conflicts_with_all = ["claims", "from"])]
     pub batch: bool,
+    /// Write the token to FILE (mode 0600, atomically) instead of stdout
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "FILE",
+        conflicts_with = "batch"
+    )]
+    pub out: Option<PathBuf>,
+    /// Replace an existing -o FILE (a regular file or symlink only)
+    #[arg(long, requires = "out")]
+    pub force: bool,
     #[command(flatten)]
     pub threads: ThreadArgs,
     #[command(flatten)]

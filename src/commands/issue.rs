@@ -66,7 +66,24 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     if args.batch {
         return run_batch(args, &minter, &claims, global.json);
     }
+    if let Some(path) = &args.out {
+        // Refused before minting: an existing file is kept unless --force.
+        crate::io::files::check_writable(path, args.force)?;
+    }
     let token = minter.mint(&claims)?;
+    if let Some(path) = &args.out {
+        // A token is a credential: mode 0600, written atomically, as keygen writes keys.
+        crate::io::files::write_atomic(
+            path,
+            format!("{token}\n").as_bytes(),
+            crate::io::files::Mode::Secret,
+            args.force,
+        )?;
+        if !global.json {
+            output::note(&format!("wrote the token to {}", path.display()));
+            return Ok(());
+        }
+    }
     if global.json {
         let parsed = token::parse(&token, usize::MAX)?;
         return output::print_json(&json!({

@@ -1040,3 +1040,39 @@ fn inspect_draws_the_validity_window_and_a_status_headline() {
         "{out}"
     );
 }
+
+#[test]
+fn issue_dash_o_writes_the_token_to_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let sig = for_alg("HS256");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("token.jwt");
+    let p = path.to_str().unwrap();
+    jwtctl()
+        .args(["issue", "--key", &sig, "--sub", "ci", "--now", NOW, "-o", p])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!("wrote the token to {p}\n"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("eyJ") && text.ends_with('\n'));
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // The file works as the token (a file name given as TOKEN is read).
+    let out = stdout_of(jwtctl().args(["verify", "--key", &sig, "--now", NOW, p]));
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["sub"], "ci");
+    // Never over an existing file without --force.
+    jwtctl()
+        .args(["issue", "--key", &sig, "--sub", "again", "-o", p])
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    jwtctl()
+        .args(["issue", "--key", &sig, "--sub", "again", "-o", p, "--force"])
+        .assert()
+        .success();
+    assert_ne!(std::fs::read_to_string(&path).unwrap(), text);
+}
