@@ -17,12 +17,14 @@ pub fn completions(args: &CompletionsArgs) -> Result<()> {
 /// clap's sections, then EXIT STATUS, ENVIRONMENT, FILES and EXAMPLES (`man_extra`).
 fn render(command: clap::Command) -> Result<Vec<u8>> {
     let name = command.get_name().to_string();
+    let for_synopsis = command.clone();
     let mut buf = Vec::new();
     clap_mangen::Man::new(command)
         .date("")
         .render(&mut buf)
         .context("cannot render the man page")?;
     let page = String::from_utf8(buf).context("the man page is not UTF-8")?;
+    let page = super::man_extra::synopsis_placeholders(page, &for_synopsis);
     Ok(super::man_extra::insert(page, &name).into_bytes())
 }
 

@@ -170,3 +170,31 @@ pub fn insert(page: String, name: &str) -> String {
         None => page + &extra,
     }
 }
+
+/// The SYNOPSIS with value placeholders (`[--key KEY]`, not clap's bare `[--key]`), so the
+/// first lines of a page say what each flag takes.
+pub fn synopsis_placeholders(page: String, command: &clap::Command) -> String {
+    let Some(head) = page.find(".SH SYNOPSIS\n") else {
+        return page;
+    };
+    let start = head + ".SH SYNOPSIS\n".len();
+    let end = page[start..].find('\n').map_or(page.len(), |n| start + n);
+    let mut line = page[start..end].to_string();
+    for arg in command.get_arguments() {
+        let (Some(long), true) = (arg.get_long(), arg.get_action().takes_values()) else {
+            continue;
+        };
+        let value = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map_or_else(|| arg.get_id().as_str().to_uppercase(), |v| v.to_string());
+        let needle = format!("\\fB\\-\\-{}\\fR]", long.replace('-', "\\-"));
+        let with = format!(
+            "\\fB\\-\\-{}\\fR \\fI{}\\fR]",
+            long.replace('-', "\\-"),
+            roff(&value)
+        );
+        line = line.replacen(&needle, &with, 1);
+    }
+    format!("{}{line}{}", &page[..start], &page[end..])
+}

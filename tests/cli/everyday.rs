@@ -989,6 +989,15 @@ fn man_pages_have_exit_status_environment_files_and_examples() {
     let version = verify.find(".SH VERSION").unwrap();
     assert!(exit < examples && examples < version);
     assert!(verify.contains("\\fBjwtctl verify \\-q"), "{verify}");
+    // SYNOPSIS shows what each flag takes.
+    let synopsis = verify.lines().nth(6).unwrap();
+    for shown in [
+        "[\\fB\\-\\-key\\fR \\fIKEY\\fR]",
+        "[\\fB\\-\\-leeway\\fR \\fIDURATION\\fR]",
+        "[\\fB\\-\\-ignore\\-exp\\fR]",
+    ] {
+        assert!(synopsis.contains(shown), "{shown} in {synopsis}");
+    }
     // Every page says what its exit codes mean.
     let keygen = std::fs::read_to_string(dir.path().join("jwtctl-keygen.1")).unwrap();
     assert!(keygen.contains(".SH \"EXIT STATUS\"\n.TP\n0\nsuccess\n"));
