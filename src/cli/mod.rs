@@ -5,10 +5,9 @@ mod help;
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::jose::alg::{self, Alg, Enc};
+use crate::jose::alg::{self, Alg, Curve, Enc};
 use crate::keys::SecretEncoding;
 
 #[derive(Debug, Parser)]
@@ -269,17 +268,6 @@ pub enum KeyFormat {
     Pem,
 }
 
-pub const CURVES: &[&str] = &[
-    "P-256",
-    "P-384",
-    "P-521",
-    "secp256k1",
-    "Ed25519",
-    "Ed448",
-    "X25519",
-    "X448",
-];
-
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// The algorithm the key is for (sets kty, size and the JWK's alg)
@@ -292,8 +280,8 @@ pub struct KeygenArgs {
     #[arg(long, value_enum)]
     pub kty: Option<Kty>,
     /// The curve of an EC or OKP key [default: P-256 for EC, Ed25519 for OKP]
-    #[arg(long, value_name = "CURVE", value_parser = PossibleValuesParser::new(CURVES))]
-    pub crv: Option<String>,
+    #[arg(long, value_name = "CURVE", value_parser = alg::curve_parser())]
+    pub crv: Option<Curve>,
     /// Key size in bits for RSA (default 2048) and oct keys (default: what --alg needs, else 256)
     #[arg(long, value_name = "BITS")]
     pub size: Option<u32>,
