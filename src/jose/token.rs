@@ -357,7 +357,6 @@ mod tests {
                 "header \"enc\" is not a string",
             ),
         ];
-        assert!(cases.len() >= 30);
         for (token, expected) in cases {
             assert_eq!(message(&token), expected, "{token:.80}");
         }
@@ -383,13 +382,15 @@ mod tests {
     }
 
     #[test]
-    fn huge_numbers_parse_as_floats() {
-        let t = parse(
-            &format!("{}.e30.", b64(r#"{"alg":"HS256","exp":1e300}"#)),
-            4096,
-        )
-        .unwrap();
-        assert_eq!(t.header["exp"].as_f64(), Some(1e300));
+    fn numbers_are_refused_only_beyond_a_double() {
+        // The largest double parses (a finding reports it later); one digit more is malformed.
+        let header =
+            |exp: &str| format!("{}.e30.", b64(&format!(r#"{{"alg":"HS256","exp":{exp}}}"#)));
+        assert!(parse(&header("1.7976931348623157e308"), 4096).is_ok());
+        assert_eq!(
+            message(&header("1.8e308")),
+            "header is not valid JSON: number out of range"
+        );
     }
 
     #[test]
