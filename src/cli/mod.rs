@@ -311,6 +311,12 @@ pub struct VerifyArgs {
     /// Read one token per line on stdin, write one JSON result per line
     #[arg(long, conflicts_with = "token")]
     pub batch: bool,
+    /// With several signatures (general JSON serialization): require every one to verify with the keys given, not just one
+    #[arg(long)]
+    pub all_signatures: bool,
+    /// The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file's bytes
+    #[arg(long, value_name = "FILE", conflicts_with = "batch")]
+    pub payload: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub threads: ThreadArgs,
     #[command(flatten)]

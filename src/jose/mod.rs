@@ -4,6 +4,7 @@
 pub mod alg;
 pub mod claims;
 pub mod crypto;
+pub mod json;
 pub mod mint;
 pub mod precheck;
 pub mod strict_json;

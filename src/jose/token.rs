@@ -97,7 +97,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     }
     if text.starts_with('{') {
         return Err(error::malformed(
-            "JSON-serialised tokens are not supported yet; give the compact form",
+            "a JSON-serialised token is not accepted here; give the compact form",
         ));
     }
     let segments: Vec<&str> = text.split('.').collect();
@@ -112,6 +112,12 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     };
     let mut decoded = Vec::with_capacity(segments.len());
     for (i, (segment, name)) in segments.iter().zip(names).enumerate() {
+        // RFC 7797: a JWS payload may be unencoded (`b64: false`); decided once the header
+        // is read below.
+        if kind == Kind::Jws && i == 1 && b64url_decode(segment).is_none() {
+            decoded.push(Vec::new());
+            continue;
+        }
         let bytes = b64url_decode(segment)
             .ok_or_else(|| error::malformed(format!("part {} ({name}) is not base64url", i + 1)))?;
         decoded.push(bytes);
@@ -121,6 +127,14 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         return Err(error::malformed("header is empty"));
     }
     let header = strict_json::parse_object(&header_bytes, "header")?;
+    if kind == Kind::Jws {
+        if crate::jose::json::b64_encoded(&header)? {
+            decoded[0] = b64url_decode(segments[1])
+                .ok_or_else(|| error::malformed("part 2 (payload) is not base64url"))?;
+        } else {
+            decoded[0] = segments[1].as_bytes().to_vec();
+        }
+    }
     match header.get("alg") {
         Some(Value::String(_)) => {}
         Some(_) => return Err(error::malformed("header \"alg\" is not a string")),
@@ -240,7 +254,7 @@ mod tests {
             ),
             (
                 "{\"payload\":\"x\"}".into(),
-                "JSON-serialised tokens are not supported yet; give the compact form",
+                "a JSON-serialised token is not accepted here; give the compact form",
             ),
             (
                 "abc".into(),

@@ -1,0 +1,543 @@
+//! The JSON serializations (issue 15): flattened and general JWS/JWE read by `verify`,
+//! `decrypt` and `inspect` (also `--batch`), several signatures and recipients, RFC 7797
+//! `b64: false` and detached payloads. The published examples are in tests/fixtures (see
+//! tools/extract_json_serializations.py); every refusal is checked to the byte.
+
+use crate::common;
+
+use common::*;
+use serde_json::{Value, json};
+
+fn text(name: &str) -> String {
+    let text = fixture_text(name);
+    let doc = text.strip_suffix('\n').expect("one trailing newline");
+    assert!(!doc.contains('\n'), "{name}");
+    doc.to_string()
+}
+
+fn key(name: &str) -> String {
+    private_fixture(name)
+}
+
+fn payload(name: &str) -> String {
+    fixture_text(name)
+}
+
+/// Runs a command with the token on stdin and returns (exit code, stdout, stderr).
+fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let out = jwtctl().args(args).write_stdin(stdin).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn accepted(args: &[&str], stdin: &str, expected: &str) {
+    let (code, stdout, stderr) = run(args, stdin);
+    assert_eq!(code, 0, "{args:?}: {stderr}");
+    match serde_json::from_str::<Value>(expected) {
+        Ok(json @ Value::Object(_)) => {
+            assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), json)
+        }
+        _ => assert_eq!(stdout, expected, "{args:?}"),
+    }
+}
+
+fn refused(args: &[&str], stdin: &str, code: i32, message: &str) {
+    jwtctl()
+        .args(args)
+        .write_stdin(stdin)
+        .assert()
+        .code(code)
+        .stdout("")
+        .stderr(format!("error: {message}\n"));
+}
+
+fn b64(bytes: impl AsRef<[u8]>) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+const A1_CLAIMS: &str = r#"{"iss":"joe","exp":1300819380,"http://example.com/is_root":true}"#;
+
+#[test]
+fn rfc7515_a6_general_and_a7_flattened_verify() {
+    let general = text("rfc7515/rfc7515-a6.json");
+    let now = ["--now", "1300819000"];
+    for k in ["rfc7515/rfc7515-a2.key.json", "rfc7515/rfc7515-a3.key.json"] {
+        let k = key(k);
+        accepted(
+            &[&["verify", "--key", &k][..], &now, &["-"]].concat(),
+            &general,
+            A1_CLAIMS,
+        );
+    }
+    let flattened = text("rfc7515/rfc7515-a7.json");
+    let k = key("rfc7515/rfc7515-a3.key.json");
+    accepted(
+        &["verify", "--key", &k, "--now", "1300819000", "-"],
+        &flattened,
+        A1_CLAIMS,
+    );
+    // The same JSON as an argument.
+    jwtctl()
+        .args(["verify", "--key", &k, "--now", "1300819000", &flattened])
+        .assert()
+        .success();
+    // With one key, --all-signatures cannot be satisfied: the other signature is unchecked.
+    refused(
+        &[
+            "verify",
+            "--key",
+            &k,
+            "--now",
+            "1300819000",
+            "--all-signatures",
+            "-",
+        ],
+        &general,
+        4,
+        "signature 1 cannot be checked with the keys given: the token asks for RS256, but only ES256 is allowed",
+    );
+}
+
+#[test]
+fn rfc7516_a4_general_and_a5_flattened_decrypt() {
+    let general = text("rfc7516/rfc7516-a4.json");
+    let expected = "Live long and prosper.";
+    let a3 = key("rfc7516/rfc7516-a3.key.json");
+    accepted(&["decrypt", "--key", &a3, "-"], &general, expected);
+    let a2 = key("rfc7516/rfc7516-a2.key.json");
+    accepted(
+        &[
+            "decrypt",
+            "--key",
+            &a2,
+            "--alg",
+            "RSA1_5",
+            "--allow-unauthenticated",
+            "-",
+        ],
+        &general,
+        expected,
+    );
+    accepted(
+        &["decrypt", "--key", &a3, "-"],
+        &text("rfc7516/rfc7516-a5.json"),
+        expected,
+    );
+    // The recipient used is named in the checks.
+    let doc = json_of(
+        jwtctl()
+            .args(["--json", "decrypt", "--key", &a3, "-"])
+            .write_stdin(general.clone()),
+    );
+    assert_eq!(
+        doc["checks"][0],
+        json!({"check": "recipient", "result": "ok", "detail": "recipient 2"})
+    );
+    assert_eq!(doc["header"]["kid"], "7");
+    assert_eq!(doc["header"]["jku"], "https://server.example.com/keys.jwks");
+}
+
+#[test]
+fn rfc7520_json_signatures_verify() {
+    for sec in ["4.6", "4.7"] {
+        let k = key(&format!("rfc7520/rfc7520-{sec}.key.json"));
+        let expected = payload(&format!("rfc7520/rfc7520-{sec}.payload"));
+        for form in ["json", "flat.json"] {
+            let doc = text(&format!("rfc7520/rfc7520-{sec}.{form}"));
+            accepted(&["verify", "--key", &k, "-"], &doc, &expected);
+        }
+    }
+    // 4.8: three signatures (RS256, ES512, HS256); each key checks its own.
+    let doc = text("rfc7520/rfc7520-4.8.json");
+    let expected = payload("rfc7520/rfc7520-4.8.payload");
+    for i in 1..=3 {
+        let k = key(&format!("rfc7520/rfc7520-4.8-{i}.key.json"));
+        accepted(&["verify", "--key", &k, "-"], &doc, &expected);
+    }
+    let jwks = key("rfc7520/rfc7520-4.8.jwks.json");
+    accepted(
+        &["verify", "--key", &jwks, "--all-signatures", "-"],
+        &doc,
+        &expected,
+    );
+    let out = json_of(
+        jwtctl()
+            .args(["--json", "verify", "--key", &jwks, "--all-signatures", "-"])
+            .write_stdin(doc),
+    );
+    let names: Vec<(&str, &str)> = out["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["result"].as_str().unwrap()))
+        .take(3)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("signature 1", "ok"),
+            ("signature 2", "ok"),
+            ("signature 3", "ok")
+        ]
+    );
+}
+
+#[test]
+fn rfc7520_json_encryptions_decrypt() {
+    for sec in ["5.10", "5.11", "5.12"] {
+        let k = key(&format!("rfc7520/rfc7520-{sec}.key.json"));
+        let expected = payload(&format!("rfc7520/rfc7520-{sec}.payload"));
+        for form in ["json", "flat.json"] {
+            let doc = text(&format!("rfc7520/rfc7520-{sec}.{form}"));
+            accepted(&["decrypt", "--key", &k, "-"], &doc, &expected);
+        }
+    }
+    // 5.13: three recipients (RSA1_5, ECDH-ES+A256KW, A256GCMKW): each key opens its own.
+    let doc = text("rfc7520/rfc7520-5.13.json");
+    let expected = payload("rfc7520/rfc7520-5.13.payload");
+    let algs = [
+        "--alg",
+        "RSA1_5",
+        "--alg",
+        "ECDH-ES+A256KW",
+        "--alg",
+        "A256GCMKW",
+    ];
+    for (i, alg) in [(1, "RSA1_5"), (2, "ECDH-ES+A256KW"), (3, "A256GCMKW")] {
+        let k = key(&format!("rfc7520/rfc7520-5.13-{i}.key.json"));
+        let args = [
+            &["--json", "decrypt", "--key", &k, "--allow-unauthenticated"][..],
+            &algs,
+            &["-"],
+        ]
+        .concat();
+        let out = json_of(jwtctl().args(&args).write_stdin(doc.clone()));
+        assert_eq!(out["payload"], expected.as_str(), "{i}");
+        assert_eq!(out["header"]["alg"], alg);
+        assert_eq!(out["checks"][0]["detail"], format!("recipient {i}"));
+    }
+    // A128KW of A256GCMKW's key is not enough for the RSA recipient: without
+    // --allow-unauthenticated the only recipient this key opens is the A256GCMKW one.
+    let k3 = key("rfc7520/rfc7520-5.13-3.key.json");
+    accepted(&["decrypt", "--key", &k3, "-"], &doc, &expected);
+}
+
+#[test]
+fn rfc7797_unencoded_payload_verifies_compact_detached_and_json() {
+    let k = key("rfc7515/rfc7515-a1.key.json");
+    let detached = text("rfc7797/rfc7797-4.2.jwt");
+    let file = fixture("rfc7797/rfc7797-4.2.payload");
+    let file = file.to_str().unwrap();
+    accepted(
+        &["verify", "--key", &k, "--payload", file, "-"],
+        &detached,
+        "$.02",
+    );
+    accepted(
+        &["verify", "--key", &k, "-"],
+        &text("rfc7797/rfc7797-4.2.json"),
+        "$.02",
+    );
+    // The payload file is the signed one, byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let other = write(dir.path(), "other", "$.03");
+    refused(
+        &["verify", "--key", &k, "--payload", &other, "-"],
+        &detached,
+        4,
+        "signature does not verify (HS256)",
+    );
+    // A token that carries its own payload does not take another.
+    refused(
+        &["verify", "--key", &k, "--payload", file, "-"],
+        &text("rfc7797/rfc7797-4.2.json"),
+        2,
+        "--payload is for a detached payload, but this token carries one",
+    );
+    // A JSON JWS without "payload" needs --payload.
+    let mut doc: Value = serde_json::from_str(&text("rfc7797/rfc7797-4.2.json")).unwrap();
+    doc.as_object_mut().unwrap().remove("payload");
+    refused(
+        &["verify", "--key", &k, "-"],
+        &doc.to_string(),
+        2,
+        "this JWS has a detached payload: give it with --payload FILE",
+    );
+    accepted(
+        &["verify", "--key", &k, "--payload", file, "-"],
+        &doc.to_string(),
+        "$.02",
+    );
+    // b64: false outside crit is refused (a reader that ignores b64 would read another
+    // payload).
+    let header = b64(r#"{"alg":"HS256","b64":false}"#);
+    refused(
+        &["verify", "--key", &k, &format!("{header}.x.c2ln")],
+        "",
+        3,
+        "header \"b64\": false must be listed in \"crit\" (RFC 7797)",
+    );
+}
+
+#[test]
+fn tampering_with_one_signature_fails_only_that_check() {
+    let mut doc: Value = serde_json::from_str(&text("rfc7520/rfc7520-4.8.json")).unwrap();
+    let sig = doc["signatures"][2]["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('A') { "B" } else { "A" },
+        &sig[1..]
+    );
+    doc["signatures"][2]["signature"] = Value::from(flipped);
+    let doc = doc.to_string();
+    let jwks = key("rfc7520/rfc7520-4.8.jwks.json");
+    let expected = payload("rfc7520/rfc7520-4.8.payload");
+    // One valid signature is enough by default; the list says which one failed.
+    let out = json_of(
+        jwtctl()
+            .args(["--json", "verify", "--key", &jwks, "-"])
+            .write_stdin(doc.clone()),
+    );
+    assert_eq!(out["valid"], true);
+    assert_eq!(out["payload"], expected.as_str());
+    let checks = out["checks"].as_array().unwrap();
+    assert_eq!(checks[0]["result"], "ok");
+    assert_eq!(checks[1]["result"], "ok");
+    assert_eq!(
+        checks[2],
+        json!({"check": "signature 3", "result": "failed", "detail": "does not verify (HS256)"})
+    );
+    refused(
+        &["verify", "--key", &jwks, "--all-signatures", "-"],
+        &doc,
+        4,
+        "signature 3 does not verify (HS256)",
+    );
+    // The HMAC key alone checks only signature 3, which fails.
+    let hs = key("rfc7520/rfc7520-4.8-3.key.json");
+    refused(
+        &["verify", "--key", &hs, "-"],
+        &doc,
+        4,
+        "signature 3 does not verify (HS256)",
+    );
+    // The RSA key alone still finds its valid signature.
+    let rs = key("rfc7520/rfc7520-4.8-1.key.json");
+    accepted(&["verify", "--key", &rs, "-"], &doc, &expected);
+}
+
+#[test]
+fn malformed_json_tokens_are_refused_with_their_reason() {
+    let k = key("rfc7520/rfc7520-4.6.key.json");
+    let p = b64(r#"{"alg":"HS256"}"#);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!(
+                r#"{{"payload":"e30","protected":"{p}","header":{{"alg":"HS256"}},"signature":"c2ln"}}"#
+            ),
+            "signature: header member \"alg\" appears in more than one header",
+        ),
+        (
+            format!(
+                r#"{{"payload":"e30","protected":"{p}","header":{{"crit":["exp"]}},"signature":"c2ln"}}"#
+            ),
+            "signature: \"crit\" must be in the protected header, not the unprotected one",
+        ),
+        (
+            format!(r#"{{"payload":"e30","protected":"{p}","payload":"e30","signature":"c2ln"}}"#),
+            "JSON token has a duplicate member \"payload\"",
+        ),
+        (
+            format!(
+                r#"{{"payload":"e30","signatures":[{{"protected":"{p}","signature":"c2ln"}}],"signature":"c2ln"}}"#
+            ),
+            "\"signatures\" (general form) and a top-level \"signature\" (flattened form) in one token",
+        ),
+        (
+            r#"{"payload":"e30","signatures":[]}"#.into(),
+            "\"signatures\" is empty",
+        ),
+        (
+            r#"{"payload":"e30","signatures":[1]}"#.into(),
+            "\"signatures\" holds something not an object",
+        ),
+        (
+            format!(r#"{{"payload":"e3=","protected":"{p}","signature":"c2ln"}}"#),
+            "\"payload\" is not base64url",
+        ),
+        (
+            r#"{"payload":"e30","header":{"kid":"x"},"signature":"c2ln"}"#.into(),
+            "signature: no \"alg\" in any header",
+        ),
+        (
+            format!(
+                r#"{{"payload":"e30","protected":"{}","signature":"c2ln"}}"#,
+                b64(r#"{"alg":"HS256","alg":"none"}"#)
+            ),
+            "protected header has a duplicate member \"alg\"",
+        ),
+        (
+            r#"{"hello":"world"}"#.into(),
+            "a JSON object is a token only with \"payload\" and \"signature\"/\"signatures\" (JWS) or \"ciphertext\" (JWE)",
+        ),
+        (
+            r#"{"payload":"e30""#.into(),
+            "JSON token is not valid JSON: EOF while parsing an object",
+        ),
+    ];
+    for (doc, message) in cases {
+        refused(&["verify", "--key", &k, "-"], &doc, 3, message);
+    }
+    // JWE: a name in the shared and the per-recipient header.
+    let mut jwe: Value = serde_json::from_str(&text("rfc7516/rfc7516-a4.json")).unwrap();
+    jwe["recipients"][1]["header"]["jku"] = Value::from("https://evil.example/");
+    let a3 = key("rfc7516/rfc7516-a3.key.json");
+    refused(
+        &["decrypt", "--key", &a3, "-"],
+        &jwe.to_string(),
+        3,
+        "recipient 2: header member \"jku\" appears in more than one header",
+    );
+    // A JWS given to decrypt, and a JWE given to verify.
+    refused(
+        &["decrypt", "--key", &a3, "-"],
+        &text("rfc7515/rfc7515-a7.json"),
+        3,
+        "this is a JWS (signed token); use jwtctl verify",
+    );
+    refused(
+        &["verify", "--key", &a3, "-"],
+        &text("rfc7516/rfc7516-a5.json"),
+        3,
+        "this is a JWE (encrypted token); use jwtctl decrypt",
+    );
+}
+
+#[test]
+fn every_recipient_passes_the_prechecks() {
+    // Recipient 3's A256GCMKW header tag is cut short: refused even when the key used is
+    // recipient 1's.
+    let mut doc: Value = serde_json::from_str(&text("rfc7520/rfc7520-5.13.json")).unwrap();
+    doc["recipients"][2]["header"]["tag"] = Value::from("59Nqh1LlYtVIhfD3");
+    let k1 = key("rfc7520/rfc7520-5.13-1.key.json");
+    refused(
+        &[
+            "decrypt",
+            "--key",
+            &k1,
+            "--alg",
+            "RSA1_5",
+            "--allow-unauthenticated",
+            "-",
+        ],
+        &doc.to_string(),
+        4,
+        "recipient 3: A256GCMKW needs a 16-byte header tag",
+    );
+}
+
+#[test]
+fn batch_reads_one_json_document_per_line() {
+    let k = key("rfc7520/rfc7520-4.6.key.json");
+    let input = format!(
+        "{}\n{}\n{{\"payload\":1}}\n",
+        text("rfc7520/rfc7520-4.6.json"),
+        text("rfc7520/rfc7520-4.7.flat.json")
+    );
+    let out = jwtctl()
+        .args(["verify", "--batch", "--key", &k])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[1]["valid"], true);
+    assert_eq!(lines[2]["error"], "\"payload\" is not a string");
+    let k = key("rfc7520/rfc7520-5.10.key.json");
+    let out = jwtctl()
+        .args(["decrypt", "--batch", "--key", &k])
+        .write_stdin(format!(
+            "{}\n{}\n",
+            text("rfc7520/rfc7520-5.10.json"),
+            text("rfc7520/rfc7520-5.10.flat.json")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let doc: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(doc["valid"], true, "{line}");
+    }
+}
+
+#[test]
+fn inspect_lists_signatures_and_recipients() {
+    let doc = json_of(
+        jwtctl()
+            .args(["--json", "inspect", "-"])
+            .write_stdin(text("rfc7520/rfc7520-4.8.json")),
+    );
+    assert_eq!(doc["serialization"], "general");
+    let sigs = doc["signatures"].as_array().unwrap();
+    assert_eq!(sigs.len(), 3);
+    // RFC 7520 4.8: signature 2 has no protected header at all.
+    assert_eq!(sigs[0]["protected"], json!({"alg": "RS256"}));
+    assert_eq!(sigs[1]["protected"], json!({}));
+    assert_eq!(
+        sigs[1]["unprotected"],
+        json!({"alg": "ES512", "kid": "bilbo.baggins@hobbiton.example"})
+    );
+    assert_eq!(sigs[2]["header"]["alg"], "HS256");
+    let doc = json_of(
+        jwtctl()
+            .args(["--json", "inspect", "-"])
+            .write_stdin(text("rfc7516/rfc7516-a4.json")),
+    );
+    assert_eq!(doc["type"], "JWE");
+    let recipients = doc["recipients"].as_array().unwrap();
+    assert_eq!(recipients.len(), 2);
+    assert_eq!(recipients[0]["protected"], json!({"enc": "A128CBC-HS256"}));
+    assert_eq!(recipients[1]["header"]["alg"], "A128KW");
+    // With a key: decrypted through the recipient it opens.
+    let a3 = key("rfc7516/rfc7516-a3.key.json");
+    let doc = json_of(
+        jwtctl()
+            .args(["--json", "inspect", "--key", &a3, "-"])
+            .write_stdin(text("rfc7516/rfc7516-a4.json")),
+    );
+    assert_eq!(doc["verification"]["valid"], true);
+    assert_eq!(doc["decrypted"]["payload"], "Live long and prosper.");
+    // For people: the form and each signature's header.
+    let human = stdout_of(
+        jwtctl()
+            .args(["inspect", "-"])
+            .write_stdin(text("rfc7520/rfc7520-4.8.json")),
+    );
+    assert!(
+        human.contains("Serialization JSON, general, 3 signatures\n"),
+        "{human}"
+    );
+    assert!(human.contains("Signature 2\n  alg  ES512\n"), "{human}");
+    let flat = stdout_of(
+        jwtctl()
+            .args(["inspect", "-"])
+            .write_stdin(text("rfc7515/rfc7515-a7.json")),
+    );
+    assert!(
+        flat.contains("Serialization JSON, flattened, 1 signature\n"),
+        "{flat}"
+    );
+}
