@@ -278,6 +278,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file\'s bytes' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience in "aud"' -r
@@ -293,6 +294,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l all-signatures -d 'With several signatures (general JSON serialization): require every one to verify with the keys given, not just one'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'

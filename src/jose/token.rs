@@ -114,7 +114,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     for (i, (segment, name)) in segments.iter().zip(names).enumerate() {
         // RFC 7797: a JWS payload may be unencoded (`b64: false`); decided once the header
         // is read below.
-        if kind == Kind::Jws && i == 1 && b64url_decode(segment).is_none() {
+        if kind == Kind::Jws && i == 1 && unencoded(segments[0]) {
             decoded.push(Vec::new());
             continue;
         }
@@ -160,6 +160,14 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         header_bytes,
         decoded,
     })
+}
+
+/// Whether a JWS header segment says `b64: false` (RFC 7797); the header is checked fully
+/// afterwards.
+fn unencoded(header_segment: &str) -> bool {
+    b64url_decode(header_segment)
+        .and_then(|bytes| strict_json::object(&bytes).ok())
+        .is_some_and(|header| header.get("b64") == Some(&Value::Bool(false)))
 }
 
 fn is_token_byte(b: u8) -> bool {
