@@ -67,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;issue' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject claim ("sub")')
@@ -85,6 +85,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header "typ" [default: JWT]; an empty value leaves it out')
             [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header "cty"')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)')
+            [CompletionResult]::new('--serialization', '--serialization', [CompletionResultType]::ParameterName, 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)')
+            [CompletionResult]::new('--unprotected-header', '--unprotected-header', [CompletionResultType]::ParameterName, 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)')
             [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)')
             [CompletionResult]::new('--sign-alg', '--sign-alg', [CompletionResultType]::ParameterName, 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" (RFC 3339 or Unix seconds) so output is reproducible')

@@ -425,7 +425,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --typ --cty --header --sign-key --sign-alg --now --batch --threads --max-token-size --secret-encoding --password-file --help --version"
+            opts="-h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --typ --cty --header --serialization --unprotected-header --sign-key --sign-alg --now --batch --threads --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +504,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serialization)
+                    COMPREPLY=($(compgen -W "compact flattened general" -- "${cur}"))
+                    return 0
+                    ;;
+                --unprotected-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

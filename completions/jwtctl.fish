@@ -118,7 +118,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -173,6 +173,10 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l serialization -d 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)' -r -f -a "compact\t''
+flattened\t''
+general\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l unprotected-header -d 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-key -d 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-alg -d 'The signature algorithm of a nested JWT [default: the sign key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''

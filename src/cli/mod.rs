@@ -503,11 +503,19 @@ pub struct TokenInputArgs {
     pub max_token_size: usize,
 }
 
+/// How `issue` writes a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Serialization {
+    Compact,
+    Flattened,
+    General,
+}
+
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// The key that signs (JWS) or encrypts (JWE) the token
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key
+    #[arg(long, value_name = "KEY", required = true)]
+    pub key: Vec<String>,
     /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
     #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub alg: Option<&'static Alg>,
@@ -567,6 +575,12 @@ pub struct IssueArgs {
     /// A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)
     #[arg(long, value_name = "NAME=VALUE")]
     pub header: Vec<String>,
+    /// The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)
+    #[arg(long, value_name = "FORM", value_enum, default_value_t = Serialization::Compact)]
+    pub serialization: Serialization,
+    /// An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub unprotected_header: Vec<String>,
     /// Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<String>,

@@ -541,3 +541,169 @@ fn inspect_lists_signatures_and_recipients() {
         "{flat}"
     );
 }
+
+/// A JWK Set of the given key files' public and private JWKs.
+fn jwks(dir: &std::path::Path, files: &[&str]) -> String {
+    let keys: Vec<Value> = files
+        .iter()
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap())
+        .collect();
+    write(dir, "set.json", json!({ "keys": keys }).to_string())
+}
+
+#[test]
+fn issue_writes_flattened_and_general_with_one_entry_per_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let es = keygen_file(dir.path(), "ES256", "es.jwk");
+    let hs = keygen_file(dir.path(), "HS256", "hs.jwk");
+    let issue = |args: &[&str]| {
+        stdout_of(
+            jwtctl()
+                .args([
+                    "issue",
+                    "--sub",
+                    "alice",
+                    "--now",
+                    "1700000000",
+                    "--exp",
+                    "1h",
+                ])
+                .args(args),
+        )
+        .trim_end()
+        .to_string()
+    };
+    let now = "1700000001";
+    // General JWS: two signatures, the unprotected member in each one's "header".
+    let general = issue(&[
+        "--key",
+        &es,
+        "--key",
+        &hs,
+        "--serialization",
+        "general",
+        "--unprotected-header",
+        "note=hi",
+    ]);
+    let doc: Value = serde_json::from_str(&general).unwrap();
+    assert_eq!(doc["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["signatures"][1]["header"], json!({"note": "hi"}));
+    let claims = r#"{"sub":"alice","iat":1700000000,"exp":1700003600}"#;
+    for k in [&es, &hs] {
+        accepted(&["verify", "--key", k, "--now", now, "-"], &general, claims);
+    }
+    let set = jwks(dir.path(), &[&es, &hs]);
+    accepted(
+        &[
+            "verify",
+            "--key",
+            &set,
+            "--all-signatures",
+            "--now",
+            now,
+            "-",
+        ],
+        &general,
+        claims,
+    );
+    // Flattened: the one signature's members at the top level.
+    let flat = issue(&["--key", &hs, "--serialization", "flattened"]);
+    let doc: Value = serde_json::from_str(&flat).unwrap();
+    assert!(doc.get("signature").is_some() && doc.get("signatures").is_none());
+    accepted(&["verify", "--key", &hs, "--now", now, "-"], &flat, claims);
+    // General JWE: two recipients sharing one content key.
+    let aw = keygen_file(dir.path(), "A128KW", "aw.jwk");
+    let rsa = keygen_file(dir.path(), "RSA-OAEP-256", "rsa.jwk");
+    let jwe = issue(&[
+        "--key",
+        &aw,
+        "--key",
+        &rsa,
+        "--serialization",
+        "general",
+        "--unprotected-header",
+        "jku=https://keys.example/",
+    ]);
+    let doc: Value = serde_json::from_str(&jwe).unwrap();
+    assert_eq!(doc["recipients"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["unprotected"], json!({"jku": "https://keys.example/"}));
+    accepted(&["decrypt", "--key", &aw, "--now", now, "-"], &jwe, claims);
+    accepted(
+        &[
+            "decrypt",
+            "--key",
+            &rsa,
+            "--allow-unauthenticated",
+            "--now",
+            now,
+            "-",
+        ],
+        &jwe,
+        claims,
+    );
+    // --batch: one JSON document per line.
+    let out = stdout_of(
+        jwtctl()
+            .args([
+                "issue",
+                "--key",
+                &hs,
+                "--serialization",
+                "general",
+                "--batch",
+                "--now",
+                "1700000000",
+            ])
+            .write_stdin("{\"sub\":\"a\"}\n{\"sub\":\"b\"}\n"),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    accepted(
+        &["verify", "--key", &hs, "--now", now, "-"],
+        lines[1],
+        r#"{"sub":"b","iat":1700000000}"#,
+    );
+    // What cannot be written is refused.
+    for (args, message) in [
+        (
+            vec!["--key", &es, "--key", &hs],
+            "several --key make one signature or recipient each: give --serialization general",
+        ),
+        (
+            vec!["--key", &es, "--key", &hs, "--serialization", "flattened"],
+            "--serialization flattened takes one --key; use general for several",
+        ),
+        (
+            vec!["--key", &hs, "--unprotected-header", "x=1"],
+            "--unprotected-header needs a JSON serialization (--serialization flattened or general)",
+        ),
+        (
+            vec![
+                "--key",
+                &hs,
+                "--serialization",
+                "general",
+                "--unprotected-header",
+                "crit:=[\"b64\"]",
+            ],
+            "--unprotected-header crit: it must be protected",
+        ),
+        (
+            vec![
+                "--key",
+                &hs,
+                "--serialization",
+                "general",
+                "--unprotected-header",
+                "typ=x",
+            ],
+            "header typ is given both protected and unprotected",
+        ),
+        (
+            vec!["--key", &hs, "--key", &aw, "--serialization", "general"],
+            "the keys make different kinds of token (signature and key-management algorithms mixed)",
+        ),
+    ] {
+        refused_by("issue", &[&args[..], &["--sub", "x"]].concat(), 2, message);
+    }
+}
