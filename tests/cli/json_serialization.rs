@@ -707,3 +707,190 @@ fn issue_writes_flattened_and_general_with_one_entry_per_key() {
         refused_by("issue", &[&args[..], &["--sub", "x"]].concat(), 2, message);
     }
 }
+
+/// Tokens python-jwcrypto made in both JSON forms (tests/fixtures/jwcrypto/make.py --json):
+/// each key of each token verifies or decrypts it to the same claims.
+#[test]
+fn jwcrypto_json_fixtures_verify_and_decrypt() {
+    let manifest: Value =
+        serde_json::from_str(&fixture_text("jwcrypto/json-manifest.json")).unwrap();
+    let entries = manifest.as_array().unwrap();
+    assert_eq!(entries.len(), 12);
+    for m in entries {
+        let doc = text(&format!("jwcrypto/{}", m["token"].as_str().unwrap()));
+        let claims = m["claims"].to_string();
+        let jws = m["kind"] == "jws";
+        let keys: Vec<String> = m["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| key(&format!("jwcrypto/{}", k.as_str().unwrap())))
+            .collect();
+        for k in &keys {
+            let args: Vec<&str> = if jws {
+                vec!["verify", "--key", k, "--aud", "jwtctl-tests", "-"]
+            } else {
+                vec![
+                    "decrypt",
+                    "--key",
+                    k,
+                    "--aud",
+                    "jwtctl-tests",
+                    "--allow-unauthenticated",
+                    "-",
+                ]
+            };
+            accepted(&args, &doc, &claims);
+        }
+        let inspected = json_of(
+            jwtctl()
+                .args(["--json", "inspect", "-"])
+                .write_stdin(doc.clone()),
+        );
+        assert_eq!(inspected["serialization"], m["form"], "{m}");
+        let list = if jws { "signatures" } else { "recipients" };
+        assert_eq!(inspected[list].as_array().unwrap().len(), keys.len(), "{m}");
+    }
+}
+
+/// xorshift64, as in mutation.rs: reproducible positions and bytes.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// The mutation property of "Fail closed" on JSON forms: a flipped character in any member
+/// (payload, protected header, signature, ciphertext, tag, encrypted key, iv, aad) never
+/// leaves a token valid, through `--batch` in one process per token.
+#[test]
+fn mutated_json_tokens_are_never_valid() {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let dir = tempfile::tempdir().unwrap();
+    let both = jwks(
+        dir.path(),
+        &[
+            fixture("jwcrypto/es256.key.json").to_str().unwrap(),
+            fixture("jwcrypto/hs256.key.json").to_str().unwrap(),
+        ],
+    );
+    // (command, token, key, flags, members the key does not use: another recipient's
+    // encrypted key is nobody's business when this key opens its own entry)
+    let cases = [
+        (
+            "verify",
+            "jwcrypto/json-es256.flat.json",
+            key("jwcrypto/es256.key.json"),
+            &[][..],
+            None,
+        ),
+        (
+            "verify",
+            "jwcrypto/json-es256-hs256.general.json",
+            both,
+            &["--all-signatures"],
+            None,
+        ),
+        (
+            "verify",
+            "rfc7520/rfc7520-4.8.json",
+            key("rfc7520/rfc7520-4.8.jwks.json"),
+            &["--all-signatures"],
+            None,
+        ),
+        (
+            "decrypt",
+            "rfc7520/rfc7520-5.10.json",
+            key("rfc7520/rfc7520-5.10.key.json"),
+            &[],
+            None,
+        ),
+        (
+            "decrypt",
+            "jwcrypto/json-a256kw-rsa-oaep-256.general.json",
+            key("jwcrypto/a256kw-a256cbc-hs512.key.json"),
+            &[],
+            Some(["recipients", "1"]),
+        ),
+    ];
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for (command, token, key, extra, skip) in cases {
+        let doc: Value = serde_json::from_str(&text(token)).unwrap();
+        // Every base64url member, wherever it is: (path, value).
+        let mut members: Vec<(Vec<String>, String)> = Vec::new();
+        fn walk(v: &Value, path: Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+            match v {
+                Value::Object(map) => {
+                    for (name, value) in map {
+                        // Unprotected headers are not covered by the signature or tag.
+                        if name == "header" || name == "unprotected" {
+                            continue;
+                        }
+                        let mut p = path.clone();
+                        p.push(name.clone());
+                        walk(value, p, out);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let mut p = path.clone();
+                        p.push(i.to_string());
+                        walk(item, p, out);
+                    }
+                }
+                Value::String(s) => out.push((path, s.clone())),
+                _ => {}
+            }
+        }
+        walk(&doc, Vec::new(), &mut members);
+        members.retain(|(path, _)| {
+            skip.is_none_or(|prefix| !path.starts_with(&prefix.map(String::from)))
+        });
+        let mut lines = Vec::new();
+        for _ in 0..60 {
+            let (path, value) = &members[rng.below(members.len())];
+            if value.is_empty() {
+                continue;
+            }
+            let mut bytes = value.clone().into_bytes();
+            let at = rng.below(bytes.len());
+            let replacement = CHARS[rng.below(CHARS.len())];
+            if bytes[at] == replacement {
+                continue;
+            }
+            bytes[at] = replacement;
+            let mut mutated = doc.clone();
+            let mut target = &mut mutated;
+            for step in path {
+                target = match step.parse::<usize>() {
+                    Ok(i) if target.is_array() => &mut target[i],
+                    _ => &mut target[step.as_str()],
+                };
+            }
+            *target = Value::from(String::from_utf8(bytes).unwrap());
+            lines.push(mutated.to_string());
+        }
+        assert!(lines.len() > 40, "{token}");
+        let out = jwtctl()
+            .args([command, "--batch", "--key", &key])
+            .args(extra)
+            .write_stdin(format!("{}\n{}\n", text(token), lines.join("\n")))
+            .output()
+            .unwrap();
+        let results: Vec<Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(results.len(), lines.len() + 1, "{token}");
+        assert_eq!(results[0]["valid"], true, "{token}: the untouched token");
+        for (line, result) in lines.iter().zip(&results[1..]) {
+            assert_eq!(result["valid"], false, "{token}: {line}");
+        }
+    }
+}
