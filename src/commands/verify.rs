@@ -89,7 +89,7 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
         let mut parsed = json::parse_any(&text, max)?;
         if let Some(path) = &args.payload {
             let payload = crate::io::files::read_file_limited(path, max as u64, "--payload")?;
-            json::attach_payload(&mut parsed, &payload)
+            json::attach_payload(&mut parsed, &payload, max)
                 .map_err(|e| with_header(e, parsed.first()))?;
         }
         let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, parsed.first()))?;

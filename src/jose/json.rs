@@ -79,7 +79,7 @@ pub fn parse_any(text: &str, max_bytes: usize) -> Result<AnyToken> {
                 trimmed.len()
             )));
         }
-        return parse_json(trimmed).map(AnyToken::Json);
+        return parse_json(trimmed, max_bytes).map(AnyToken::Json);
     }
     token::parse(text, max_bytes).map(AnyToken::Compact)
 }
@@ -207,15 +207,31 @@ fn protected_of(entry: &Map<String, Value>, what: &str) -> Result<(String, Map<S
     }
 }
 
-fn parse_json(text: &str) -> Result<JsonToken> {
+/// Each signature or recipient is checked over the whole payload or ciphertext (and holds a
+/// copy of it): their number times its size is bounded by this many times the token limit,
+/// so work and memory stay proportional to the limit.
+const WORK_FACTOR: usize = 4;
+
+fn check_work(entries: usize, shared_bytes: usize, max_bytes: usize, what: &str) -> Result<()> {
+    let limit = max_bytes.saturating_mul(WORK_FACTOR);
+    if entries.saturating_mul(shared_bytes) > limit {
+        return Err(error::malformed(format!(
+            "{entries} {what} over {shared_bytes} bytes is over the limit of {limit} bytes checked in all \
+             ({WORK_FACTOR} times --max-token-size)"
+        )));
+    }
+    Ok(())
+}
+
+fn parse_json(text: &str, max_bytes: usize) -> Result<JsonToken> {
     let doc = strict_json::parse_object(text.as_bytes(), "JSON token")?;
     if doc.contains_key("ciphertext") {
-        parse_jwe(&doc)
+        parse_jwe(&doc, max_bytes)
     } else if doc.contains_key("payload")
         || doc.contains_key("signature")
         || doc.contains_key("signatures")
     {
-        parse_jws(&doc)
+        parse_jws(&doc, max_bytes)
     } else {
         Err(error::malformed(
             "a JSON object is a token only with \"payload\" and \"signature\"/\"signatures\" (JWS) or \"ciphertext\" (JWE)",
@@ -260,13 +276,15 @@ fn entries<'a>(
     }
 }
 
-fn parse_jws(doc: &Map<String, Value>) -> Result<JsonToken> {
+fn parse_jws(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
     let (form, raw) = entries(doc, "signatures", &["signature", "protected", "header"])?;
     let payload_text = match doc.get("payload") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => return Err(error::malformed("\"payload\" is not a string")),
     };
+    let payload_len = payload_text.as_ref().map_or(0, String::len);
+    check_work(raw.len(), payload_len, max_bytes, "signatures")?;
     let mut entries = Vec::with_capacity(raw.len());
     let mut encoded = None;
     for (i, entry) in raw.iter().enumerate() {
@@ -308,7 +326,8 @@ fn parse_jws(doc: &Map<String, Value>) -> Result<JsonToken> {
         entries.push(Entry {
             view: Compact {
                 kind: Kind::Jws,
-                text: format!("{protected_b64}.{payload_segment}.{signature_b64}"),
+                // Verification works from the segments; no third copy of the payload.
+                text: String::new(),
                 segments: vec![protected_b64, payload_segment, signature_b64],
                 header,
                 header_bytes,
@@ -327,8 +346,13 @@ fn parse_jws(doc: &Map<String, Value>) -> Result<JsonToken> {
     })
 }
 
-fn parse_jwe(doc: &Map<String, Value>) -> Result<JsonToken> {
+fn parse_jwe(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
     let (form, raw) = entries(doc, "recipients", &["encrypted_key", "header"])?;
+    let ciphertext_len = doc
+        .get("ciphertext")
+        .and_then(Value::as_str)
+        .map_or(0, str::len);
+    check_work(raw.len(), ciphertext_len, max_bytes, "recipients")?;
     let (protected_b64, protected) = protected_of(doc, "")?;
     let shared = object_member(doc, "unprotected", "")?;
     for name in ["iv", "ciphertext", "tag", "aad"] {
@@ -409,7 +433,7 @@ fn parse_jwe(doc: &Map<String, Value>) -> Result<JsonToken> {
 /// RFC 7515 Appendix F: the payload given apart (`verify --payload`), encoded as the
 /// token's `b64` says. A token that carries its own payload is refused: two payloads, one
 /// of them unsigned, is a question with no safe answer.
-pub fn attach_payload(token: &mut AnyToken, payload: &[u8]) -> Result<()> {
+pub fn attach_payload(token: &mut AnyToken, payload: &[u8], max_bytes: usize) -> Result<()> {
     let views: Vec<&mut Compact> = match token {
         AnyToken::Compact(c) => {
             if !c.segments[1].is_empty() {
@@ -429,6 +453,7 @@ pub fn attach_payload(token: &mut AnyToken, payload: &[u8]) -> Result<()> {
             j.entries.iter_mut().map(|e| &mut e.view).collect()
         }
     };
+    check_work(views.len(), payload.len(), max_bytes, "signatures")?;
     for view in views {
         if view.kind != Kind::Jws {
             return Err(error::usage("--payload is for a JWS, not a JWE"));

@@ -894,3 +894,40 @@ fn mutated_json_tokens_are_never_valid() {
         }
     }
 }
+
+#[test]
+fn signature_and_recipient_counts_are_bounded() {
+    let k = key("rfc7520/rfc7520-4.6.key.json");
+    let p = b64(r#"{"alg":"HS256"}"#);
+    let many = |n: usize| {
+        let sigs: Vec<Value> = (0..n)
+            .map(|_| json!({"protected": p, "signature": "c2ln"}))
+            .collect();
+        json!({"payload": "e30", "signatures": sigs}).to_string()
+    };
+    refused(
+        &["verify", "--key", &k, "-"],
+        &many(65),
+        3,
+        "65 signatures, over the limit of 64",
+    );
+    // 64 is fine structurally (each one then fails its own check).
+    refused(
+        &["verify", "--key", &k, "-"],
+        &many(64),
+        4,
+        "signature 1 does not verify (HS256)",
+    );
+    // The work bound: signatures times payload size within 4 times --max-token-size.
+    let payload = b64(vec![b'a'; 3000]);
+    let sigs: Vec<Value> = (0..8)
+        .map(|_| json!({"protected": p, "signature": "c2ln"}))
+        .collect();
+    let doc = json!({"payload": payload, "signatures": sigs}).to_string();
+    refused(
+        &["verify", "--key", &k, "--max-token-size", "5000", "-"],
+        &doc,
+        3,
+        "8 signatures over 4000 bytes is over the limit of 20000 bytes checked in all (4 times --max-token-size)",
+    );
+}
