@@ -126,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;verify' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file''s bytes')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]')

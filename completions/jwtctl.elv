@@ -119,7 +119,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;verify'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)'
+            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)'
             cand --alg 'Accept only this algorithm (repeatable)'
             cand --payload 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file''s bytes'
             cand --threads 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]'

@@ -248,7 +248,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''

@@ -162,7 +162,7 @@ tokens: a JSON object with payload and signature or signatures (one per --batch 
 header is the union of the protected and unprotected headers; a name in both, or crit or b64 \
 outside the protected one, is malformed (exit 3). With several signatures, those the key can \
 check (by kid, else by algorithm) are checked and one valid signature is enough; \
---all-signatures requires every one to verify with the keys given (a JWK Set). The checks \
+--all-signatures requires every one to verify with the keys given (several --key, or a JWK Set). The checks \
 name each signature and its result. RFC 7797 unencoded payloads (b64 false, listed in crit) \
 verify, compact and JSON; a detached payload (RFC 7515 Appendix F: an empty payload part, or \
 no payload member) is given with --payload FILE.";
@@ -322,9 +322,9 @@ pub struct VerifyArgs {
     /// The token, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)
+    #[arg(long, value_name = "KEY", required = true)]
+    pub key: Vec<String>,
     /// Accept only this algorithm (repeatable)
     #[arg(long = "alg", value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub algs: Vec<&'static Alg>,

@@ -74,16 +74,15 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     let max = args.token_input.max_token_size;
     if args.batch {
         let policy = policy(&args.claims, &args.algs)?;
-        let keys = keys::load(&args.key, &load)?;
+        let keys = load_keys(&args.key, &load)?;
         return run_batch(&args.threads, max, |token| {
             json::verify_jws(token, &keys, &policy, args.all_signatures)
         });
     }
     let outcome = (|| -> Result<Verified, Refused> {
-        input::one_stdin_user(&[
-            ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
-            ("--key", Some(args.key.as_str())),
-        ])?;
+        let mut stdin_users = vec![("TOKEN", Some(args.token.as_deref().unwrap_or("-")))];
+        stdin_users.extend(args.key.iter().map(|k| ("--key", Some(k.as_str()))));
+        input::one_stdin_user(&stdin_users)?;
         let policy = policy(&args.claims, &args.algs)?;
         let text = input::token_arg(args.token.as_deref(), max, false)?;
         let mut parsed = json::parse_any(&text, max)?;
@@ -92,10 +91,26 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
             json::attach_payload(&mut parsed, &payload, max)
                 .map_err(|e| with_header(e, parsed.first()))?;
         }
-        let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, parsed.first()))?;
+        let keys = load_keys(&args.key, &load).map_err(|e| with_header(e, parsed.first()))?;
         json::verify_jws(&parsed, &keys, &policy, args.all_signatures)
     })();
     output::finish(outcome, global.json, "verified")
+}
+
+/// Several `--key`: every key of each, tried by algorithm (and by kid where a key has one);
+/// one `--key` is read as it always was (a JWK Set is searched by kid).
+fn load_keys(references: &[String], load: &keys::LoadOptions) -> Result<keys::KeySet> {
+    if let [one] = references {
+        return keys::load(one, load);
+    }
+    let mut all = Vec::new();
+    for reference in references {
+        all.extend(keys::load(reference, load)?.keys);
+    }
+    Ok(keys::KeySet {
+        keys: all,
+        is_set: false,
+    })
 }
 
 /// A failure after the token parsed, before any check: the document still shows its header.

@@ -164,6 +164,30 @@ fn rfc7520_json_signatures_verify() {
         &doc,
         &expected,
     );
+    // The same keys as three --key.
+    let k: Vec<String> = (1..=3)
+        .map(|i| key(&format!("rfc7520/rfc7520-4.8-{i}.key.json")))
+        .collect();
+    let several = ["verify", "--key", &k[0], "--key", &k[1], "--key", &k[2]];
+    accepted(
+        &[&several[..], &["--all-signatures", "-"]].concat(),
+        &doc,
+        &expected,
+    );
+    refused(
+        &[
+            "verify",
+            "--key",
+            &k[0],
+            "--key",
+            &k[2],
+            "--all-signatures",
+            "-",
+        ],
+        &doc,
+        4,
+        "signature 2 cannot be checked with the keys given: the token asks for ES512, but only RS256, RS384, RS512, PS256, PS384, PS512, HS256 are allowed",
+    );
     let out = json_of(
         jwtctl()
             .args(["--json", "verify", "--key", &jwks, "--all-signatures", "-"])
