@@ -572,7 +572,7 @@ pub fn verify_json_jws(
                         ))
                     });
                 }
-                ("skipped", format!("{alg}: {reason}"), false)
+                ("skipped", format!("no key for it: {reason}"), false)
             }
         };
         checks.push(Check::new(&name, result, detail));

@@ -955,3 +955,67 @@ fn signature_and_recipient_counts_are_bounded() {
         "8 signatures over 4000 bytes is over the limit of 20000 bytes checked in all (4 times --max-token-size)",
     );
 }
+
+/// RFC 7515 Appendix F: a compact JWS whose payload part was cut out verifies over the
+/// payload given with --payload, and only over that one.
+#[test]
+fn detached_compact_payload_verifies_with_payload_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let hs = keygen_file(dir.path(), "HS256", "hs.jwk");
+    let token = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &hs,
+        "--sub",
+        "alice",
+        "--now",
+        "1700000000",
+    ]));
+    let parts: Vec<&str> = token.trim().split('.').collect();
+    use base64::Engine;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .unwrap();
+    let file = write(dir.path(), "claims.json", &claims);
+    let detached = format!("{}..{}", parts[0], parts[2]);
+    accepted(
+        &["verify", "--key", &hs, "--payload", &file, &detached],
+        "",
+        r#"{"sub":"alice","iat":1700000000}"#,
+    );
+    let other = write(
+        dir.path(),
+        "other.json",
+        br#"{"sub":"mallory","iat":1700000000}"#,
+    );
+    refused(
+        &["verify", "--key", &hs, "--payload", &other, &detached],
+        "",
+        4,
+        "signature does not verify (HS256)",
+    );
+    // The checks of a general JWS name a signature the key cannot check.
+    let es = keygen_file(dir.path(), "ES256", "es.jwk");
+    let general = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &es,
+        "--key",
+        &hs,
+        "--serialization",
+        "general",
+        "--sub",
+        "alice",
+    ]));
+    let out = json_of(
+        jwtctl()
+            .args(["--json", "verify", "--key", &hs, "-"])
+            .write_stdin(general),
+    );
+    assert_eq!(
+        out["checks"][0],
+        json!({"check": "signature 1", "result": "skipped",
+               "detail": "no key for it: the token asks for ES256, but only HS256 is allowed"})
+    );
+    assert_eq!(out["checks"][1]["result"], "ok");
+}
