@@ -405,6 +405,34 @@ mod tests {
     }
 
     #[test]
+    fn unencoded_payloads_are_taken_as_they_are() {
+        // RFC 7797: with b64 false (listed in crit) the payload part is the payload itself.
+        let h = b64(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#);
+        let t = parse(&format!("{h}.$ 02 is not base64.c2ln"), 4096).unwrap();
+        assert_eq!(t.payload(), Some(&b"$ 02 is not base64"[..]));
+        assert_eq!(
+            t.signing_input().unwrap(),
+            format!("{h}.$ 02 is not base64")
+        );
+        // Encoded (b64 absent or true): the same part is malformed.
+        let h = b64(r#"{"alg":"HS256","b64":true}"#);
+        assert_eq!(
+            message(&format!("{h}.$.c2ln")),
+            "part 2 (payload) is not base64url"
+        );
+        let h = b64(r#"{"alg":"HS256","b64":false}"#);
+        assert_eq!(
+            message(&format!("{h}.e30.c2ln")),
+            "header \"b64\": false must be listed in \"crit\" (RFC 7797)"
+        );
+        let h = b64(r#"{"alg":"HS256","b64":"no"}"#);
+        assert_eq!(
+            message(&format!("{h}.e30.c2ln")),
+            "header \"b64\" is not a boolean"
+        );
+    }
+
+    #[test]
     fn huge_numbers_parse_as_floats() {
         let t = parse(
             &format!("{}.e30.", b64(r#"{"alg":"HS256","exp":1e300}"#)),
