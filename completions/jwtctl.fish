@@ -118,7 +118,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -173,6 +173,10 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l serialization -d 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)' -r -f -a "compact\t''
+flattened\t''
+general\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l unprotected-header -d 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-key -d 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-alg -d 'The signature algorithm of a nested JWT [default: the sign key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
@@ -244,7 +248,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand inspect" -s V -l version -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -278,6 +282,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file\'s bytes' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience in "aud"' -r
@@ -293,6 +298,7 @@ hex\t'Hexadecimal; surrounding whitespace is ignored'"
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -d 'Read the password of a protected key from FILE (one trailing newline dropped) instead of asking' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l all-signatures -d 'With several signatures (general JSON serialization): require every one to verify with the keys given, not just one'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s V -l version -d 'Print version'

@@ -158,15 +158,21 @@ pub struct VerifyArgs {
     /// The token, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)
+    #[arg(long, value_name = "KEY", required = true)]
+    pub key: Vec<String>,
     /// Accept only this algorithm (repeatable)
     #[arg(long = "alg", value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub algs: Vec<&'static Alg>,
     /// Read one token per line on stdin, write one JSON result per line
     #[arg(long, conflicts_with = "token")]
     pub batch: bool,
+    /// With several signatures (general JSON serialization): require every one to verify with the keys given, not just one
+    #[arg(long)]
+    pub all_signatures: bool,
+    /// The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file's bytes
+    #[arg(long, value_name = "FILE", conflicts_with = "batch")]
+    pub payload: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub threads: ThreadArgs,
     #[command(flatten)]
@@ -342,11 +348,19 @@ pub struct TokenInputArgs {
     pub max_token_size: usize,
 }
 
+/// How `issue` writes a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Serialization {
+    Compact,
+    Flattened,
+    General,
+}
+
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// The key that signs (JWS) or encrypts (JWE) the token
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key
+    #[arg(long, value_name = "KEY", required = true)]
+    pub key: Vec<String>,
     /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
     #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub alg: Option<&'static Alg>,
@@ -406,6 +420,12 @@ pub struct IssueArgs {
     /// A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)
     #[arg(long, value_name = "NAME=VALUE")]
     pub header: Vec<String>,
+    /// The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)
+    #[arg(long, value_name = "FORM", value_enum, default_value_t = Serialization::Compact)]
+    pub serialization: Serialization,
+    /// An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub unprotected_header: Vec<String>,
     /// Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<String>,

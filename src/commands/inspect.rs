@@ -11,7 +11,6 @@ use crate::cli::{GlobalArgs, InspectArgs};
 use crate::inspect;
 use crate::io::input;
 use crate::io::output::{self, Style};
-use crate::jose::token;
 use crate::keys;
 use crate::time;
 
@@ -30,14 +29,14 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     let now = time::now_or(args.now.as_deref())?;
     let max = args.token_input.max_token_size;
     let text = input::token_arg(args.token.as_deref(), max, true)?;
-    let parsed = token::parse(&text, max)?;
+    let parsed = crate::jose::json::parse_any(&text, max)?;
     let load = keys::LoadOptions {
         allow_url: true,
         ..args.key_input.load_options()
     };
     let keys = keys::load_optional(args.key.as_deref(), &load)?;
     let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
-    let report = inspect::report(&parsed, now, keys.as_ref(), inner_keys.as_ref())?;
+    let report = inspect::report::report_any(&parsed, now, keys.as_ref(), inner_keys.as_ref())?;
     if global.json {
         return output::print_json(&report);
     }

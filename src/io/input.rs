@@ -74,8 +74,10 @@ pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
     let bare = text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-_.=+/".contains(&b));
+    // A JSON-serialized token is read whole, never dug through.
     if dig
         && !bare
+        && !text.starts_with('{')
         && let Some(found) = token::extract(text)
     {
         return Ok(found.to_string());

@@ -4,6 +4,8 @@
 pub mod alg;
 pub mod claims;
 pub mod crypto;
+pub mod json;
+pub mod json_mint;
 pub mod mint;
 pub mod precheck;
 pub mod strict_json;
