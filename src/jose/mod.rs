@@ -5,6 +5,7 @@ pub mod alg;
 pub mod claims;
 pub mod crypto;
 pub mod json;
+pub mod json_check;
 pub mod json_mint;
 pub mod mint;
 pub mod precheck;
