@@ -104,7 +104,8 @@ fn object_member(map: &Map<String, Value>, name: &str, what: &str) -> Result<Map
 }
 
 /// The union of the headers, in order protected, shared, per-entry; a name in two of them is
-/// malformed, and `crit` and `b64` must be protected.
+/// malformed, and `crit`, `b64` and `zip` must be protected (RFC 7515 §4.1.11, RFC 7797 §3,
+/// RFC 7516 §4.1.3: what changes how the rest is read may not be changed in transit).
 fn union(
     protected: &Map<String, Value>,
     others: &[(&Map<String, Value>, &str)],
@@ -113,7 +114,7 @@ fn union(
     let mut merged = protected.clone();
     for (header, which) in others {
         for (name, value) in header.iter() {
-            if name == "crit" || name == "b64" {
+            if matches!(name.as_str(), "crit" | "b64" | "zip") {
                 return Err(error::malformed(format!(
                     "{entry}: \"{name}\" must be in the protected header, not the {which} one"
                 )));

@@ -429,6 +429,15 @@ fn malformed_json_tokens_are_refused_with_their_reason() {
         3,
         "recipient 2: header member \"jku\" appears in more than one header",
     );
+    // zip changes how the plaintext is read: only a protected zip counts (RFC 7516 §4.1.3).
+    let mut jwe: Value = serde_json::from_str(&text("rfc7516/rfc7516-a4.json")).unwrap();
+    jwe["unprotected"]["zip"] = Value::from("DEF");
+    refused(
+        &["decrypt", "--key", &a3, "-"],
+        &jwe.to_string(),
+        3,
+        "recipient 1: \"zip\" must be in the protected header, not the shared unprotected one",
+    );
     // A JWS given to decrypt, and a JWE given to verify.
     refused(
         &["decrypt", "--key", &a3, "-"],
