@@ -69,7 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;issue' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject claim ("sub")')
@@ -87,6 +87,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header "typ" [default: JWT]; an empty value leaves it out')
             [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header "cty"')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)')
+            [CompletionResult]::new('--serialization', '--serialization', [CompletionResultType]::ParameterName, 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)')
+            [CompletionResult]::new('--unprotected-header', '--unprotected-header', [CompletionResultType]::ParameterName, 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)')
             [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)')
             [CompletionResult]::new('--sign-alg', '--sign-alg', [CompletionResultType]::ParameterName, 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)')
@@ -109,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;encode' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]')
             [CompletionResult]::new('--enc', '--enc', [CompletionResultType]::ParameterName, 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]')
             [CompletionResult]::new('--sub', '--sub', [CompletionResultType]::ParameterName, 'Subject claim ("sub")')
@@ -127,6 +129,8 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--typ', '--typ', [CompletionResultType]::ParameterName, 'Header "typ" [default: JWT]; an empty value leaves it out')
             [CompletionResult]::new('--cty', '--cty', [CompletionResultType]::ParameterName, 'Header "cty"')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)')
+            [CompletionResult]::new('--serialization', '--serialization', [CompletionResultType]::ParameterName, 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)')
+            [CompletionResult]::new('--unprotected-header', '--unprotected-header', [CompletionResultType]::ParameterName, 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)')
             [CompletionResult]::new('--sign-key', '--sign-key', [CompletionResultType]::ParameterName, 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)')
             [CompletionResult]::new('--sign-alg', '--sign-alg', [CompletionResultType]::ParameterName, 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)')
@@ -199,9 +203,10 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
         }
         'jwtctl;verify' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (NO_COLOR also switches it off)')
-            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)')
             [CompletionResult]::new('--issuer', '--issuer', [CompletionResultType]::ParameterName, 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER')
             [CompletionResult]::new('--alg', '--alg', [CompletionResultType]::ParameterName, 'Accept only this algorithm (repeatable)')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file''s bytes')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]')
             [CompletionResult]::new('--iss', '--iss', [CompletionResultType]::ParameterName, 'Require this issuer ("iss")')
             [CompletionResult]::new('--aud', '--aud', [CompletionResultType]::ParameterName, 'Require this audience in "aud"')
@@ -215,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'jwtctl' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one machine-readable JSON document on stdout')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Read one token per line on stdin, write one JSON result per line')
             [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'With a key URL: fetch the JWK Set even when a fresh copy is cached')
+            [CompletionResult]::new('--all-signatures', '--all-signatures', [CompletionResultType]::ParameterName, 'With several signatures (general JSON serialization): require every one to verify with the keys given, not just one')
             [CompletionResult]::new('--ignore-exp', '--ignore-exp', [CompletionResultType]::ParameterName, 'Do not reject an expired token (the check list says so)')
             [CompletionResult]::new('--allow-weak-key', '--allow-weak-key', [CompletionResultType]::ParameterName, 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on success; on failure only the error (the exit code says which)')

@@ -431,7 +431,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__issue)
-            opts="-o -h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --no-kid --typ --cty --header --sign-key --sign-alg --now --batch --out --force --threads --max-token-size --secret-encoding --password-file --help --version"
+            opts="-o -h -V --json --color --key --alg --enc --sub --iss --aud --exp --nbf --iat --no-iat --jti --claim --claims --from --from-header --kid --no-kid --typ --cty --header --serialization --unprotected-header --sign-key --sign-alg --now --batch --out --force --threads --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -510,6 +510,14 @@ _jwtctl() {
                     return 0
                     ;;
                 --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --serialization)
+                    COMPREPLY=($(compgen -W "compact flattened general" -- "${cur}"))
+                    return 0
+                    ;;
+                --unprotected-header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -869,7 +877,7 @@ _jwtctl() {
             return 0
             ;;
         jwtctl__subcmd__verify)
-            opts="-q -h -V --json --color --key --issuer --alg --batch --no-cache --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
+            opts="-q -h -V --json --color --key --issuer --alg --batch --no-cache --all-signatures --payload --threads --iss --aud --sub --leeway --require --ignore-exp --now --allow-weak-key --quiet --max-token-size --secret-encoding --password-file --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -889,6 +897,10 @@ _jwtctl() {
                     ;;
                 --alg)
                     COMPREPLY=($(compgen -W "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 ES256K EdDSA dir A128KW A192KW A256KW A128GCMKW A192GCMKW A256GCMKW ECDH-ES ECDH-ES+A128KW ECDH-ES+A192KW ECDH-ES+A256KW RSA-OAEP RSA-OAEP-256 RSA-OAEP-384 RSA-OAEP-512 RSA1_5 PBES2-HS256+A128KW PBES2-HS384+A192KW PBES2-HS512+A256KW" -- "${cur}"))
+                    return 0
+                    ;;
+                --payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --threads)

@@ -64,7 +64,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;issue'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --key 'The key that signs (JWS) or encrypts (JWE) the token'
+            cand --key 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key'
             cand --alg 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]'
             cand --enc 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]'
             cand --sub 'Subject claim ("sub")'
@@ -82,6 +82,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --typ 'Header "typ" [default: JWT]; an empty value leaves it out'
             cand --cty 'Header "cty"'
             cand --header 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)'
+            cand --serialization 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)'
+            cand --unprotected-header 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)'
             cand --sign-key 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)'
             cand --sign-alg 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]'
             cand --now 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)'
@@ -103,7 +105,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;encode'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --key 'The key that signs (JWS) or encrypts (JWE) the token'
+            cand --key 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key'
             cand --alg 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key''s "alg"]'
             cand --enc 'The content encryption of a JWE [default: A256GCM; with a dir key, the one its size fits]'
             cand --sub 'Subject claim ("sub")'
@@ -121,6 +123,8 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --typ 'Header "typ" [default: JWT]; an empty value leaves it out'
             cand --cty 'Header "cty"'
             cand --header 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)'
+            cand --serialization 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)'
+            cand --unprotected-header 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)'
             cand --sign-key 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)'
             cand --sign-alg 'The signature algorithm of a nested JWT [default: the sign key''s "alg"]'
             cand --now 'Pin "now" so output is reproducible: RFC 3339, a date, Unix seconds, or a duration from the clock (-3h)'
@@ -190,9 +194,10 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
         }
         &'jwtctl;verify'= {
             cand --color 'When to colour output (NO_COLOR also switches it off)'
-            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)'
+            cand --key 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)'
             cand --issuer 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER'
             cand --alg 'Accept only this algorithm (repeatable)'
+            cand --payload 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file''s bytes'
             cand --threads 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]'
             cand --iss 'Require this issuer ("iss")'
             cand --aud 'Require this audience in "aud"'
@@ -206,6 +211,7 @@ set edit:completion:arg-completer[jwtctl] = {|@words|
             cand --json 'Print one machine-readable JSON document on stdout'
             cand --batch 'Read one token per line on stdin, write one JSON result per line'
             cand --no-cache 'With a key URL: fetch the JWK Set even when a fresh copy is cached'
+            cand --all-signatures 'With several signatures (general JSON serialization): require every one to verify with the keys given, not just one'
             cand --ignore-exp 'Do not reject an expired token (the check list says so)'
             cand --allow-weak-key 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
             cand -q 'Print nothing on success; on failure only the error (the exit code says which)'

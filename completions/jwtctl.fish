@@ -120,7 +120,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand keygen" -s V -l version -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -175,6 +175,10 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l kid -d 'Header "
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l serialization -d 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)' -r -f -a "compact\t''
+flattened\t''
+general\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l unprotected-header -d 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-key -d 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -l sign-alg -d 'The signature algorithm of a nested JWT [default: the sign key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
@@ -228,7 +232,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand issue" -s V -l version -d 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l key -d 'The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l alg -d 'The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
 HS512\t''
@@ -283,6 +287,10 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l kid -d 'Header 
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l typ -d 'Header "typ" [default: JWT]; an empty value leaves it out' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l cty -d 'Header "cty"' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l header -d 'A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l serialization -d 'The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)' -r -f -a "compact\t''
+flattened\t''
+general\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l unprotected-header -d 'An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sign-key -d 'Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand encode" -l sign-alg -d 'The signature algorithm of a nested JWT [default: the sign key\'s "alg"]' -r -f -a "HS256\t''
 HS384\t''
@@ -386,7 +394,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand decode" -s V -l version -d
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l color -d 'When to colour output (NO_COLOR also switches it off)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)' -r
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l key -d 'The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l issuer -d 'An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l alg -d 'Accept only this algorithm (repeatable)' -r -f -a "HS256\t''
 HS384\t''
@@ -421,6 +429,7 @@ RSA1_5\t''
 PBES2-HS256+A128KW\t''
 PBES2-HS384+A192KW\t''
 PBES2-HS512+A256KW\t''"
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l payload -d 'The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file\'s bytes' -r -F
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l threads -d 'Worker threads for --batch, --scan and --wordlist: 1 or more [default: every core]' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l iss -d 'Require this issuer ("iss")' -r
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l aud -d 'Require this audience in "aud"' -r
@@ -437,6 +446,7 @@ complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l password-file -
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l json -d 'Print one machine-readable JSON document on stdout'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l batch -d 'Read one token per line on stdin, write one JSON result per line'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l no-cache -d 'With a key URL: fetch the JWK Set even when a fresh copy is cached'
+complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l all-signatures -d 'With several signatures (general JSON serialization): require every one to verify with the keys given, not just one'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l ignore-exp -d 'Do not reject an expired token (the check list says so)'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -l allow-weak-key -d 'Accept an HS* secret shorter than its hash or an RSA key under 2048 bits (warns; the checks say "key strength: weak")'
 complete -c jwtctl -n "__fish_jwtctl_using_subcommand verify" -s q -l quiet -d 'Print nothing on success; on failure only the error (the exit code says which)'

@@ -43,7 +43,11 @@ key's kid; for a PEM key, its RFC 7638 thumbprint; --no-kid leaves it out), plus
 jwtctl cannot honour are refused (exit 2): a crit its own verify would refuse, and b64 (RFC \
 7797 unencoded payloads are not written).
 
-Output: the compact token and a newline; --json prints {token, header, claims}. -o FILE \
+Output: the compact token and a newline; --json prints {token, header, claims}. \
+--serialization flattened or general writes the JSON serialization (RFC 7515/7516 §7.2) on \
+one line instead: with general, repeat --key for one signature (JWS) or one recipient (JWE, \
+one shared content key) per key, each with its own alg and kid. --header members are \
+protected; --unprotected-header NAME=VALUE members are not (never alg, enc, crit or b64). -o FILE \
 writes the token to FILE instead (mode 0600, atomically, never over an existing file without \
 --force), as -o means an output file in keygen, login and man too.
 
@@ -95,7 +99,17 @@ carry key strength: weak. Without it such keys are refused (exit 1).
 
 --batch reads one token per line on stdin and writes exactly one JSON result per line, in \
 order, whatever the line holds: {line, valid, error, class, header, claims|payload, checks}. \
-The exit code is 0 when every token is valid, else the class of the first failing line.";
+The exit code is 0 when every token is valid, else the class of the first failing line.
+
+JSON serializations (RFC 7515 §7.2), flattened or general, are read as well as compact \
+tokens: a JSON object with payload and signature or signatures (one per --batch line). The \
+header is the union of the protected and unprotected headers; a name in both, or crit or b64 \
+outside the protected one, is malformed (exit 3). With several signatures, those the key can \
+check (by kid, else by algorithm) are checked and one valid signature is enough; \
+--all-signatures requires every one to verify with the keys given (several --key, or a JWK Set). The checks \
+name each signature and its result. RFC 7797 unencoded payloads (b64 false, listed in crit) \
+verify, compact and JSON; a detached payload (RFC 7515 Appendix F: an empty payload part, or \
+no payload member) is given with --payload FILE.";
 
 pub const DECRYPT_ABOUT: &str =
     "Decrypt a JWE (and verify a nested JWT's inner JWS), checking exp/nbf and named claims.
@@ -117,7 +131,10 @@ authenticity: not checked). dir, AES key wrap and PBES2 tokens are authenticated
 shared secret. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
 
 --json, --batch, --quiet and --allow-weak-key as for verify (a weak key is accepted for the \
-inner JWS only: RSA JWE keys under 2048 bits stay refused).";
+inner JWS only: RSA JWE keys under 2048 bits stay refused). JSON-serialized JWEs (RFC 7516 §7.2, flattened or general, \
+with aad and shared and per-recipient unprotected headers) are read too: every recipient \
+passes the checks above, and the recipient whose kid names a key is used, else each whose \
+algorithm the key allows; the checks say which.";
 
 /// `{findings}` stands for the list generated from the finding codes (`findings_help`).
 pub const INSPECT_ABOUT: &str =
@@ -127,7 +144,10 @@ The token may be given as itself, -, on stdin, or inside text: Bearer …, Autho
 Bearer …, quotes, a URL or a cookie; an argument with no token in it that names an existing \
 file is read as that text (the first token in it is taken). JWS: header, claims, signature algorithm and length. \
 JWE: protected header and the size of each part; with --key, the decrypted content too, \
-and a nested JWT's inner token (verified with --verify-key). Times (exp, nbf, iat, \
+and a nested JWT's inner token (verified with --verify-key). A JSON-serialized token \
+(flattened or general) is shown through its first signature or recipient, with each one's \
+headers listed (--json: serialization, and signatures or recipients, each with protected, \
+unprotected and the union header). Times (exp, nbf, iat, \
 auth_time) are shown as Unix seconds, RFC 3339 UTC and relative to now, with the lifetime, \
 the validity window on one line (iat 2h ago ── nbf 1h ago ── now ── exp in 14m) and a status \
 headline (valid for 14m, EXPIRED 2h ago, NOT YET VALID), coloured on a terminal.

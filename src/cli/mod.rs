@@ -5,10 +5,9 @@ mod help;
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::jose::alg::{self, Alg, Enc};
+use crate::jose::alg::{self, Alg, Curve, Enc};
 use crate::keys::SecretEncoding;
 
 #[derive(Debug, Parser)]
@@ -185,9 +184,9 @@ pub struct VerifyArgs {
     /// The token, text holding it (Bearer …, a URL, a cookie), a file holding it, or - for stdin (read from stdin when left out)
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL)
+    /// The key that verifies it (JWK, JWK Set, PEM, certificate, secret, or an https:// JWK Set URL); repeat it to give several keys (each tried by kid and algorithm, e.g. with --all-signatures)
     #[arg(long, value_name = "KEY", required_unless_present = "issuer")]
-    pub key: Option<String>,
+    pub key: Vec<String>,
     /// An OpenID Connect issuer URL: its keys come from ISSUER/.well-known/openid-configuration, and "iss" must be ISSUER
     #[arg(long, value_name = "URL", conflicts_with = "key")]
     pub issuer: Option<String>,
@@ -200,6 +199,12 @@ pub struct VerifyArgs {
     /// With a key URL: fetch the JWK Set even when a fresh copy is cached
     #[arg(long)]
     pub no_cache: bool,
+    /// With several signatures (general JSON serialization): require every one to verify with the keys given, not just one
+    #[arg(long)]
+    pub all_signatures: bool,
+    /// The detached payload (RFC 7515 Appendix F): a token whose payload part is empty is verified over this file's bytes
+    #[arg(long, value_name = "FILE", conflicts_with = "batch")]
+    pub payload: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub threads: ThreadArgs,
     #[command(flatten)]
@@ -301,17 +306,6 @@ pub enum KeyFormat {
     Pem,
 }
 
-pub const CURVES: &[&str] = &[
-    "P-256",
-    "P-384",
-    "P-521",
-    "secp256k1",
-    "Ed25519",
-    "Ed448",
-    "X25519",
-    "X448",
-];
-
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
     /// The algorithm the key is for (sets kty, size and the JWK's alg)
@@ -324,8 +318,8 @@ pub struct KeygenArgs {
     #[arg(long, value_enum)]
     pub kty: Option<Kty>,
     /// The curve of an EC or OKP key [default: P-256 for EC, Ed25519 for OKP]
-    #[arg(long, value_name = "CURVE", value_parser = PossibleValuesParser::new(CURVES))]
-    pub crv: Option<String>,
+    #[arg(long, value_name = "CURVE", value_parser = alg::curve_parser())]
+    pub crv: Option<Curve>,
     /// Key size in bits for RSA (default 2048) and oct keys (default: what --alg needs, else 256)
     #[arg(long, value_name = "BITS")]
     pub size: Option<u32>,
@@ -387,11 +381,19 @@ pub struct TokenInputArgs {
     pub max_token_size: usize,
 }
 
+/// How `issue` writes a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Serialization {
+    Compact,
+    Flattened,
+    General,
+}
+
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// The key that signs (JWS) or encrypts (JWE) the token
-    #[arg(long, value_name = "KEY")]
-    pub key: String,
+    /// The key that signs (JWS) or encrypts (JWE) the token; repeat it with --serialization general for one signature (or recipient) per key
+    #[arg(long, value_name = "KEY", required = true)]
+    pub key: Vec<String>,
     /// The algorithm: a signature algorithm makes a JWS, a key-management algorithm a JWE [default: the key's "alg"]
     #[arg(long, value_name = "ALG", value_parser = alg::alg_parser(), hide_possible_values = true)]
     pub alg: Option<&'static Alg>,
@@ -454,6 +456,12 @@ pub struct IssueArgs {
     /// A header parameter: NAME=STRING or NAME:=JSON (repeatable; not alg or enc)
     #[arg(long, value_name = "NAME=VALUE")]
     pub header: Vec<String>,
+    /// The output form: compact (header.payload.signature), or the JSON serializations flattened or general (RFC 7515/7516 §7.2)
+    #[arg(long, value_name = "FORM", value_enum, default_value_t = Serialization::Compact)]
+    pub serialization: Serialization,
+    /// An unprotected header parameter (JSON serializations only): NAME=STRING or NAME:=JSON (repeatable)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub unprotected_header: Vec<String>,
     /// Sign the claims with this key first, then encrypt that JWS with --key (a nested JWT)
     #[arg(long, value_name = "KEY")]
     pub sign_key: Option<String>,

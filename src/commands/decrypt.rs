@@ -6,8 +6,8 @@ use crate::cli::{DecryptArgs, GlobalArgs};
 use crate::commands::verify::{policy, run_batch, with_header};
 use crate::io::input;
 use crate::io::output;
-use crate::jose::token;
-use crate::jose::verify::{self, Inner, Policy, Refused, Verified};
+use crate::jose::json;
+use crate::jose::verify::{Inner, Policy, Refused, Verified};
 use crate::keys::{self, KeySet};
 
 fn decrypt_policy(args: &DecryptArgs) -> Result<Policy> {
@@ -38,7 +38,7 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)?;
         let inner = inner(args, inner_keys.as_ref());
         return run_batch(&args.threads, max, |token| {
-            verify::decrypt_jwe(token, &keys, &policy, inner)
+            json::decrypt_jwe(token, &keys, &policy, inner)
         });
     }
     let outcome = (|| -> Result<Verified, Refused> {
@@ -49,11 +49,11 @@ pub fn run(args: &DecryptArgs, global: &GlobalArgs) -> Result<()> {
         ])?;
         let policy = decrypt_policy(args)?;
         let text = input::token_arg(args.token.as_deref(), max, true)?;
-        let parsed = token::parse(&text, max)?;
-        let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, &parsed))?;
+        let parsed = json::parse_any(&text, max)?;
+        let keys = keys::load(&args.key, &load).map_err(|e| with_header(e, parsed.first()))?;
         let inner_keys = keys::load_optional(args.verify_key.as_deref(), &load)
-            .map_err(|e| with_header(e, &parsed))?;
-        verify::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
+            .map_err(|e| with_header(e, parsed.first()))?;
+        json::decrypt_jwe(&parsed, &keys, &policy, inner(args, inner_keys.as_ref()))
     })();
     output::finish(outcome, global.json, args.claims.quiet, "decrypted")
 }

@@ -12,7 +12,6 @@ use crate::error;
 use crate::inspect;
 use crate::io::input;
 use crate::io::output::{self, Style};
-use crate::jose::token;
 use crate::jose::verify;
 use crate::keys;
 use crate::time;
@@ -32,11 +31,11 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     let now = time::now_or(args.now.as_deref())?;
     let max = args.token_input.max_token_size;
     let text = input::token_arg(args.token.as_deref(), max, true)?;
-    let parsed = token::parse(&text, max)?;
+    let parsed = crate::jose::json::parse_any(&text, max)?;
     let load = keys::LoadOptions {
         allow_url: true,
         no_cache: args.no_cache,
-        kid: parsed.kid().map(str::to_string),
+        kid: parsed.first().kid().map(str::to_string),
         ..args.key_input.load_options()
     };
     let keys = keys::load_optional(args.key.as_deref(), &load)?;
@@ -46,7 +45,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
         ..load.clone()
     };
     let inner_keys = keys::load_optional(args.verify_key.as_deref(), &inner_load)?;
-    let report = inspect::report_with(
+    let report = inspect::report::report_any_with(
         &parsed,
         now,
         keys.as_ref(),

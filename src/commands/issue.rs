@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::bulk::batch::{self, LineResult};
 use crate::bulk::pipeline;
-use crate::cli::{GlobalArgs, IssueArgs};
+use crate::cli::{GlobalArgs, IssueArgs, Serialization};
 use crate::error;
 use crate::io::files;
 use crate::io::input;
@@ -24,12 +24,27 @@ const ALGORITHM_HEADERS: &[&str] = &[
 
 pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     input::one_stdin_user(&[
-        ("--key", Some(args.key.as_str())),
+        ("--key", Some(args.key[0].as_str())),
         ("--sign-key", args.sign_key.as_deref()),
         ("--claims", args.claims.as_deref()),
         ("--from", args.from.as_deref()),
     ])?;
-    if args.batch && (args.key == "-" || args.sign_key.as_deref() == Some("-")) {
+    if args.key.len() > 1 && args.serialization == Serialization::Compact {
+        return Err(error::usage(
+            "several --key make one signature or recipient each: give --serialization general",
+        ));
+    }
+    if args.key.len() > 1 && args.kid.is_some() {
+        return Err(error::usage(
+            "--kid names one key; with several --key, each key's own kid is used",
+        ));
+    }
+    if !args.unprotected_header.is_empty() && args.serialization == Serialization::Compact {
+        return Err(error::usage(
+            "--unprotected-header needs a JSON serialization (--serialization flattened or general)",
+        ));
+    }
+    if args.batch && (args.key.iter().any(|k| k == "-") || args.sign_key.as_deref() == Some("-")) {
         return Err(error::usage(
             "--batch reads claims from stdin; give the key another way",
         ));
@@ -42,7 +57,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
     let claims = build_claims(args, now, from.as_ref().map(|f| &f.claims))?;
 
     let load = args.key_input.load_options();
-    let key = keys::load_one(&args.key, &load, args.kid.as_deref())?;
+    let key = keys::load_one(&args.key[0], &load, args.kid.as_deref())?;
     let alg = mint::resolve_alg(args.alg, &key, "--alg")?;
     let from_header = from.as_ref().map(|f| &f.header);
     let sign_key = match &args.sign_key {
@@ -55,13 +70,21 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         (None, Some(bound)) if alg.id == AlgId::Dir => bound.name,
         (None, _) => crate::jose::alg::default_enc(alg, key.bits() / 8),
     };
-    let minter = match &sign_key {
-        Some(sign_key) => {
+    let minter = match (&sign_key, args.serialization) {
+        (_, Serialization::Flattened | Serialization::General) => json_minter(
+            args,
+            &load,
+            (alg, key, outer),
+            from_header,
+            enc,
+            sign_key.as_ref(),
+        )?,
+        (Some(sign_key), Serialization::Compact) => {
             let sign_alg = mint::resolve_alg(args.sign_alg, sign_key, "--sign-alg")?;
             let inner = inner_params(sign_key);
             Minter::new(alg, enc, &key, &outer, Some((sign_alg, sign_key, &inner)))?
         }
-        None => Minter::new(alg, enc, &key, &outer, None)?,
+        (None, Serialization::Compact) => Minter::new(alg, enc, &key, &outer, None)?,
     };
     if args.batch {
         return run_batch(args, &minter, &claims, global.json);
@@ -85,10 +108,10 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         }
     }
     if global.json {
-        let parsed = token::parse(&token, usize::MAX)?;
+        let parsed = crate::jose::json::parse_any(&token, usize::MAX)?;
         return output::print_json(&json!({
             "token": token,
-            "header": Value::Object(parsed.header),
+            "header": Value::Object(parsed.first().header.clone()),
             "claims": Value::Object(claims),
         }));
     }
@@ -421,6 +444,64 @@ fn inner_params(sign_key: &Key) -> HeaderParams {
         members.insert("kid".into(), Value::from(kid));
     }
     HeaderParams { members }
+}
+
+/// `--serialization flattened|general`: one signature or recipient per `--key` (the first
+/// already loaded), each with its own algorithm (`--alg`, else the key's) and `kid`.
+fn json_minter(
+    args: &IssueArgs,
+    load: &keys::LoadOptions,
+    first: (&'static crate::jose::alg::Alg, Key, HeaderParams),
+    from_header: Option<&Map<String, Value>>,
+    enc: &str,
+    sign_key: Option<&Key>,
+) -> Result<Minter> {
+    use crate::jose::json::Form;
+    use crate::jose::json_mint::{JsonMinter, Party};
+    let (alg, key, outer) = first;
+    let mut loaded = vec![(alg, key, outer)];
+    for reference in &args.key[1..] {
+        let key = keys::load_one(reference, load, None)?;
+        let alg = mint::resolve_alg(args.alg, &key, "--alg")?;
+        let params = header_params(args, &key, from_header, sign_key.is_some())?;
+        loaded.push((alg, key, params));
+    }
+    let parties: Vec<Party<'_>> = loaded
+        .iter()
+        .map(|(alg, key, params)| Party {
+            alg,
+            key,
+            params: params.clone(),
+        })
+        .collect();
+    let mut unprotected = Map::new();
+    for text in &args.unprotected_header {
+        let (name, value) = parse_assignment(text, "--unprotected-header")?;
+        unprotected.insert(name, value);
+    }
+    let inner = match sign_key {
+        Some(sign_key) => {
+            let sign_alg = mint::resolve_alg(args.sign_alg, sign_key, "--sign-alg")?;
+            Some(mint::JwsMinter::new(
+                sign_alg,
+                sign_key,
+                &inner_params(sign_key),
+            )?)
+        }
+        None => None,
+    };
+    let form = if args.serialization == Serialization::General {
+        Form::General
+    } else {
+        Form::Flattened
+    };
+    Ok(Minter::Json(JsonMinter::new(
+        form,
+        &parties,
+        enc,
+        unprotected,
+        inner,
+    )?))
 }
 
 /// The kid a token gets from its key: the key's own, else (for a public-key algorithm's

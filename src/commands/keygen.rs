@@ -7,7 +7,7 @@ use crate::cli::{GlobalArgs, KeyFormat, KeyUse, KeygenArgs, Kty};
 use crate::error;
 use crate::io::files::{self, Mode};
 use crate::io::output;
-use crate::jose::alg::{self, Alg, AlgId, KeyNeed, TokenKind};
+use crate::jose::alg::{self, Alg, AlgId, Curve, KeyNeed, TokenKind};
 use crate::keys::generate::{Kind, generate};
 use crate::keys::{self, Key};
 
@@ -191,24 +191,20 @@ fn spec_for_alg(alg: &'static Alg, args: &KeygenArgs) -> Result<Spec> {
             _ => Ok(Kind::Secret { bytes }),
         }
     };
-    let curve = |allowed: &[&'static str], default: &'static str| -> Result<Kind> {
+    let curve = |allowed: &[Curve], default: Curve| -> Result<Kind> {
         if args.size.is_some() {
             return Err(error::usage(format!(
                 "--size does not apply to {name}; choose the curve with --crv"
             )));
         }
-        match args.crv.as_deref() {
+        match args.crv {
             None => Ok(Kind::Curve(default)),
-            Some(crv) => allowed
-                .iter()
-                .find(|c| **c == crv)
-                .map(|c| Kind::Curve(c))
-                .ok_or_else(|| {
-                    error::usage(format!(
-                        "{name} cannot use curve {crv}; it takes {}",
-                        allowed.join(", ")
-                    ))
-                }),
+            Some(crv) if allowed.contains(&crv) => Ok(Kind::Curve(crv)),
+            Some(crv) => Err(error::usage(format!(
+                "{name} cannot use curve {}; it takes {}",
+                crv.name(),
+                curve_names(allowed)
+            ))),
         }
     };
     if args.crv.is_some() && !matches!(alg.need, KeyNeed::Ec(_) | KeyNeed::Ed | KeyNeed::Ecdh) {
@@ -233,8 +229,8 @@ fn spec_for_alg(alg: &'static Alg, args: &KeygenArgs) -> Result<Spec> {
             bits: rsa_bits(args.size)?,
         },
         KeyNeed::Ec(crv) => curve(&[crv], crv)?,
-        KeyNeed::Ed => curve(&["Ed25519", "Ed448"], "Ed25519")?,
-        KeyNeed::Ecdh => curve(alg::ECDH_CURVES, "P-256")?,
+        KeyNeed::Ed => curve(&[Curve::Ed25519, Curve::Ed448], Curve::Ed25519)?,
+        KeyNeed::Ecdh => curve(alg::ECDH_CURVES, Curve::P256)?,
         KeyNeed::Aes(bytes) => fixed_size(bytes)?,
         KeyNeed::Direct => {
             let enc = args.enc.unwrap_or_else(alg::default_enc_row);
@@ -255,6 +251,14 @@ fn spec_for_alg(alg: &'static Alg, args: &KeygenArgs) -> Result<Spec> {
             TokenKind::Jwe => "enc",
         }),
     })
+}
+
+fn curve_names(curves: &[Curve]) -> String {
+    curves
+        .iter()
+        .map(|c| c.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn rsa_bits(size: Option<u32>) -> Result<u32> {
@@ -291,19 +295,19 @@ fn spec_for_kty(kty: Kty, args: &KeygenArgs) -> Result<Spec> {
                     "--size does not apply to EC or OKP keys; use --crv",
                 ));
             }
-            let (allowed, default): (&[&'static str], _) = if kty == Kty::Ec {
-                (&["P-256", "P-384", "P-521", "secp256k1"], "P-256")
-            } else {
-                (&["Ed25519", "Ed448", "X25519", "X448"], "Ed25519")
-            };
-            let crv = args.crv.as_deref().unwrap_or(default);
-            let crv = allowed.iter().find(|c| **c == crv).ok_or_else(|| {
-                error::usage(format!(
-                    "curve {crv} is not for {} keys; use one of {}",
-                    if kty == Kty::Ec { "EC" } else { "OKP" },
-                    allowed.join(", ")
-                ))
-            })?;
+            let kty_name = if kty == Kty::Ec { "EC" } else { "OKP" };
+            let allowed: Vec<Curve> = Curve::ALL
+                .into_iter()
+                .filter(|c| c.kty() == kty_name)
+                .collect();
+            let crv = args.crv.unwrap_or(allowed[0]);
+            if !allowed.contains(&crv) {
+                return Err(error::usage(format!(
+                    "curve {} is not for {kty_name} keys; use one of {}",
+                    crv.name(),
+                    curve_names(&allowed)
+                )));
+            }
             Kind::Curve(crv)
         }
     };
@@ -514,19 +518,19 @@ mod tests {
             kind(&["--alg", "RSA-OAEP-256", "--size", "3072"]),
             Kind::Rsa { bits: 3072 }
         );
-        assert_eq!(kind(&["--alg", "ES512"]), Kind::Curve("P-521"));
-        assert_eq!(kind(&["--alg", "ES256K"]), Kind::Curve("secp256k1"));
+        assert_eq!(kind(&["--alg", "ES512"]), Kind::Curve(Curve::P521));
+        assert_eq!(kind(&["--alg", "ES256K"]), Kind::Curve(Curve::Secp256k1));
         assert_eq!(
             kind(&["--alg", "EdDSA", "--crv", "Ed448"]),
-            Kind::Curve("Ed448")
+            Kind::Curve(Curve::Ed448)
         );
         assert_eq!(
             kind(&["--alg", "ECDH-ES+A128KW", "--crv", "X25519"]),
-            Kind::Curve("X25519")
+            Kind::Curve(Curve::X25519)
         );
         assert_eq!(
             kind(&["--kty", "OKP", "--crv", "X448"]),
-            Kind::Curve("X448")
+            Kind::Curve(Curve::X448)
         );
         assert_eq!(
             kind(&["--kty", "oct", "--size", "512"]),

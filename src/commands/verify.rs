@@ -11,8 +11,9 @@ use crate::error;
 use crate::io::input;
 use crate::io::output;
 use crate::jose::alg::Alg;
-use crate::jose::token::{self, Compact};
-use crate::jose::verify::{self, Policy, Refused, Verified};
+use crate::jose::json::{self, AnyToken};
+use crate::jose::token::Compact;
+use crate::jose::verify::{Policy, Refused, Verified};
 use crate::keys;
 use crate::time;
 
@@ -36,7 +37,7 @@ pub fn policy(claims: &ClaimCheckArgs, algs: &[&'static Alg]) -> Result<Policy> 
 /// holds; the exit code is the first failure's class.
 pub fn run_batch<F>(threads: &ThreadArgs, max: usize, check: F) -> Result<()>
 where
-    F: Fn(&Compact) -> Result<Verified, Refused> + Sync,
+    F: Fn(&AnyToken) -> Result<Verified, Refused> + Sync,
 {
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let summary = batch::run(
@@ -50,7 +51,7 @@ where
                     std::str::from_utf8(bytes)
                         .map_err(|_| error::malformed("the line is not UTF-8 text"))
                 })
-                .and_then(|text| token::parse(text, max))
+                .and_then(|text| json::parse_any(text, max))
                 .map_err(Refused::from)
                 .and_then(|parsed| check(&parsed));
             let mut doc = serde_json::Map::new();
@@ -66,28 +67,28 @@ where
     summary.into_result()
 }
 
-/// `--key`, or for `--issuer URL` its discovery document, and the claim checks `--issuer`
+/// `--key`s, or for `--issuer URL` its discovery document, and the claim checks `--issuer`
 /// adds (`iss` must be the issuer, unless --iss says otherwise).
-fn key_and_claims(args: &VerifyArgs) -> Result<(String, ClaimCheckArgs)> {
+fn key_and_claims(args: &VerifyArgs) -> Result<(Vec<String>, ClaimCheckArgs)> {
     let mut claims = args.claims.clone();
-    let key = match (&args.key, &args.issuer) {
-        (Some(key), _) => key.clone(),
-        (None, Some(issuer)) => {
-            if claims.iss.is_none() {
-                claims.iss = Some(issuer.clone());
-            }
-            format!(
-                "{}/.well-known/openid-configuration",
-                issuer.trim_end_matches('/')
-            )
-        }
-        (None, None) => return Err(error::usage("give --key KEY or --issuer URL")),
+    if !args.key.is_empty() {
+        return Ok((args.key.clone(), claims));
+    }
+    let Some(issuer) = &args.issuer else {
+        return Err(error::usage("give --key KEY or --issuer URL"));
     };
-    Ok((key, claims))
+    if claims.iss.is_none() {
+        claims.iss = Some(issuer.clone());
+    }
+    let discovery = format!(
+        "{}/.well-known/openid-configuration",
+        issuer.trim_end_matches('/')
+    );
+    Ok((vec![discovery], claims))
 }
 
 pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
-    let (key, claims) = key_and_claims(args)?;
+    let (key_refs, claims) = key_and_claims(args)?;
     let load = keys::LoadOptions {
         allow_url: true,
         no_cache: args.no_cache,
@@ -96,27 +97,47 @@ pub fn run(args: &VerifyArgs, global: &GlobalArgs) -> Result<()> {
     let max = args.token_input.max_token_size;
     if args.batch {
         let policy = policy(&claims, &args.algs)?;
-        let keys = keys::load(&key, &load)?;
+        let keys = load_keys(&key_refs, &load)?;
         return run_batch(&args.threads, max, |token| {
-            verify::verify_jws(token, &keys, &policy)
+            json::verify_jws(token, &keys, &policy, args.all_signatures)
         });
     }
     let outcome = (|| -> Result<Verified, Refused> {
-        input::one_stdin_user(&[
-            ("TOKEN", Some(args.token.as_deref().unwrap_or("-"))),
-            ("--key", Some(key.as_str())),
-        ])?;
+        let mut stdin_users = vec![("TOKEN", Some(args.token.as_deref().unwrap_or("-")))];
+        stdin_users.extend(key_refs.iter().map(|k| ("--key", Some(k.as_str()))));
+        input::one_stdin_user(&stdin_users)?;
         let policy = policy(&claims, &args.algs)?;
         let text = input::token_arg(args.token.as_deref(), max, true)?;
-        let parsed = token::parse(&text, max)?;
+        let mut parsed = json::parse_any(&text, max)?;
+        if let Some(path) = &args.payload {
+            let payload = crate::io::files::read_file_limited(path, max as u64, "--payload")?;
+            json::attach_payload(&mut parsed, &payload, max)
+                .map_err(|e| with_header(e, parsed.first()))?;
+        }
         let load = keys::LoadOptions {
-            kid: parsed.kid().map(str::to_string),
+            kid: parsed.first().kid().map(str::to_string),
             ..load
         };
-        let keys = keys::load(&key, &load).map_err(|e| with_header(e, &parsed))?;
-        verify::verify_jws(&parsed, &keys, &policy)
+        let keys = load_keys(&key_refs, &load).map_err(|e| with_header(e, parsed.first()))?;
+        json::verify_jws(&parsed, &keys, &policy, args.all_signatures)
     })();
     output::finish(outcome, global.json, args.claims.quiet, "verified")
+}
+
+/// Several `--key`: every key of each, tried by algorithm (and by kid where a key has one);
+/// one `--key` is read as it always was (a JWK Set is searched by kid).
+fn load_keys(references: &[String], load: &keys::LoadOptions) -> Result<keys::KeySet> {
+    if let [one] = references {
+        return keys::load(one, load);
+    }
+    let mut all = Vec::new();
+    for reference in references {
+        all.extend(keys::load(reference, load)?.keys);
+    }
+    Ok(keys::KeySet {
+        keys: all,
+        is_set: false,
+    })
 }
 
 /// A failure after the token parsed, before any check: the document still shows its header.

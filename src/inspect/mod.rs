@@ -8,4 +8,4 @@ mod sensitive;
 mod weak_secret;
 
 pub use render::render;
-pub use report::{report, report_with};
+pub use report::report;

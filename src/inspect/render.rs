@@ -24,6 +24,30 @@ pub fn render(report: &Report, style: &Style) -> String {
     );
     out.push_str(&format!("{} {alg} ({what})\n", style.bold(kind)));
     section(&mut out, style, "Header", &report.header, None);
+    // A JSON serialization: each signature's or recipient's own headers.
+    let entries = report
+        .signatures
+        .as_ref()
+        .map(|e| ("Signature", e))
+        .or_else(|| report.recipients.as_ref().map(|e| ("Recipient", e)));
+    if let (Some(form), Some((what, entries))) = (report.serialization, entries) {
+        out.push_str(&format!(
+            "{} JSON, {form}, {} {}\n",
+            style.bold("Serialization"),
+            entries.len(),
+            if entries.len() == 1 {
+                what.to_lowercase()
+            } else {
+                format!("{}s", what.to_lowercase())
+            }
+        ));
+        if entries.len() > 1 {
+            for (i, entry) in entries.iter().enumerate() {
+                let title = format!("{what} {}", i + 1);
+                section(&mut out, style, &title, &entry.header, None);
+            }
+        }
+    }
     if let Some(inner) = report
         .decrypted
         .as_ref()

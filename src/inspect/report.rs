@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::findings::{self, Finding};
 use crate::error;
 use crate::io::output::Payload;
+use crate::jose::json::{self, AnyToken, Form, JsonToken};
 use crate::jose::token::{Compact, Kind};
 use crate::jose::verify::{self, Check, Inner, Policy};
 use crate::keys::KeySet;
@@ -23,7 +24,16 @@ const TIME_CLAIMS: &[&str] = &["iat", "nbf", "exp", "auth_time"];
 pub struct Report {
     #[serde(rename = "type", serialize_with = "kind_name")]
     pub kind: Kind,
+    /// `flattened` or `general` for a JSON-serialized token (absent for compact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serialization: Option<&'static str>,
     pub header: Map<String, Value>,
+    /// A JSON-serialized JWS: each signature's headers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signatures: Option<Vec<EntryHeaders>>,
+    /// A JSON-serialized JWE: each recipient's headers (the shared ones included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Vec<EntryHeaders>>,
     pub parts: Vec<Part>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
@@ -39,6 +49,14 @@ pub struct Report {
     pub times: Times,
     pub lifetime: Option<Lifetime>,
     pub findings: Vec<Finding>,
+}
+
+/// One signature's or recipient's headers: what is protected, what is not, and the union.
+#[derive(Debug, Serialize)]
+pub struct EntryHeaders {
+    pub protected: Map<String, Value>,
+    pub unprotected: Map<String, Value>,
+    pub header: Map<String, Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -230,12 +248,57 @@ pub fn report(
     keys: Option<&KeySet>,
     inner_keys: Option<&KeySet>,
 ) -> Result<Report> {
-    report_with(token, now, keys, inner_keys, false)
+    build(token, None, now, keys, inner_keys, false)
 }
 
-/// [`report`], with `--allow-weak-key` for the key check.
-pub fn report_with(
+/// Inspects a token in either serialization: a JSON one is shown through its first
+/// signature or recipient, with every entry's headers listed, and checked as a whole.
+/// `allow_weak_key` is `--allow-weak-key` for the key check.
+pub fn report_any_with(
+    token: &AnyToken,
+    now: i64,
+    keys: Option<&KeySet>,
+    inner_keys: Option<&KeySet>,
+    allow_weak_key: bool,
+) -> Result<Report> {
+    let AnyToken::Json(json) = token else {
+        return build(token.first(), None, now, keys, inner_keys, allow_weak_key);
+    };
+    let mut report = build(
+        token.first(),
+        Some(json),
+        now,
+        keys,
+        inner_keys,
+        allow_weak_key,
+    )?;
+    report.serialization = Some(match json.form {
+        Form::Flattened => "flattened",
+        Form::General => "general",
+    });
+    let entries = json
+        .entries
+        .iter()
+        .map(|e| {
+            let mut unprotected = json.shared.clone();
+            unprotected.extend(e.unprotected.clone());
+            EntryHeaders {
+                protected: e.protected.clone(),
+                unprotected,
+                header: e.view.header.clone(),
+            }
+        })
+        .collect();
+    match json.kind {
+        Kind::Jws => report.signatures = Some(entries),
+        Kind::Jwe => report.recipients = Some(entries),
+    }
+    Ok(report)
+}
+
+fn build(
     token: &Compact,
+    json: Option<&JsonToken>,
     now: i64,
     keys: Option<&KeySet>,
     inner_keys: Option<&KeySet>,
@@ -269,7 +332,7 @@ pub fn report_with(
     let (verification, decrypted) = match keys {
         Some(keys) => {
             let (verification, decrypted) =
-                check_with_key(token, now, keys, inner_keys, allow_weak_key);
+                check_with_key(token, json, now, keys, inner_keys, allow_weak_key);
             (Some(verification), decrypted)
         }
         None => (None, None),
@@ -299,7 +362,10 @@ pub fn report_with(
     found.sort_by_key(Finding::severity);
     Ok(Report {
         kind: token.kind,
+        serialization: None,
         header: token.header.clone(),
+        signatures: None,
+        recipients: None,
         parts,
         signature,
         claims,
@@ -315,6 +381,7 @@ pub fn report_with(
 /// With `--key`: the signature check, or the decryption and the inner token.
 fn check_with_key(
     token: &Compact,
+    json: Option<&JsonToken>,
     now: i64,
     keys: &KeySet,
     inner_keys: Option<&KeySet>,
@@ -328,12 +395,12 @@ fn check_with_key(
         allow_weak_key,
         ..Policy::new(now)
     };
-    let result = match token.kind {
-        Kind::Jws => verify::verify_jws(token, keys, &policy),
-        Kind::Jwe => {
-            let inner = inner_keys.map_or(Inner::Skip, Inner::Verify);
-            verify::decrypt_jwe(token, keys, &policy, inner)
-        }
+    let inner = inner_keys.map_or(Inner::Skip, Inner::Verify);
+    let result = match (token.kind, json) {
+        (Kind::Jws, Some(json)) => json::verify_json_jws(json, keys, &policy, false),
+        (Kind::Jwe, Some(json)) => json::decrypt_json_jwe(json, keys, &policy, inner),
+        (Kind::Jws, None) => verify::verify_jws(token, keys, &policy),
+        (Kind::Jwe, None) => verify::decrypt_jwe(token, keys, &policy, inner),
     };
     match result {
         Ok(mut verified) => {

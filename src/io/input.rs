@@ -106,7 +106,7 @@ pub fn token_arg(arg: Option<&str>, max: usize, dig: bool) -> Result<String> {
     let bare = text
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-_.=+/".contains(&b));
-    // A JSON serialization (`{"payload":…}`) is a token of its own, never dug through.
+    // A JSON-serialized token is read whole, never dug through.
     if dig
         && !bare
         && !text.starts_with('{')

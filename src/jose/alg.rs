@@ -7,6 +7,77 @@ pub enum TokenKind {
     Jwe,
 }
 
+/// The elliptic curves of JWK (RFC 7518 §6.2.1.1, RFC 8037, RFC 8812), typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+    Secp256k1,
+    Ed25519,
+    Ed448,
+    X25519,
+    X448,
+}
+
+impl Curve {
+    pub const ALL: [Curve; 8] = [
+        Curve::P256,
+        Curve::P384,
+        Curve::P521,
+        Curve::Secp256k1,
+        Curve::Ed25519,
+        Curve::Ed448,
+        Curve::X25519,
+        Curve::X448,
+    ];
+
+    /// The JWK `crv` name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::P256 => "P-256",
+            Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
+            Curve::Secp256k1 => "secp256k1",
+            Curve::Ed25519 => "Ed25519",
+            Curve::Ed448 => "Ed448",
+            Curve::X25519 => "X25519",
+            Curve::X448 => "X448",
+        }
+    }
+
+    /// A `crv` by its exact name.
+    pub fn find(name: &str) -> Option<Curve> {
+        Curve::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The key type a curve's JWK has: `EC` (Weierstrass) or `OKP` (RFC 8037).
+    pub fn kty(self) -> &'static str {
+        match self {
+            Curve::P256 | Curve::P384 | Curve::P521 | Curve::Secp256k1 => "EC",
+            _ => "OKP",
+        }
+    }
+
+    /// The key size in bits, as a person would name it.
+    pub fn bits(self) -> usize {
+        match self {
+            Curve::P256 | Curve::Secp256k1 | Curve::X25519 | Curve::Ed25519 => 256,
+            Curve::P384 => 384,
+            Curve::P521 => 521,
+            Curve::X448 | Curve::Ed448 => 448,
+        }
+    }
+}
+
+/// clap's parser for `--crv`.
+pub fn curve_parser() -> impl clap::builder::TypedValueParser<Value = Curve> {
+    use clap::builder::TypedValueParser;
+    let names: Vec<&'static str> = Curve::ALL.iter().map(|c| c.name()).collect();
+    clap::builder::PossibleValuesParser::new(names)
+        .map(|name| Curve::find(&name).expect("clap passes listed names only"))
+}
+
 /// The key an algorithm needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyNeed {
@@ -15,7 +86,7 @@ pub enum KeyNeed {
     /// An RSA key of 2048 bits or more.
     Rsa,
     /// An EC key on this curve.
-    Ec(&'static str),
+    Ec(Curve),
     /// An Ed25519 or Ed448 key.
     Ed,
     /// An AES key of exactly this many bytes (A*KW, A*GCMKW).
@@ -113,10 +184,10 @@ pub const ALGS: &[Alg] = &[
     jws(AlgId::Ps256, "PS256", KeyNeed::Rsa),
     jws(AlgId::Ps384, "PS384", KeyNeed::Rsa),
     jws(AlgId::Ps512, "PS512", KeyNeed::Rsa),
-    jws(AlgId::Es256, "ES256", KeyNeed::Ec("P-256")),
-    jws(AlgId::Es384, "ES384", KeyNeed::Ec("P-384")),
-    jws(AlgId::Es512, "ES512", KeyNeed::Ec("P-521")),
-    jws(AlgId::Es256k, "ES256K", KeyNeed::Ec("secp256k1")),
+    jws(AlgId::Es256, "ES256", KeyNeed::Ec(Curve::P256)),
+    jws(AlgId::Es384, "ES384", KeyNeed::Ec(Curve::P384)),
+    jws(AlgId::Es512, "ES512", KeyNeed::Ec(Curve::P521)),
+    jws(AlgId::Es256k, "ES256K", KeyNeed::Ec(Curve::Secp256k1)),
     jws(AlgId::EdDsa, "EdDSA", KeyNeed::Ed),
     jwe(AlgId::Dir, "dir", KeyNeed::Direct),
     jwe(AlgId::A128Kw, "A128KW", KeyNeed::Aes(16)),
@@ -251,7 +322,13 @@ pub fn default_enc(alg: &Alg, key_bytes: usize) -> &'static str {
 }
 
 /// The curves an ECDH-ES key may be on.
-pub const ECDH_CURVES: &[&str] = &["P-256", "P-384", "P-521", "X25519", "X448"];
+pub const ECDH_CURVES: &[Curve] = &[
+    Curve::P256,
+    Curve::P384,
+    Curve::P521,
+    Curve::X25519,
+    Curve::X448,
+];
 
 /// Looks an algorithm up by its exact (case-sensitive) name.
 pub fn find(name: &str) -> Option<&'static Alg> {

@@ -317,6 +317,8 @@ pub enum Minter {
     DirGcm(DirGcmMinter),
     Jws(JwsMinter),
     Jwe(JweMinter),
+    /// `--serialization flattened|general` (see json_mint.rs).
+    Json(crate::jose::json_mint::JsonMinter),
 }
 
 impl Minter {
@@ -375,6 +377,7 @@ impl Minter {
             Minter::DirGcm(m) => m.encrypt(payload),
             Minter::Jws(m) => m.sign(payload),
             Minter::Jwe(m) => m.encrypt(payload),
+            Minter::Json(m) => m.mint_payload(payload),
         }
     }
 

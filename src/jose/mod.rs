@@ -4,6 +4,9 @@
 pub mod alg;
 pub mod claims;
 pub mod crypto;
+pub mod json;
+pub mod json_check;
+pub mod json_mint;
 pub mod kids;
 pub mod mint;
 pub mod precheck;

@@ -21,8 +21,8 @@ pub const DEFAULT_MAX_P2C: u64 = 310_000;
 /// Cap on the inflated size of a `zip: DEF` payload; `--max-inflate` raises it.
 pub const DEFAULT_MAX_INFLATE: usize = 256 * 1024;
 
-/// Header parameters jwtctl understands for `crit` (RFC 7515 §4.1.11): none yet.
-const UNDERSTOOD_CRITICAL: &[&str] = &[];
+/// Header parameters jwtctl understands for `crit` (RFC 7515 §4.1.11): RFC 7797's `b64`.
+const UNDERSTOOD_CRITICAL: &[&str] = &["b64"];
 
 /// Refuses a `crit` header that names anything jwtctl does not understand.
 pub fn check_crit(header: &Map<String, Value>) -> Result<()> {
@@ -80,6 +80,9 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
     let enc = alg::find_enc(enc_name)
         .ok_or_else(|| error::malformed(format!("unsupported enc \"{enc_name}\"")))?;
     check_crit(header)?;
+    if header.contains_key("b64") {
+        return Err(error::malformed("\"b64\" applies to JWS only"));
+    }
     match header.get("zip") {
         None => {}
         Some(Value::String(zip)) if zip == "DEF" => {}

@@ -78,6 +78,28 @@ pub fn member_names(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
     parsed.map_err(|e| classify(&e, bytes, duplicate.into_inner()))
 }
 
+/// The values of the `wanted` top-level members of a strict JSON object (`None` where
+/// absent), without building the others: the cheap check `--scan` makes per candidate.
+pub fn pick<const N: usize>(
+    bytes: &[u8],
+    wanted: [&str; N],
+) -> Result<[Option<Value>; N], Refusal> {
+    if !looks_like_object(bytes) {
+        return Err(object(bytes).err().unwrap_or(Refusal::NotObject));
+    }
+    let duplicate = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = de::Deserializer::deserialize_map(
+        &mut de,
+        Picked {
+            wanted,
+            duplicate: &duplicate,
+        },
+    )
+    .and_then(|picked| de.end().map(|()| picked));
+    parsed.map_err(|e| classify(&e, bytes, duplicate.into_inner()))
+}
+
 /// Whether `bytes` start (after whitespace) like a JSON object.
 pub fn looks_like_object(bytes: &[u8]) -> bool {
     bytes.iter().find(|b| !b" \t\r\n".contains(b)) == Some(&b'{')
@@ -202,6 +224,39 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<'_, KEEP> {
         } else {
             Value::Null
         })
+    }
+}
+
+/// The wanted top-level members of an object whose other values are checked, not kept.
+struct Picked<'a, 'w, const N: usize> {
+    wanted: [&'w str; N],
+    duplicate: &'a RefCell<Option<String>>,
+}
+
+impl<'de, const N: usize> Visitor<'de> for Picked<'_, '_, N> {
+    type Value = [Option<Value>; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut picked: [Option<Value>; N] = std::array::from_fn(|_| None);
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = access.next_key::<String>()? {
+            match self.wanted.iter().position(|w| *w == name) {
+                Some(i) => {
+                    picked[i] = Some(access.next_value_seed(Strict::<true>::new(self.duplicate))?)
+                }
+                None => {
+                    access.next_value_seed(Strict::<false>::new(self.duplicate))?;
+                }
+            }
+            if seen.contains(&name) {
+                return Err(Strict::<false>::new(self.duplicate).repeated(name));
+            }
+            seen.insert(name);
+        }
+        Ok(picked)
     }
 }
 
@@ -389,6 +444,32 @@ mod tests {
         ] {
             assert_eq!(
                 member_names(text.as_bytes()).unwrap_err(),
+                refusal(text),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn pick_keeps_the_wanted_members_and_checks_the_rest() {
+        let [alg, kid, enc] = pick(
+            br#"{"alg":"HS256","x":{"y":[1]},"kid":"k"}"#,
+            ["alg", "kid", "enc"],
+        )
+        .unwrap();
+        assert_eq!(
+            (alg, kid, enc),
+            (Some("HS256".into()), Some("k".into()), None)
+        );
+        for text in [
+            r#"{"alg":"a","alg":"b"}"#,
+            r#"{"x":{"b":1,"b":2}}"#,
+            r#"{"n":1e999}"#,
+            "[1]",
+            "{",
+        ] {
+            assert_eq!(
+                pick(text.as_bytes(), ["alg"]).unwrap_err(),
                 refusal(text),
                 "{text}"
             );

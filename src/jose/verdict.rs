@@ -62,6 +62,9 @@ pub struct Refused {
     pub header: Option<Box<Map<String, Value>>>,
     pub checks: Vec<Check>,
     pub claims: Option<Box<Map<String, Value>>>,
+    /// The signature was checked with a key that could check it, and did not verify (as
+    /// opposed to: no key could check it, or an earlier step refused the token).
+    pub mismatch: bool,
 }
 
 impl From<Refused> for anyhow::Error {
@@ -78,6 +81,7 @@ impl From<anyhow::Error> for Refused {
             header: None,
             checks: Vec::new(),
             claims: None,
+            mismatch: false,
         }
     }
 }
@@ -88,6 +92,7 @@ pub(super) struct Trail {
     pub(super) checks: Vec<Check>,
     pub(super) step: &'static str,
     pub(super) claims: Option<Map<String, Value>>,
+    pub(super) mismatch: bool,
 }
 
 impl Trail {
@@ -107,6 +112,7 @@ impl Trail {
             header: Some(Box::new(token.header.clone())),
             checks: self.checks,
             claims: self.claims.map(Box::new),
+            mismatch: self.mismatch,
         }
     }
 }

@@ -329,6 +329,7 @@ fn verify_jws_steps(
         }
     }
     let Some(key) = verified_by else {
+        trail.mismatch = true;
         return Err(error::not_authentic(format!(
             "signature does not verify ({}){}",
             alg.name,
@@ -485,7 +486,13 @@ fn decrypt<'k>(
             }
         }
         let decrypter = crypto::decrypter(alg, Some(enc), key)?;
-        if let Ok((bytes, _)) = context.deserialize_compact(&token.text, decrypter.as_ref()) {
+        // A recipient of a JSON-serialized JWE is read as one flattened JWE (see json.rs).
+        let decrypted = if token.text.starts_with('{') {
+            context.deserialize_json(&token.text, decrypter.as_ref())
+        } else {
+            context.deserialize_compact(&token.text, decrypter.as_ref())
+        };
+        if let Ok((bytes, _)) = decrypted {
             return Ok((bytes, key));
         }
     }

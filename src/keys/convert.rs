@@ -15,6 +15,8 @@ use openssl::pkey::{HasPublic, Id, PKey, Private, Public};
 use openssl::rsa::{Rsa, RsaPrivateKeyBuilder};
 use serde_json::{Map, Value};
 
+use crate::jose::alg::Curve;
+
 fn b64(bytes: &[u8]) -> Value {
     Value::String(URL_SAFE_NO_PAD.encode(bytes))
 }
@@ -34,44 +36,44 @@ fn bn(jwk: &Jwk, name: &str) -> Result<BigNum> {
     Ok(BigNum::from_slice(&member(jwk, name)?)?)
 }
 
+/// OpenSSL's name for a Weierstrass curve, and back.
+const EC_NIDS: [(Curve, Nid); 4] = [
+    (Curve::P256, Nid::X9_62_PRIME256V1),
+    (Curve::P384, Nid::SECP384R1),
+    (Curve::P521, Nid::SECP521R1),
+    (Curve::Secp256k1, Nid::SECP256K1),
+];
+
+/// OpenSSL's key id for an RFC 8037 curve, and back.
+const OKP_IDS: [(Curve, Id); 4] = [
+    (Curve::Ed25519, Id::ED25519),
+    (Curve::Ed448, Id::ED448),
+    (Curve::X25519, Id::X25519),
+    (Curve::X448, Id::X448),
+];
+
 fn curve_nid(crv: &str) -> Option<Nid> {
-    Some(match crv {
-        "P-256" => Nid::X9_62_PRIME256V1,
-        "P-384" => Nid::SECP384R1,
-        "P-521" => Nid::SECP521R1,
-        "secp256k1" => Nid::SECP256K1,
-        _ => return None,
-    })
+    let crv = Curve::find(crv)?;
+    EC_NIDS.iter().find(|(c, _)| *c == crv).map(|(_, nid)| *nid)
 }
 
 fn curve_name(nid: Nid) -> Option<&'static str> {
-    Some(match nid {
-        Nid::X9_62_PRIME256V1 => "P-256",
-        Nid::SECP384R1 => "P-384",
-        Nid::SECP521R1 => "P-521",
-        Nid::SECP256K1 => "secp256k1",
-        _ => return None,
-    })
+    EC_NIDS
+        .iter()
+        .find(|(_, n)| *n == nid)
+        .map(|(c, _)| c.name())
 }
 
 fn okp_id(crv: &str) -> Option<Id> {
-    Some(match crv {
-        "Ed25519" => Id::ED25519,
-        "Ed448" => Id::ED448,
-        "X25519" => Id::X25519,
-        "X448" => Id::X448,
-        _ => return None,
-    })
+    let crv = Curve::find(crv)?;
+    OKP_IDS.iter().find(|(c, _)| *c == crv).map(|(_, id)| *id)
 }
 
 fn okp_curve(id: Id) -> Option<&'static str> {
-    Some(match id {
-        Id::ED25519 => "Ed25519",
-        Id::ED448 => "Ed448",
-        Id::X25519 => "X25519",
-        Id::X448 => "X448",
-        _ => return None,
-    })
+    OKP_IDS
+        .iter()
+        .find(|(_, i)| *i == id)
+        .map(|(c, _)| c.name())
 }
 
 /// Refuses an RSA public exponent that is even or below 3: no such key is valid, and with

@@ -6,7 +6,7 @@ use josekit::jwk::Jwk;
 use josekit::jwk::alg::{ec::EcCurve, ecx::EcxCurve, ed::EdCurve};
 
 use crate::error;
-use crate::jose::alg::{self, Alg, KeyNeed};
+use crate::jose::alg::{self, Alg, Curve, KeyNeed};
 use crate::keys::Key;
 
 /// What to generate: a key type with its size or curve.
@@ -14,7 +14,7 @@ use crate::keys::Key;
 pub enum Kind {
     Secret { bytes: usize },
     Rsa { bits: u32 },
-    Curve(&'static str),
+    Curve(Curve),
 }
 
 /// The key `alg` gets when no size or curve is named (`enc` sizes a `dir` key).
@@ -29,8 +29,8 @@ pub fn default_kind(alg: &Alg, enc: &str) -> Result<Kind> {
         KeyNeed::Password => Kind::Secret { bytes: 32 },
         KeyNeed::Rsa => Kind::Rsa { bits: 2048 },
         KeyNeed::Ec(crv) => Kind::Curve(crv),
-        KeyNeed::Ed => Kind::Curve("Ed25519"),
-        KeyNeed::Ecdh => Kind::Curve("P-256"),
+        KeyNeed::Ed => Kind::Curve(Curve::Ed25519),
+        KeyNeed::Ecdh => Kind::Curve(Curve::P256),
     })
 }
 
@@ -45,16 +45,15 @@ pub fn generate(kind: &Kind) -> Result<Jwk> {
             jwk
         }
         Kind::Rsa { bits } => Jwk::generate_rsa_key(*bits)?,
-        Kind::Curve(crv) => match *crv {
-            "P-256" => Jwk::generate_ec_key(EcCurve::P256)?,
-            "P-384" => Jwk::generate_ec_key(EcCurve::P384)?,
-            "P-521" => Jwk::generate_ec_key(EcCurve::P521)?,
-            "secp256k1" => Jwk::generate_ec_key(EcCurve::Secp256k1)?,
-            "Ed25519" => Jwk::generate_ed_key(EdCurve::Ed25519)?,
-            "Ed448" => Jwk::generate_ed_key(EdCurve::Ed448)?,
-            "X25519" => Jwk::generate_ecx_key(EcxCurve::X25519)?,
-            "X448" => Jwk::generate_ecx_key(EcxCurve::X448)?,
-            other => return Err(error::usage(format!("unknown curve {other}"))),
+        Kind::Curve(crv) => match crv {
+            Curve::P256 => Jwk::generate_ec_key(EcCurve::P256)?,
+            Curve::P384 => Jwk::generate_ec_key(EcCurve::P384)?,
+            Curve::P521 => Jwk::generate_ec_key(EcCurve::P521)?,
+            Curve::Secp256k1 => Jwk::generate_ec_key(EcCurve::Secp256k1)?,
+            Curve::Ed25519 => Jwk::generate_ed_key(EdCurve::Ed25519)?,
+            Curve::Ed448 => Jwk::generate_ed_key(EdCurve::Ed448)?,
+            Curve::X25519 => Jwk::generate_ecx_key(EcxCurve::X25519)?,
+            Curve::X448 => Jwk::generate_ecx_key(EcxCurve::X448)?,
         },
     })
 }

@@ -18,7 +18,7 @@ use josekit::jwk::Jwk;
 use serde_json::Value;
 
 use crate::error;
-use crate::jose::alg::{Alg, AlgId, Enc, KeyNeed};
+use crate::jose::alg::{Alg, AlgId, Curve, ECDH_CURVES, Enc, KeyNeed};
 
 pub use source::{load, load_one, load_optional};
 
@@ -188,13 +188,7 @@ impl Key {
                 }
             }
             "oct" => self.secret().map_or(0, |k| k.len() * 8),
-            _ => match self.curve().unwrap_or("") {
-                "P-256" | "secp256k1" | "X25519" | "Ed25519" => 256,
-                "P-384" => 384,
-                "P-521" => 521,
-                "X448" | "Ed448" => 448,
-                _ => 0,
-            },
+            _ => self.curve().and_then(Curve::find).map_or(0, Curve::bits),
         }
     }
 
@@ -236,6 +230,7 @@ impl Key {
         let refuse = |msg: String| Err(error::runtime(msg));
         let kty = self.kty();
         let crv = self.curve().unwrap_or("");
+        let curve = Curve::find(crv);
         let got = self.describe();
         match alg.need {
             KeyNeed::Hmac(min) => {
@@ -268,12 +263,15 @@ impl Key {
                 }
             }
             KeyNeed::Ec(curve) => {
-                if kty != "EC" || crv != curve {
-                    return refuse(format!("{name} needs an EC {curve} key, got {got}"));
+                if kty != "EC" || crv != curve.name() {
+                    return refuse(format!(
+                        "{name} needs an EC {} key, got {got}",
+                        curve.name()
+                    ));
                 }
             }
             KeyNeed::Ed => {
-                if kty != "OKP" || !matches!(crv, "Ed25519" | "Ed448") {
+                if kty != "OKP" || !matches!(curve, Some(Curve::Ed25519 | Curve::Ed448)) {
                     return refuse(format!("{name} needs an Ed25519 or Ed448 key, got {got}"));
                 }
             }
@@ -306,11 +304,7 @@ impl Key {
                 }
             }
             KeyNeed::Ecdh => {
-                let ok = match kty {
-                    "EC" => matches!(crv, "P-256" | "P-384" | "P-521"),
-                    "OKP" => matches!(crv, "X25519" | "X448"),
-                    _ => false,
-                };
+                let ok = curve.is_some_and(|c| c.kty() == kty && ECDH_CURVES.contains(&c));
                 if !ok {
                     return refuse(format!(
                         "{name} needs an EC P-256/P-384/P-521 or X25519/X448 key, got {got}"

@@ -184,7 +184,7 @@ fn public_key_jwe_needs_a_signed_inner_token() {
             Some(4),
             String::new(),
             "error: --verify-key needs the plaintext to be a JWS signed by that key, but it is \
-             not one (JSON-serialised tokens are not supported yet; give the compact form)\n"
+             not one (a JSON-serialised token is not accepted here; give the compact form)\n"
                 .to_string()
         )
     );

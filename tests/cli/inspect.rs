@@ -476,7 +476,7 @@ fn malformed_input_exits_3_without_panicking() {
         ),
         (
             "{\"protected\":\"x\"}".into(),
-            "JSON-serialised tokens are not supported yet",
+            "a JSON object is a token only with \"payload\" and \"signature\"/\"signatures\" (JWS) or \"ciphertext\" (JWE)",
         ),
         (
             format!("{}.e30.c2ln", b64(r#"{"alg":"HS256","x":1}  trailing"#)),

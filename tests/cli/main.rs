@@ -14,6 +14,7 @@ mod generated;
 mod hostile;
 mod inspect;
 mod issue;
+mod json_serialization;
 mod jwks_url;
 mod keygen;
 mod keys;

@@ -727,7 +727,7 @@ fn malformed_tokens_exit_3() {
         (&crit_empty, "header \"crit\" must be a non-empty array"),
         (
             "{\"payload\":\"e30\",\"signatures\":[]}",
-            "JSON-serialised tokens are not supported yet; give the compact form",
+            "\"signatures\" is empty",
         ),
     ] {
         refused(&["--key", &key, "--now", NOW, input], 3, message);
