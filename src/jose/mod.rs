@@ -6,6 +6,7 @@ pub mod claims;
 pub mod crypto;
 pub mod mint;
 pub mod precheck;
+pub mod prepared;
 pub mod strict_json;
 pub mod token;
 pub mod verdict;
