@@ -9,6 +9,7 @@ pub mod json_check;
 pub mod json_mint;
 pub mod mint;
 pub mod precheck;
+pub mod prepared;
 pub mod strict_json;
 pub mod token;
 pub mod verdict;
