@@ -414,7 +414,7 @@ mod tests {
         differential_jws(
             "ES256",
             || Jwk::generate_ec_key(EcCurve::P256).unwrap(),
-            2000,
+            1000,
             ecdsa,
         );
         differential_jws(
@@ -441,16 +441,18 @@ mod tests {
     fn rsa_prepared_agrees_with_josekit() {
         let josekit = |p: &Prepared| matches!(p, Prepared::Verifier(_));
         let jwk = || Jwk::generate_rsa_key(2048).unwrap();
-        differential_jws("RS256", jwk, 2000, josekit);
-        differential_jws("RS384", jwk, 500, josekit);
-        differential_jws("RS512", jwk, 500, josekit);
-        differential_jws("PS256", jwk, 500, josekit);
+        // RS* and PS* keep josekit's own verifier (built once): a few hundred tokens show the
+        // cached verifier answers as a fresh one does.
+        differential_jws("RS256", jwk, 300, josekit);
+        differential_jws("RS384", jwk, 100, josekit);
+        differential_jws("RS512", jwk, 100, josekit);
+        differential_jws("PS256", jwk, 100, josekit);
     }
 
     #[test]
     fn eddsa_prepared_agrees_with_josekit() {
         let jwk = || Jwk::generate_ed_key(EdCurve::Ed25519).unwrap();
-        differential_jws("EdDSA", jwk, 2000, |p| matches!(p, Prepared::Verifier(_)));
+        differential_jws("EdDSA", jwk, 300, |p| matches!(p, Prepared::Verifier(_)));
     }
 
     /// `dir` + AES-GCM encrypted by hand, so that headers josekit would never write (and
