@@ -10,6 +10,7 @@ pub mod json_mint;
 pub mod kids;
 pub mod mint;
 pub mod precheck;
+pub mod prepared;
 pub mod strict_json;
 pub mod token;
 pub mod verdict;

@@ -12,9 +12,9 @@ use super::claims::{claims_set, judge_claims, names_jwt};
 use super::verdict::Trail;
 use crate::error;
 use crate::jose::alg::{self, Alg, TokenKind};
-use crate::jose::crypto;
 use crate::jose::kids;
 use crate::jose::precheck;
+use crate::jose::prepared;
 use crate::jose::token::{self, Compact, Kind};
 use crate::jose::weak;
 use crate::keys::{Key, KeySet, Op};
@@ -306,24 +306,21 @@ fn verify_jws_steps(
     precheck::check_crit(&token.header)?;
     trail.step = "signature";
     let signing_input = token.signing_input().unwrap_or_default();
-    let signature = token.decoded.get(1).cloned().unwrap_or_default();
+    let signature = token.decoded.get(1).map(Vec::as_slice).unwrap_or_default();
     let mut verified_by = None;
     let allow_weak = policy.allow_weak_key;
     let mut weakness = None;
     for key in candidates(token, keys, alg, Op::Verify, None, allow_weak)? {
         if allow_weak && let Some(weak) = key.check_weak(alg, Op::Verify, None)? {
-            if weak::verify(alg, key, signing_input.as_bytes(), &signature)? {
+            if weak::verify(alg, key, signing_input.as_bytes(), signature)? {
                 verified_by = Some(key);
                 weakness = Some(weak);
                 break;
             }
             continue;
         }
-        let verifier = crypto::verifier(alg, key)?;
-        if verifier
-            .verify(signing_input.as_bytes(), &signature)
-            .is_ok()
-        {
+        // Each key is checked and converted once per thread (see prepared.rs).
+        if prepared::verify_signature(alg, key, signing_input.as_bytes(), signature)? {
             verified_by = Some(key);
             break;
         }
@@ -474,10 +471,25 @@ fn decrypt<'k>(
     alg: &'static Alg,
     enc: &'static alg::Enc,
 ) -> Result<(Vec<u8>, &'k Key)> {
-    let mut context = josekit::jwe::JweContext::new();
-    context.remove_compression("DEF");
+    // josekit's context is built only when a token needs it: the prepared dir+GCM path
+    // does not, and building one registers every algorithm.
     let deflate = precheck::CappedDeflate::new(policy.max_inflate);
-    context.add_compression(Box::new(deflate.clone()));
+    let mut context = None;
+    let mut josekit = |decrypter: &dyn josekit::jwe::JweDecrypter| {
+        let context = context.get_or_insert_with(|| {
+            let mut context = josekit::jwe::JweContext::new();
+            context.remove_compression("DEF");
+            context.add_compression(Box::new(deflate.clone()));
+            context
+        });
+        // A recipient of a JSON-serialized JWE is read as one flattened JWE (see json.rs).
+        let decrypted = if token.text.starts_with('{') {
+            context.deserialize_json(&token.text, decrypter)
+        } else {
+            context.deserialize_compact(&token.text, decrypter)
+        };
+        decrypted.ok().map(|(bytes, _)| bytes)
+    };
     for key in candidates(token, keys, alg, Op::Decrypt, Some(enc), false)? {
         if alg.need == alg::KeyNeed::Rsa {
             let modulus = key.bits().div_ceil(8);
@@ -485,14 +497,7 @@ fn decrypt<'k>(
                 continue;
             }
         }
-        let decrypter = crypto::decrypter(alg, Some(enc), key)?;
-        // A recipient of a JSON-serialized JWE is read as one flattened JWE (see json.rs).
-        let decrypted = if token.text.starts_with('{') {
-            context.deserialize_json(&token.text, decrypter.as_ref())
-        } else {
-            context.deserialize_compact(&token.text, decrypter.as_ref())
-        };
-        if let Ok((bytes, _)) = decrypted {
+        if let Some(bytes) = prepared::decrypt(token, alg, enc, key, &mut josekit)? {
             return Ok((bytes, key));
         }
     }

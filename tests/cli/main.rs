@@ -19,6 +19,7 @@ mod jwks_url;
 mod keygen;
 mod keys;
 mod mutation;
+mod prepared;
 mod rfc_vectors;
 mod scan;
 mod serve_login;
