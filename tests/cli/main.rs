@@ -20,6 +20,7 @@ mod keys;
 mod mutation;
 mod rfc_vectors;
 mod scan;
+mod scan_json;
 mod serve_login;
 mod verify;
 mod wordlist;
