@@ -18,6 +18,7 @@ mod jwks_url;
 mod keygen;
 mod keys;
 mod mutation;
+mod panva;
 mod rfc_vectors;
 mod scan;
 mod scan_json;
