@@ -13,8 +13,8 @@
 //! `"protected"` or `"payload"` member (escaped or not) triggers a *line candidate*: the
 //! line around it, at most `max_run` bytes either side, which `crate::bulk::json_finder`
 //! searches. That costs nothing on the compact path (such runs are found anyway); to have
-//! the line's start at hand, a read keeps the unfinished last line (at most `max_run`
-//! bytes) in the buffer, so memory stays below `read_size + 2 × max_run`.
+//! the line's start at hand, a read keeps the unfinished last line from its first `{` (at
+//! most `max_run` bytes) in the buffer, so memory stays below `read_size + 2 × max_run`.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -208,9 +208,14 @@ impl Scanner {
                 None if skipping => len,
                 None => search.max(len.saturating_sub(2)),
             };
+            // Only from its first `{`: a JSON token starts there or later, and input without
+            // braces costs no copy.
             let lo = len.saturating_sub(self.max_run);
             let tail = memchr::memrchr(b'\n', &buf[lo..len]).map_or(lo, |i| lo + i + 1);
-            let keep = keep.min(tail);
+            let keep = match memchr::memchr(b'{', &buf[tail.min(keep)..keep]) {
+                Some(i) => tail + i,
+                None => keep,
+            };
             if keep > 0 {
                 // A candidate emitted after `keep` has no line break before it.
                 if counted < keep {
