@@ -8,6 +8,13 @@
 //! run continues past the end of the read buffer is carried over to the next read, so a
 //! token split across reads is found whole. [`tokens_in`] then cuts a candidate into the
 //! tokens that parse strictly (see `token::parse`).
+//!
+//! JSON-serialized tokens: a run `eyJ…` without dots that is the string value of a
+//! `"protected"` or `"payload"` member (escaped or not) triggers a *line candidate*: the
+//! line around it, at most `max_run` bytes either side, which `crate::bulk::json_finder`
+//! searches. That costs nothing on the compact path (such runs are found anyway); to have
+//! the line's start at hand, a read keeps the unfinished last line from its first `{` (at
+//! most `max_run` bytes) in the buffer, so memory stays below `read_size + 2 × max_run`.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -66,6 +73,8 @@ pub struct Candidate<'a> {
     /// The byte offset of its first byte in the input.
     pub offset: u64,
     pub text: &'a [u8],
+    /// A line that holds a JSON-serialized token (see the module comment), not a run.
+    pub json: bool,
 }
 
 /// What a scan saw besides its candidates.
@@ -112,6 +121,7 @@ impl Scanner {
         let mut prev = b'\n'; // the byte before buf[0]
         let mut search = 0usize; // where the next search starts
         let mut skipping = false; // inside an over-long run: drop it until it ends
+        let mut json_until = 0usize; // the end of the last line candidate
         loop {
             if buf.len() < len + self.read_size {
                 buf.resize(len + self.read_size, 0);
@@ -156,30 +166,104 @@ impl Scanner {
                         line,
                         offset: base + start as u64,
                         text: &buf[start..end],
+                        json: false,
                     })?;
+                } else if start >= json_until && json_member_before(&buf[..start]) {
+                    let lo = start.saturating_sub(self.max_run);
+                    let seg_start =
+                        memchr::memrchr(b'\n', &buf[lo..start]).map_or(lo, |i| lo + i + 1);
+                    let hi = len.min(start + self.max_run);
+                    let seg_end = match memchr::memchr(b'\n', &buf[start..hi]) {
+                        Some(i) => start + i,
+                        None if hi == start + self.max_run || eof => hi,
+                        None => {
+                            // The line goes on in the next read: keep it from its start.
+                            pending = Some(seg_start);
+                            search = start;
+                            break;
+                        }
+                    };
+                    // No line break between seg_start and a candidate after it.
+                    if counted < seg_start {
+                        line += count_newlines(&buf[counted..seg_start]);
+                        counted = seg_start;
+                    }
+                    emit(Candidate {
+                        line,
+                        offset: base + seg_start as u64,
+                        text: &buf[seg_start..seg_end],
+                        json: true,
+                    })?;
+                    json_until = seg_end;
                 }
                 search = end;
             }
             if eof {
                 return Ok(stats);
             }
-            // Keep a pending candidate, or the last two bytes (an `eyJ` cut after `ey`).
+            // Keep a pending candidate, or the last two bytes (an `eyJ` cut after `ey`), and
+            // the unfinished last line (up to `max_run` bytes) for a line candidate.
             let keep = match pending {
                 Some(start) => start,
                 None if skipping => len,
                 None => search.max(len.saturating_sub(2)),
             };
+            // Only from its first `{`: a JSON token starts there or later, and input without
+            // braces costs no copy.
+            let lo = len.saturating_sub(self.max_run);
+            let tail = memchr::memrchr(b'\n', &buf[lo..len]).map_or(lo, |i| lo + i + 1);
+            let keep = match memchr::memchr(b'{', &buf[tail.min(keep)..keep]) {
+                Some(i) => tail + i,
+                None => keep,
+            };
             if keep > 0 {
-                line += count_newlines(&buf[counted..keep]);
+                // A candidate emitted after `keep` has no line break before it.
+                if counted < keep {
+                    line += count_newlines(&buf[counted..keep]);
+                }
                 prev = buf[keep - 1];
                 buf.copy_within(keep..len, 0);
                 len -= keep;
                 base += keep as u64;
                 counted = 0;
                 search = search.saturating_sub(keep);
+                json_until = json_until.saturating_sub(keep);
             }
         }
     }
+}
+
+/// Whether `before` ends with `"protected":"` or `"payload":"` (quotes possibly escaped by
+/// a backslash, whitespace around the colon): what precedes a JSON token's `eyJ…` member.
+fn json_member_before(before: &[u8]) -> bool {
+    fn strip(b: &mut &[u8], byte: u8) -> bool {
+        match b.split_last() {
+            Some((&last, rest)) if last == byte => {
+                *b = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+    let mut b = before;
+    if !strip(&mut b, b'"') {
+        return false;
+    }
+    strip(&mut b, b'\\');
+    b = b.trim_ascii_end();
+    if !strip(&mut b, b':') {
+        return false;
+    }
+    b = b.trim_ascii_end();
+    if !strip(&mut b, b'"') {
+        return false;
+    }
+    strip(&mut b, b'\\');
+    let name_ok = |name: &[u8]| {
+        b.strip_suffix(name)
+            .is_some_and(|rest| rest.ends_with(b"\""))
+    };
+    name_ok(b"protected") || name_ok(b"payload")
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
@@ -206,6 +290,8 @@ pub struct Found {
     pub alg: String,
     pub enc: Option<String>,
     pub kid: Option<Value>,
+    /// The JSON serialization's form; `None` for a compact token.
+    pub form: Option<crate::jose::json::Form>,
 }
 
 /// Reusable buffers for [`tokens_in`].
@@ -267,6 +353,7 @@ pub fn tokens_in(
                     alg: header.alg,
                     enc: header.enc,
                     kid: header.kid,
+                    form: None,
                 });
                 taken = window;
                 break;

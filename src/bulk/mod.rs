@@ -5,5 +5,6 @@
 pub mod batch;
 pub mod crack;
 pub mod finder;
+pub mod json_finder;
 pub mod pipeline;
 pub mod scan;

@@ -175,7 +175,11 @@ FILE:LINE, type (JWS|JWE), alg (alg/enc for a JWE), kid, iss, sub, and the exp s
 FILE is - for stdin, and a TOKEN argument counts as one more FILE. A token is a run of \
 base64url characters and dots that starts with eyJ and parses strictly as 3 (JWS) or 5 \
 (JWE) parts; token-shaped text that does not parse, or is longer than --max-token-size, \
-is skipped (counted on stderr when it is a terminal). --key adds a column valid|invalid \
+is skipped (counted on stderr when it is a terminal). A JSON-serialized token (flattened or \
+general, RFC 7515/7516 section 7.2) is found when it is on one line and has a protected \
+header or a JSON payload: alone, inside a JSON log line, or escaped in a JSON string as HAR \
+files hold bodies; its type shows JWS(json) or JWE(json), alg and kid are its first \
+signature's or recipient's, and --json adds serialization (flattened|general). --key adds a column valid|invalid \
 (signature checked or JWE decrypted; times are not judged). --unique prints each distinct \
 token once, where it was first seen, with the number of sightings as the first column. \
 Tokens are live credentials, so they are not printed (FILE:LINE finds them) unless \
@@ -186,7 +190,7 @@ decrypted only with the password of --password-file (a raw --key secret is never
 a password: each try costs p2c hash rounds), and only until the scan has spent \
 --max-pbes2-work iterations (default 1000000); a PBES2 token not tried shows skipped in the \
 check column (--json: valid null and skipped with the reason), and stderr counts them. Memory stays bounded \
-(a 1 MiB read buffer plus --max-token-size, and the distinct tokens with --unique) for \
+(a 1 MiB read buffer plus twice --max-token-size, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
 an input could not be read (reported, and the other inputs still scanned), or, with \

@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::{Located, Totals};
 use crate::cli::InspectArgs;
 use crate::error;
+use crate::jose::json::{self, AnyToken};
 use crate::jose::token::{self, Kind};
 use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
@@ -82,7 +83,12 @@ impl<'de> de::Visitor<'de> for ClaimsVisitor {
 pub fn payload_claims(payload_b64: &[u8], buf: &mut Vec<u8>) -> Option<Claims> {
     buf.clear();
     URL_SAFE_NO_PAD.decode_vec(payload_b64, buf).ok()?;
-    let mut de = serde_json::Deserializer::from_slice(buf);
+    claims_in(buf)
+}
+
+/// The listed claims of a decoded payload; `None` when it is not a JSON object.
+fn claims_in(payload: &[u8]) -> Option<Claims> {
+    let mut de = serde_json::Deserializer::from_slice(payload);
     let claims = de::Deserializer::deserialize_any(&mut de, ClaimsVisitor).ok()?;
     de.end().ok()?;
     Some(claims)
@@ -177,6 +183,9 @@ pub(super) fn examine(
     totals: &Totals,
     buf: &mut Vec<u8>,
 ) -> (Option<Claims>, Option<Verdict>) {
+    if located.found.form.is_some() {
+        return examine_json(located, context, totals);
+    }
     let pbes2 = located.found.kind == Kind::Jwe && located.found.alg.starts_with("PBES2-");
     if pbes2 && (context.keys.is_some() || context.password.is_some()) {
         return examine_pbes2(located, context, totals);
@@ -275,4 +284,82 @@ fn examine_pbes2(
         return skipped(OVER_BUDGET);
     }
     decrypt(&token, password, context, &policy)
+}
+
+/// [`examine`] of a JSON-serialized token: built whole (it was parsed to be found), checked
+/// as `verify`/`decrypt` check it (one valid signature is enough), PBES2 recipients under
+/// the same password rule and budget as compact tokens.
+fn examine_json(
+    located: &Located<'_>,
+    context: &Context,
+    totals: &Totals,
+) -> (Option<Claims>, Option<Verdict>) {
+    let token = match json::parse_any(located.text_str(), located.text.len()) {
+        Ok(token) => token,
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
+    };
+    let AnyToken::Json(parsed) = &token else {
+        return (None, None);
+    };
+    let policy = scan_policy(context);
+    if parsed.kind == Kind::Jws {
+        let claims = token.first().payload().and_then(claims_in);
+        let Some(keys) = &context.keys else {
+            return (claims, None);
+        };
+        let check = match json::verify_jws(&token, keys, &policy, false) {
+            Ok(verified) => verdict(&verified),
+            Err(refused) => Verdict::Invalid(error::one_line(&refused.error)),
+        };
+        return (claims, Some(check));
+    }
+    let pbes2: Vec<u64> = parsed
+        .entries
+        .iter()
+        .filter(|e| e.view.alg().is_some_and(|alg| alg.starts_with("PBES2-")))
+        .map(|e| {
+            e.view
+                .header
+                .get("p2c")
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        })
+        .collect();
+    let keys = if !pbes2.is_empty() && (context.keys.is_some() || context.password.is_some()) {
+        let skipped = |why| {
+            totals.pbes2_skipped.fetch_add(1, Ordering::Relaxed);
+            (None, Some(Verdict::Skipped(why)))
+        };
+        let Some(password) = &context.password else {
+            return skipped(NO_PASSWORD);
+        };
+        // Charged for every PBES2 recipient whose p2c the gate would let run.
+        let work: u64 = pbes2
+            .iter()
+            .filter(|p2c| (1..=policy.max_p2c).contains(*p2c))
+            .sum();
+        if work > 0 && !spend_pbes2(context, work) {
+            return skipped(OVER_BUDGET);
+        }
+        password
+    } else {
+        match &context.keys {
+            Some(keys) => keys,
+            None => return (None, None),
+        }
+    };
+    let inner = context
+        .inner_keys
+        .as_ref()
+        .map_or(Inner::Skip, Inner::Verify);
+    match json::decrypt_jwe(&token, keys, &policy, inner) {
+        Ok(verified) => (
+            verified.claims.as_ref().map(claims_of),
+            Some(verdict(&verified)),
+        ),
+        Err(refused) => (
+            None,
+            Some(Verdict::Invalid(error::one_line(&refused.error))),
+        ),
+    }
 }

@@ -25,6 +25,7 @@ use sha2::Digest;
 
 use crate::bulk::crack::Target;
 use crate::bulk::finder::{self, Scanner, Scratch};
+use crate::bulk::json_finder;
 use crate::bulk::pipeline::{self, Feeder, Order};
 use crate::cli::{GlobalArgs, InspectArgs};
 use crate::error;
@@ -120,7 +121,8 @@ pub fn inputs_use_stdin(args: &InspectArgs) -> Option<&'static str> {
 /// Candidates from one input, with their text laid end to end.
 struct Batch {
     input: usize,
-    items: Vec<(u64, u64, Range<usize>)>,
+    /// (line, offset, text, whether it is a line candidate for JSON tokens)
+    items: Vec<(u64, u64, Range<usize>, bool)>,
     text: Vec<u8>,
 }
 
@@ -211,9 +213,12 @@ fn read_inputs(
             scanner.scan(reader, |candidate| {
                 let start = batch.text.len();
                 batch.text.extend_from_slice(candidate.text);
-                batch
-                    .items
-                    .push((candidate.line, candidate.offset, start..batch.text.len()));
+                batch.items.push((
+                    candidate.line,
+                    candidate.offset,
+                    start..batch.text.len(),
+                    candidate.json,
+                ));
                 if batch.items.len() >= BATCH_ITEMS || batch.text.len() >= BATCH_BYTES {
                     feeder.send(std::mem::replace(&mut batch, new_batch(index)))?;
                 }
@@ -271,8 +276,22 @@ fn run_batch<A: Default>(
     let mut done = A::default();
     let mut tokens = 0;
     let mut malformed = 0;
-    for (line, offset, range) in &batch.items {
+    for (line, offset, range, json) in &batch.items {
         let candidate = &batch.text[range.clone()];
+        if *json {
+            malformed += json_finder::tokens_in_line(candidate, max_token, |json| {
+                tokens += 1;
+                let located = Located {
+                    input: batch.input,
+                    line: *line,
+                    offset: offset + json.at as u64,
+                    text: json.text,
+                    found: &json.found,
+                };
+                work(located, &mut done);
+            });
+            continue;
+        }
         malformed += finder::tokens_in(candidate, max_token, scratch, |found| {
             tokens += 1;
             let located = Located {
@@ -468,7 +487,11 @@ pub struct HsToken {
 /// Collects the HS* tokens of a batch.
 pub fn collect_hs(located: Located<'_>, out: &mut Vec<HsToken>) {
     let found = located.found;
-    if found.kind != Kind::Jws || crate::bulk::crack::Hash::for_alg(&found.alg).is_none() {
+    // A JSON-serialized token is not cracked (its signing input is not its text).
+    if found.form.is_some()
+        || found.kind != Kind::Jws
+        || crate::bulk::crack::Hash::for_alg(&found.alg).is_none()
+    {
         return;
     }
     let text = located.text;

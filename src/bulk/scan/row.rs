@@ -94,6 +94,8 @@ pub(super) fn render(
     } else {
         "JWE"
     };
+    // A JSON-serialized token: `JWS(json)` in the listing, `"serialization"` in JSON Lines.
+    let form = found.form.map(crate::bulk::json_finder::form_name);
     let status = match &claims {
         Some(claims) => exp_status(claims.exp.as_ref(), context.now),
         None if found.kind == Kind::Jwe && !matches!(check, Some(Verdict::Valid)) => {
@@ -118,6 +120,9 @@ pub(super) fn render(
             located.line, located.offset
         );
         json_str(o, &found.alg);
+        if let Some(form) = form {
+            let _ = write!(o, ",\"serialization\":\"{form}\"");
+        }
         o.extend_from_slice(b",\"enc\":");
         match &found.enc {
             Some(enc) => json_str(o, enc),
@@ -147,7 +152,11 @@ pub(super) fn render(
             }
             None => {}
         }
-        if layout.show_token {
+        if layout.show_token && form.is_some() {
+            // A JSON token's text has quotes: a JSON string, escaped.
+            o.extend_from_slice(b",\"token\":");
+            json_str(o, &String::from_utf8_lossy(located.text));
+        } else if layout.show_token {
             o.extend_from_slice(b",\"token\":\"");
             o.extend_from_slice(located.text);
             o.push(b'"');
@@ -156,9 +165,10 @@ pub(super) fn render(
     } else {
         let _ = write!(
             o,
-            "{}:{}\t{kind}\t{}",
+            "{}:{}\t{kind}{}\t{}",
             crate::io::sanitize::for_terminal(name),
             located.line,
+            if form.is_some() { "(json)" } else { "" },
             escaped(&found.alg)
         );
         if let (Kind::Jwe, Some(enc)) = (found.kind, &found.enc) {
@@ -178,7 +188,12 @@ pub(super) fn render(
         }
         if layout.show_token {
             o.push(b'\t');
-            o.extend_from_slice(located.text);
+            if form.is_some() {
+                // JSON text may hold tabs and terminal controls.
+                o.extend_from_slice(escaped(&String::from_utf8_lossy(located.text)).as_bytes());
+            } else {
+                o.extend_from_slice(located.text);
+            }
         }
     }
     let end = out.bytes.len();
