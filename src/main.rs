@@ -12,6 +12,8 @@ mod jose;
 mod keys;
 mod login;
 mod serve;
+#[cfg(test)]
+mod testing;
 mod time;
 
 use std::process::ExitCode;

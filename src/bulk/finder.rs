@@ -554,13 +554,8 @@ mod tests {
             r#"{"alg":"HS256","enc":"A128GCM"}"#,
             "{\"alg\":\"HS256\",\"n\":[[[[[[[[[[1]]]]]]]]]]}",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next();
         let alphabet = b"eyJAQgw-_.0Z";
         let mut checked = 0;
         for header in headers {

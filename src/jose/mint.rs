@@ -424,15 +424,10 @@ mod tests {
     use super::*;
     use josekit::jwk::Jwk;
 
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
+    use crate::testing::Rng;
+
+    /// Random claims for the differential tests.
     impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
         fn text(&mut self) -> String {
             let len = (self.next() % 40) as usize;
             (0..len)

@@ -291,22 +291,7 @@ mod tests {
     use josekit::jwk::alg::ec::EcCurve;
     use josekit::jwk::alg::ed::EdCurve;
 
-    /// xorshift: deterministic, so a failure reproduces.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-        fn bytes(&mut self, len: usize) -> Vec<u8> {
-            (0..len).map(|_| self.next() as u8).collect()
-        }
-    }
+    use crate::testing::Rng;
 
     fn key(jwk: Jwk) -> Key {
         Key::from_jwk(jwk).unwrap()

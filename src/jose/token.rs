@@ -386,17 +386,13 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        let alphabet = b"eyJ.-_AZaz09{}\"=. \n\xff";
         for _ in 0..2000 {
-            let len = (seed % 200) as usize;
-            let mut bytes = Vec::with_capacity(len);
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                let alphabet = b"eyJ.-_AZaz09{}\"=. \n\xff";
-                bytes.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+            let len = rng.below(200);
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
             let text = String::from_utf8_lossy(&bytes);
             let _ = parse(&text, DEFAULT_MAX_TOKEN_BYTES);
             let _ = find_all(&text);
