@@ -170,10 +170,8 @@ fn batch_verification_reports_each_failure_and_exits_with_the_first() {
     let hs = keygen_file(dir.path(), "HS256", "hs.json");
     let good = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "a", "--exp", "1h"]));
     let expired = stdout_of(jwtctl().args(["issue", "--key", &hs, "--sub", "b", "--exp", "-1h"]));
-    // The signature's first character changed (its top bits: still canonical base64url).
     let (signed, signature) = good.trim().rsplit_once('.').unwrap();
-    let first = if signature.starts_with('A') { 'B' } else { 'A' };
-    let tampered = format!("{signed}.{first}{}", &signature[1..]);
+    let tampered = format!("{signed}.{}", crate::forge::flip_first(signature));
     let input = format!(
         "{}\n{}\ngarbage\n{}\n",
         good.trim(),

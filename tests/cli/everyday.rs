@@ -171,11 +171,7 @@ fn wrong_key_refusals_name_the_kids() {
     let tampered = {
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
         let sig = parts[2].clone();
-        parts[2] = format!(
-            "{}{}",
-            if sig.starts_with('A') { "B" } else { "A" },
-            &sig[1..]
-        );
+        parts[2] = crate::forge::flip_first(&sig);
         parts.join(".")
     };
     refused_by(

@@ -315,11 +315,7 @@ fn tampering_with_one_signature_fails_only_that_check() {
         .as_str()
         .unwrap()
         .to_string();
-    let flipped = format!(
-        "{}{}",
-        if sig.starts_with('A') { "B" } else { "A" },
-        &sig[1..]
-    );
+    let flipped = crate::forge::flip_first(&sig);
     doc["signatures"][2]["signature"] = Value::from(flipped);
     let doc = doc.to_string();
     let jwks = key("rfc7520/rfc7520-4.8.jwks.json");

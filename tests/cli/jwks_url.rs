@@ -35,16 +35,22 @@ fn serve(body: String) -> (String, Arc<AtomicUsize>) {
     (url, hits)
 }
 
-#[test]
-fn a_jwks_url_verifies_by_kid_and_is_cached() {
-    let dir = tempfile::tempdir().unwrap();
-    let private = dir.path().join("es.json");
+/// An ES256 key with kid k1 written to `dir/name`, and its public JWK.
+fn es256_key(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String) {
+    let private = dir.join(name);
     jwtctl()
         .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
         .arg(&private)
         .assert()
         .success();
     let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
+    (private, public)
+}
+
+#[test]
+fn a_jwks_url_verifies_by_kid_and_is_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let (private, public) = es256_key(dir.path(), "es.json");
     let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
     let token = stdout_of(
         jwtctl()
@@ -116,13 +122,7 @@ struct Served {
 
 fn served() -> Served {
     let dir = tempfile::tempdir().unwrap();
-    let private = dir.path().join("es.json");
-    jwtctl()
-        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
-        .arg(&private)
-        .assert()
-        .success();
-    let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
+    let (private, public) = es256_key(dir.path(), "es.json");
     let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
     let token = stdout_of(jwtctl().arg("issue").arg("--key").arg(&private))
         .trim()
@@ -293,22 +293,10 @@ fn a_relative_xdg_cache_home_is_ignored() {
 #[test]
 fn loopback_key_urls_never_go_through_a_proxy() {
     let dir = tempfile::tempdir().unwrap();
-    let private = dir.path().join("es.json");
-    jwtctl()
-        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
-        .arg(&private)
-        .assert()
-        .success();
-    let public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&private));
+    let (private, public) = es256_key(dir.path(), "es.json");
     let (url, hits) = serve(format!("{{\"keys\":[{public}]}}"));
     // The "proxy" answers a key set of its own: a token it signed must not verify.
-    let other = dir.path().join("other.json");
-    jwtctl()
-        .args(["keygen", "--alg", "ES256", "--kid", "k1", "-o"])
-        .arg(&other)
-        .assert()
-        .success();
-    let other_public = stdout_of(jwtctl().arg("keygen").arg("--public").arg(&other));
+    let (_other, other_public) = es256_key(dir.path(), "other.json");
     let (proxy, proxy_hits) = serve(format!("{{\"keys\":[{other_public}]}}"));
     let proxy = proxy.trim_end_matches("/jwks.json").to_string();
     let token = stdout_of(

@@ -73,11 +73,7 @@ fn a_tampered_panva_signature_fails_only_its_check() {
         .as_str()
         .unwrap()
         .to_string();
-    let flipped = format!(
-        "{}{}",
-        if sig.starts_with('A') { "B" } else { "A" },
-        &sig[1..]
-    );
+    let flipped = crate::forge::flip_first(&sig);
     token["signatures"][1]["signature"] = Value::String(flipped);
     let tampered = token.to_string();
     let es = private_fixture("panva/jws-es256-hs256-es256.key.json");

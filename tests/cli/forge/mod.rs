@@ -13,6 +13,13 @@ pub fn unb64(segment: &str) -> Vec<u8> {
     URL_SAFE_NO_PAD.decode(segment).unwrap()
 }
 
+/// A base64url signature with its first character changed: its top bits, so the text stays
+/// canonical base64url while the bytes differ.
+pub fn flip_first(signature: &str) -> String {
+    let first = if signature.starts_with('A') { 'B' } else { 'A' };
+    format!("{first}{}", &signature[1..])
+}
+
 /// A JWS over exactly these header and payload bytes, HMAC-SHA256 under `secret`.
 pub fn hs256_raw(header: &[u8], payload: &[u8], secret: &[u8]) -> String {
     use hmac::{KeyInit, Mac};
