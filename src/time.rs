@@ -117,7 +117,7 @@ pub fn now_or(pinned: Option<&str>) -> Result<i64> {
 /// `2026-11-28T10:00:00Z`, or `out of range` for a value no calendar holds.
 pub fn rfc3339(t: i64) -> String {
     DateTime::from_timestamp(t, 0)
-        .map(|at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_else(|| "out of range".to_string())
 }
 

@@ -6,6 +6,7 @@
 //! output line, so output line N always answers input line N.
 
 use std::io::{BufRead, Read, Write};
+use std::ops::Range;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -36,27 +37,28 @@ impl TooLong {
     }
 }
 
-/// What one line produced: its output line (with its newline), and, when it failed, the
-/// failure's class and a message for stderr (None when the output line carries it).
-pub struct LineResult {
-    pub output: String,
-    pub failed: Option<(Class, Option<String>)>,
+/// A failed line: its class, and a message for stderr (None when the output line carries it).
+pub struct Failed {
+    pub class: Class,
+    pub stderr: Option<String>,
 }
 
-impl LineResult {
-    pub fn ok(output: String) -> LineResult {
-        LineResult {
-            output,
-            failed: None,
-        }
+impl Failed {
+    pub fn new(class: Class, stderr: Option<String>) -> Failed {
+        Failed { class, stderr }
     }
+}
 
-    pub fn failed(output: String, class: Class, stderr: Option<String>) -> LineResult {
-        LineResult {
-            output,
-            failed: Some((class, stderr)),
-        }
+/// Appends `value` as one JSON line to a block's output. Serialising a JSON value or one of
+/// this crate's documents into memory cannot fail (every map key is a string); were it to,
+/// the line would still get its answer, `null`, rather than half a document.
+pub fn json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(b"null");
     }
+    out.push(b'\n');
 }
 
 /// How a batch went: lines read, lines failed, and the first failure's line and class.
@@ -85,11 +87,31 @@ impl Summary {
     }
 }
 
-/// A block of numbered lines (None: too long).
-type Block = Vec<(usize, Option<Vec<u8>>)>;
+/// A block of lines, read into one buffer: line `first + i` is `text[lines[i]]` (None: too
+/// long, not kept). One buffer a block, not one a line: allocating and freeing on different
+/// threads would cost more than most lines' work.
+struct Lines {
+    first: usize,
+    text: Vec<u8>,
+    lines: Vec<Option<Range<usize>>>,
+}
 
-/// Runs `work(line_number, line)` over every line of `input` on `threads` workers, writing
-/// each line's output in input order to `out` and failure messages (`error: line N: …`) to
+impl pipeline::Block for Lines {
+    fn units(&self) -> usize {
+        self.lines.len()
+    }
+}
+
+/// What a block produced: its output lines, one buffer, and the failures (line, why).
+struct Written {
+    text: Vec<u8>,
+    lines: usize,
+    failures: Vec<(usize, Failed)>,
+}
+
+/// Runs `work(line_number, line, out)` over every line of `input` on `threads` workers.
+/// `work` appends the line's output (with its newline) to `out` and says whether the line
+/// failed; outputs reach `out` in input order and failure messages (`error: line N: …`)
 /// stderr. Reading, working and writing overlap (`crate::bulk::pipeline`): the caller's
 /// thread reads, a writer thread puts blocks back in order.
 pub fn run<F>(
@@ -99,7 +121,7 @@ pub fn run<F>(
     work: F,
 ) -> Result<Summary>
 where
-    F: Fn(usize, Result<&[u8], TooLong>) -> LineResult + Sync,
+    F: Fn(usize, Result<&[u8], TooLong>, &mut Vec<u8>) -> Option<Failed> + Sync,
 {
     let mut writer = InOrder {
         out,
@@ -114,46 +136,63 @@ where
         threads,
         Order::Input,
         |feeder| read_blocks(&mut input, feeder),
-        |_: &mut (), lines: Block| -> Vec<(usize, LineResult)> {
-            lines
-                .into_iter()
-                .map(|(n, line)| (n, work(n, line.as_deref().ok_or(TooLong))))
-                .collect()
+        |_: &mut (), block: Lines| {
+            // About what a line's answer takes, so the buffer rarely grows.
+            let mut text = Vec::with_capacity(block.text.len() * 2 + 64 * block.lines.len());
+            let mut failures = Vec::new();
+            for (i, range) in block.lines.iter().enumerate() {
+                let n = block.first + i;
+                let line = range.clone().map(|r| &block.text[r]).ok_or(TooLong);
+                if let Some(failed) = work(n, line, &mut text) {
+                    failures.push((n, failed));
+                }
+            }
+            Written {
+                text,
+                lines: block.lines.len(),
+                failures,
+            }
         },
-        &mut |results| writer.write(results),
+        &mut |written| writer.write(written),
     )?;
     writer.out.flush().ok();
     Ok(writer.summary)
 }
 
 /// Reads numbered lines in blocks sized to the measured work and hands them to the workers.
-fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Block>) -> Result<()> {
+fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Result<()> {
     let mut line_number = 0;
     loop {
         let size = feeder.units_in(BLOCK_TIME, MIN_BLOCK_LINES, MAX_BLOCK_LINES);
-        let mut block = Vec::with_capacity(size);
-        while block.len() < size {
-            let mut line = Vec::new();
+        let mut block = Lines {
+            first: line_number + 1,
+            text: Vec::new(),
+            lines: Vec::with_capacity(size),
+        };
+        while block.lines.len() < size {
+            let start = block.text.len();
             let read = input
                 .by_ref()
                 .take(MAX_LINE_BYTES as u64 + 1)
-                .read_until(b'\n', &mut line)
+                .read_until(b'\n', &mut block.text)
                 .context("cannot read stdin")?;
             if read == 0 {
                 break;
             }
             line_number += 1;
-            if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            if read > MAX_LINE_BYTES && block.text.last() != Some(&b'\n') {
+                block.text.truncate(start);
                 skip_rest_of_line(input)?;
-                block.push((line_number, None));
+                block.lines.push(None);
                 continue;
             }
-            while matches!(line.last(), Some(b'\n' | b'\r')) {
-                line.pop();
+            let mut end = block.text.len();
+            while end > start && matches!(block.text[end - 1], b'\n' | b'\r') {
+                end -= 1;
             }
-            block.push((line_number, Some(line)));
+            block.lines.push(Some(start..end));
         }
-        if block.is_empty() || feeder.send(block).is_err() {
+        if block.lines.is_empty() || feeder.send(block).is_err() {
             return Ok(());
         }
     }
@@ -184,24 +223,20 @@ struct InOrder<W> {
 }
 
 impl<W: Write> InOrder<W> {
-    fn write(&mut self, results: Vec<(usize, LineResult)>) -> Result<()> {
+    fn write(&mut self, written: Written) -> Result<()> {
         let summary = &mut self.summary;
-        let mut text = Vec::new();
-        for (n, result) in results {
-            summary.lines += 1;
-            text.extend_from_slice(result.output.as_bytes());
-            if let Some((class, message)) = result.failed {
-                summary.failed += 1;
-                summary.first.get_or_insert((n, class));
-                if let Some(message) = message {
-                    crate::io::output::error_line(&format!("line {n}: {message}"));
-                }
+        summary.lines += written.lines;
+        for (n, failed) in written.failures {
+            summary.failed += 1;
+            summary.first.get_or_insert((n, failed.class));
+            if let Some(message) = failed.stderr {
+                crate::io::output::error_line(&format!("line {n}: {message}"));
             }
         }
         if self.closed {
             return Ok(());
         }
-        if let Err(e) = self.out.write_all(&text) {
+        if let Err(e) = self.out.write_all(&written.text) {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 return Err(e).context("cannot write to stdout");
             }
@@ -223,10 +258,10 @@ mod tests {
         // take part (one 64-line block would leave the other idle).
         let input: String = (1..=64).map(|i| format!("{i}\n")).collect();
         let workers = Mutex::new(std::collections::HashSet::new());
-        run(input.as_bytes(), Vec::new(), 2, |_, _| {
+        run(input.as_bytes(), Vec::new(), 2, |_, _, _| {
             std::thread::sleep(Duration::from_millis(2));
             workers.lock().unwrap().insert(std::thread::current().id());
-            LineResult::ok(String::new())
+            None
         })
         .unwrap();
         assert_eq!(workers.into_inner().unwrap().len(), 2);
@@ -236,13 +271,15 @@ mod tests {
     fn output_keeps_input_order_across_threads_and_counts_failures() {
         let input: String = (1..=40_000).map(|i| format!("{i}\r\n")).collect();
         let mut out = Vec::new();
-        let summary = run(input.as_bytes(), &mut out, 3, |n, line| {
+        let summary = run(input.as_bytes(), &mut out, 3, |n, line, out| {
             let text = std::str::from_utf8(line.unwrap()).unwrap();
             assert_eq!(text, n.to_string());
             if n % 10_000 == 0 {
-                LineResult::failed("\n".into(), Class::ClaimsRejected, None)
+                out.push(b'\n');
+                Some(Failed::new(Class::ClaimsRejected, None))
             } else {
-                LineResult::ok(format!("<{text}>\n"))
+                out.extend_from_slice(format!("<{text}>\n").as_bytes());
+                None
             }
         })
         .unwrap();
@@ -278,13 +315,15 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
         input.extend_from_slice(b"\n\x00too-long\n\n\xff\xfe\nlast\r");
         let mut out = Vec::new();
-        let summary = run(input.as_slice(), &mut out, 2, |n, line| match line {
-            Ok(bytes) => LineResult::ok(format!("{n}:{}\n", bytes.escape_ascii())),
-            Err(too_long) => LineResult::failed(
-                format!("{n}:{}\n", too_long.error()),
-                Class::Malformed,
-                None,
-            ),
+        let summary = run(input.as_slice(), &mut out, 2, |n, line, out| match line {
+            Ok(bytes) => {
+                out.extend_from_slice(format!("{n}:{}\n", bytes.escape_ascii()).as_bytes());
+                None
+            }
+            Err(too_long) => {
+                out.extend_from_slice(format!("{n}:{}\n", too_long.error()).as_bytes());
+                Some(Failed::new(Class::Malformed, None))
+            }
         })
         .unwrap();
         assert_eq!(

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use serde_json::{Map, Value, json};
 
-use crate::bulk::batch::{self, LineResult};
+use crate::bulk::batch::{self, Failed, json_line};
 use crate::bulk::pipeline;
 use crate::cli::{GlobalArgs, IssueArgs, Serialization};
 use crate::error;
@@ -135,7 +135,7 @@ fn run_batch(
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let threads = pipeline::threads(args.threads.threads);
-    let summary = batch::run(reader, std::io::stdout(), threads, |n, line| {
+    let summary = batch::run(reader, std::io::stdout(), threads, |n, line, out| {
         let minted = line
             .map_err(batch::TooLong::error)
             .and_then(|line| batch_payload(line, &base))
@@ -144,20 +144,22 @@ fn run_batch(
         // --json, its error), so line N of the output always answers line N of the input.
         match minted {
             Ok(token) if json => {
-                LineResult::ok(format!("{}\n", json!({ "line": n, "token": token })))
+                json_line(out, &json!({ "line": n, "token": token }));
+                None
             }
-            Ok(mut token) => {
-                token.push('\n');
-                LineResult::ok(token)
+            Ok(token) => {
+                out.extend_from_slice(token.as_bytes());
+                out.push(b'\n');
+                None
             }
             Err(e) => {
                 let message = error::one_line(&e);
-                let output = if json {
-                    format!("{}\n", json!({ "line": n, "error": message }))
+                if json {
+                    json_line(out, &json!({ "line": n, "error": message }));
                 } else {
-                    "\n".to_string()
-                };
-                LineResult::failed(output, error::class_of(&e), Some(message))
+                    out.push(b'\n');
+                }
+                Some(Failed::new(error::class_of(&e), Some(message)))
             }
         }
     })?;

@@ -2,9 +2,7 @@
 
 use anyhow::Result;
 
-use serde_json::Value;
-
-use crate::bulk::batch::{self, LineResult};
+use crate::bulk::batch::{self, Failed};
 use crate::bulk::pipeline;
 use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
@@ -44,7 +42,7 @@ where
         reader,
         std::io::stdout(),
         pipeline::threads(threads.threads),
-        |n, line| {
+        |n, line, out| {
             let outcome = line
                 .map_err(batch::TooLong::error)
                 .and_then(|bytes| {
@@ -54,14 +52,16 @@ where
                 .and_then(|text| json::parse_any(text, max))
                 .map_err(Refused::from)
                 .and_then(|parsed| check(&parsed));
-            let mut doc = serde_json::Map::new();
-            doc.insert("line".into(), Value::from(n));
-            doc.extend(output::verdict_json(&outcome));
-            let output = format!("{}\n", Value::Object(doc));
-            match outcome {
-                Ok(_) => LineResult::ok(output),
-                Err(refused) => LineResult::failed(output, error::class_of(&refused.error), None),
-            }
+            batch::json_line(
+                out,
+                &output::VerdictJson {
+                    line: Some(n),
+                    outcome: &outcome,
+                },
+            );
+            outcome
+                .err()
+                .map(|refused| Failed::new(error::class_of(&refused.error), None))
         },
     )?;
     summary.into_result()
@@ -134,10 +134,7 @@ fn load_keys(references: &[String], load: &keys::LoadOptions) -> Result<keys::Ke
     for reference in references {
         all.extend(keys::load(reference, load)?.keys);
     }
-    Ok(keys::KeySet {
-        keys: all,
-        is_set: false,
-    })
+    Ok(keys::KeySet::new(all, false))
 }
 
 /// A failure after the token parsed, before any check: the document still shows its header.

@@ -1,12 +1,11 @@
 //! Rendering results: stdout carries only data, everything else goes to stderr.
 
 use anyhow::Result;
-use serde_json::Value;
 
 use crate::cli::ColorChoice;
 use crate::io::files;
 use crate::io::sanitize::for_terminal_lines;
-use crate::jose::verify::{Check, Refused, Verified, WEAK};
+use crate::jose::verify::{Refused, Verified, WEAK};
 
 /// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
 /// whole: the indentation of a deeply nested document can be many times its size. A closed
@@ -95,64 +94,58 @@ impl Payload {
     }
 }
 
-/// Puts [`Payload::of`] `payload` into `doc`.
-pub fn put_payload(doc: &mut serde_json::Map<String, Value>, payload: &[u8]) {
-    let Payload {
-        payload,
-        payload_encoding,
-    } = Payload::of(payload);
-    doc.insert("payload".into(), Value::String(payload));
-    if let Some(encoding) = payload_encoding {
-        doc.insert("payload_encoding".into(), Value::from(encoding));
-    }
+/// The `--json` document of a verify/decrypt outcome, pass or fail: `{valid, error, class,
+/// header, claims|payload, checks}` (and `inner_header` for a nested JWT); `--batch` puts
+/// the input's `line` first. Claims appear on failure only when they were authentic (a
+/// token refused for its claims). A view that borrows the outcome: serialising it builds
+/// no intermediate JSON value, which `--batch` would pay for on every line.
+pub struct VerdictJson<'a> {
+    pub line: Option<usize>,
+    pub outcome: &'a Result<Verified, Refused>,
 }
 
-/// The `--json` document of a verify/decrypt outcome, pass or fail: `{valid, error, class,
-/// header, claims|payload, checks}` (and `inner_header` for a nested JWT). Claims appear on
-/// failure only when they were authentic (a token refused for its claims).
-pub fn verdict_json(outcome: &Result<Verified, Refused>) -> serde_json::Map<String, Value> {
-    let mut doc = serde_json::Map::new();
-    let object = |map: &serde_json::Map<String, Value>| Value::Object(map.clone());
-    let checks = |checks: &[Check]| Value::Array(checks.iter().map(Check::to_json).collect());
-    match outcome {
-        Ok(verified) => {
-            doc.insert("valid".into(), Value::Bool(true));
-            doc.insert("error".into(), Value::Null);
-            doc.insert("class".into(), Value::Null);
-            doc.insert("header".into(), object(&verified.header));
-            if let Some(inner) = &verified.inner_header {
-                doc.insert("inner_header".into(), object(inner));
-            }
-            match &verified.claims {
-                Some(claims) => {
-                    doc.insert("claims".into(), object(claims));
+impl serde::Serialize for VerdictJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut doc = serializer.serialize_map(None)?;
+        if let Some(line) = self.line {
+            doc.serialize_entry("line", &line)?;
+        }
+        match self.outcome {
+            Ok(verified) => {
+                doc.serialize_entry("valid", &true)?;
+                doc.serialize_entry("error", &())?;
+                doc.serialize_entry("class", &())?;
+                doc.serialize_entry("header", &verified.header)?;
+                if let Some(inner) = &verified.inner_header {
+                    doc.serialize_entry("inner_header", inner)?;
                 }
-                None => put_payload(&mut doc, &verified.payload),
+                match &verified.claims {
+                    Some(claims) => doc.serialize_entry("claims", claims)?,
+                    None => {
+                        let Payload {
+                            payload,
+                            payload_encoding,
+                        } = Payload::of(&verified.payload);
+                        doc.serialize_entry("payload", &payload)?;
+                        if let Some(encoding) = payload_encoding {
+                            doc.serialize_entry("payload_encoding", encoding)?;
+                        }
+                    }
+                }
+                doc.serialize_entry("checks", &verified.checks)?;
             }
-            doc.insert("checks".into(), checks(&verified.checks));
+            Err(refused) => {
+                doc.serialize_entry("valid", &false)?;
+                doc.serialize_entry("error", &crate::error::one_line(&refused.error))?;
+                doc.serialize_entry("class", crate::error::class_of(&refused.error).name())?;
+                doc.serialize_entry("header", &refused.header)?;
+                doc.serialize_entry("claims", &refused.claims)?;
+                doc.serialize_entry("checks", &refused.checks)?;
+            }
         }
-        Err(refused) => {
-            doc.insert("valid".into(), Value::Bool(false));
-            doc.insert(
-                "error".into(),
-                Value::String(crate::error::one_line(&refused.error)),
-            );
-            doc.insert(
-                "class".into(),
-                Value::from(crate::error::class_of(&refused.error).name()),
-            );
-            doc.insert(
-                "header".into(),
-                refused.header.as_deref().map_or(Value::Null, object),
-            );
-            doc.insert(
-                "claims".into(),
-                refused.claims.as_deref().map_or(Value::Null, object),
-            );
-            doc.insert("checks".into(), checks(&refused.checks));
-        }
+        doc.end()
     }
-    doc
 }
 
 /// Ends verify/decrypt: on success the claims (or the raw payload) on stdout and the checks
@@ -175,7 +168,10 @@ pub fn finish(
         return outcome.map(|_| ()).map_err(|refused| refused.error);
     }
     if json {
-        print_json(&Value::Object(verdict_json(&outcome)))?;
+        print_json(&VerdictJson {
+            line: None,
+            outcome: &outcome,
+        })?;
         return outcome.map(|_| ()).map_err(|refused| refused.error);
     }
     let verified = outcome?;
@@ -187,7 +183,7 @@ pub fn finish(
     }
     note(summary.trim_end());
     match &verified.claims {
-        Some(claims) => print_json(&Value::Object(claims.clone())),
+        Some(claims) => print_json(claims),
         None => files::write_stdout(&verified.payload),
     }
 }

@@ -9,10 +9,12 @@
 //!
 //! - HS256/384/512: the keyed HMAC state, compared in constant time;
 //! - ES256/384/512, ES256K: `ECDSA_do_verify` on the EC key;
+//! - RS* and PS*: one OpenSSL verification context (`EVP_PKEY_verify` on the digest, with
+//!   the padding, digest, MGF1 digest and salt length set once): OpenSSL still does the
+//!   whole PKCS #1 check, without fetching its algorithms again for every token;
 //! - `dir` with A128GCM/A192GCM/A256GCM: the AES key schedule;
-//! - anything else (RS*, PS*, EdDSA, other JWE key management): the josekit verifier or
-//!   decrypter, built once. (RS* through the cached josekit verifier is as fast as a
-//!   hand-made PKCS #1 v1.5 check on the raw RSA operation, so none is made.)
+//! - anything else (EdDSA, other JWE key management): the josekit verifier or decrypter,
+//!   built once.
 //!
 //! josekit stays the reference: the differential tests at the end of this file check that
 //! the prepared path accepts exactly the tokens josekit accepts.
@@ -26,7 +28,11 @@ use josekit::jws::JwsVerifier;
 use openssl::bn::BigNum;
 use openssl::ec::EcKey;
 use openssl::ecdsa::EcdsaSig;
-use openssl::pkey::Public;
+use openssl::md::Md;
+use openssl::pkey::{PKey, Public};
+use openssl::pkey_ctx::PkeyCtx;
+use openssl::rsa::Padding;
+use openssl::sign::RsaPssSaltlen;
 use serde_json::{Map, Value};
 
 use crate::jose::alg::{Alg, AlgId, Enc, EncId};
@@ -64,6 +70,11 @@ enum Prepared {
         hash: Hash,
         /// Bytes of the whole signature, r then s (RFC 7518 §3.4).
         len: usize,
+    },
+    Rsa {
+        /// `EVP_PKEY_verify` needs the context mutably; one thread uses it.
+        ctx: RefCell<PkeyCtx<Public>>,
+        hash: Hash,
     },
     Verifier(Box<dyn JwsVerifier>),
     DirGcm(Box<Gcm>),
@@ -137,21 +148,13 @@ fn prepared(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Rc<Prepared>> {
 }
 
 fn prepare_verifier(alg: &Alg, key: &Key) -> Result<Prepared> {
-    use hmac::KeyInit;
+    if let Some(hmac) = prepare_hmac(alg, key)? {
+        return Ok(hmac);
+    }
     // josekit's verdict on the key first: the same checks, the same refusals.
     let verifier = crypto::verifier(alg, key)?;
-    let secret = || key.secret().unwrap_or_default();
     let public = || crate::keys::convert::jwk_to_public(&key.jwk);
     let fast = match alg.id {
-        AlgId::Hs256 => hmac::Hmac::new_from_slice(&secret())
-            .ok()
-            .map(Prepared::Hs256),
-        AlgId::Hs384 => hmac::Hmac::new_from_slice(&secret())
-            .ok()
-            .map(Prepared::Hs384),
-        AlgId::Hs512 => hmac::Hmac::new_from_slice(&secret())
-            .ok()
-            .map(Prepared::Hs512),
         AlgId::Es256 | AlgId::Es256k | AlgId::Es384 | AlgId::Es512 => {
             let (hash, len) = match alg.id {
                 AlgId::Es384 => (Hash::Sha384, 96),
@@ -163,9 +166,61 @@ fn prepare_verifier(alg: &Alg, key: &Key) -> Result<Prepared> {
                 .and_then(|pkey| pkey.ec_key().ok())
                 .map(|key| Prepared::Ecdsa { key, hash, len })
         }
+        AlgId::Rs256 | AlgId::Rs384 | AlgId::Rs512 | AlgId::Ps256 | AlgId::Ps384 | AlgId::Ps512 => {
+            public()
+                .ok()
+                .and_then(|pkey| rsa_context(alg.id, &pkey).ok())
+        }
         _ => None,
     };
     Ok(fast.unwrap_or(Prepared::Verifier(verifier)))
+}
+
+/// The keyed HMAC state for HS*, or None for another algorithm. Of the key, josekit's HMAC
+/// verifier checks what [`Key::check`] checks (an oct key, a secret at least as long as the
+/// hash; `use`, `key_ops` and `alg` are [`Key::check`]'s alone), as a test below shows. Not
+/// asking josekit spares OpenSSL's start-up, which would double a one-token `verify`.
+fn prepare_hmac(alg: &Alg, key: &Key) -> Result<Option<Prepared>> {
+    use hmac::KeyInit;
+    if !matches!(alg.id, AlgId::Hs256 | AlgId::Hs384 | AlgId::Hs512) {
+        return Ok(None);
+    }
+    key.check(alg, crate::keys::Op::Verify, None)?;
+    let secret = key.secret().unwrap_or_default();
+    // The check refused empty and short secrets; HMAC takes any other length.
+    let prepared = match alg.id {
+        AlgId::Hs256 => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs256),
+        AlgId::Hs384 => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs384),
+        _ => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs512),
+    };
+    Ok(prepared.ok())
+}
+
+/// An RSA verification context for RS* (PKCS #1 v1.5) or PS* (PSS with MGF1 on the same
+/// hash and a salt as long as the hash, RFC 7518 §3.5).
+fn rsa_context(alg: AlgId, pkey: &PKey<Public>) -> Result<Prepared, openssl::error::ErrorStack> {
+    let (md, hash, pss) = match alg {
+        AlgId::Rs256 => (Md::sha256(), Hash::Sha256, false),
+        AlgId::Rs384 => (Md::sha384(), Hash::Sha384, false),
+        AlgId::Rs512 => (Md::sha512(), Hash::Sha512, false),
+        AlgId::Ps256 => (Md::sha256(), Hash::Sha256, true),
+        AlgId::Ps384 => (Md::sha384(), Hash::Sha384, true),
+        _ => (Md::sha512(), Hash::Sha512, true),
+    };
+    let mut ctx = PkeyCtx::new(pkey)?;
+    ctx.verify_init()?;
+    if pss {
+        ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
+        ctx.set_rsa_mgf1_md(md)?;
+        ctx.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)?;
+    } else {
+        ctx.set_rsa_padding(Padding::PKCS1)?;
+    }
+    ctx.set_signature_md(md)?;
+    Ok(Prepared::Rsa {
+        ctx: RefCell::new(ctx),
+        hash,
+    })
 }
 
 fn prepare_decrypter(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Prepared> {
@@ -216,6 +271,12 @@ pub fn verify_signature(
                     .and_then(|sig| sig.verify(&digest, key))
                     .unwrap_or(false)
             }
+        }
+        Prepared::Rsa { ctx, hash } => {
+            let digest = hash.digest(signing_input);
+            // Any error (a signature of the wrong length, say) is a signature that does not
+            // verify; `verify` takes OpenSSL's error queue with it.
+            ctx.borrow_mut().verify(&digest, signature).unwrap_or(false)
         }
         Prepared::Verifier(verifier) => verifier.verify(signing_input, signature).is_ok(),
         Prepared::DirGcm(_) | Prepared::Decrypter(_) => false,
@@ -393,6 +454,45 @@ mod tests {
         differential_jws("HS512", || oct(70), 3000, hmac);
     }
 
+    /// HS* keys are prepared without josekit: each key josekit's verifier takes is taken,
+    /// and each it refuses is refused (by length, `use`, `key_ops`, `alg`).
+    #[test]
+    fn hmac_keys_are_refused_exactly_where_josekit_refuses_them() {
+        let mut rng = Rng(7);
+        let (mut taken, mut refused) = (0, 0);
+        for name in ["HS256", "HS384", "HS512"] {
+            let alg = alg::find(name).unwrap();
+            for len in 1..80 {
+                let extras = [
+                    serde_json::json!({}),
+                    serde_json::json!({"use": "sig"}),
+                    serde_json::json!({"use": "enc"}),
+                    serde_json::json!({"key_ops": ["verify"]}),
+                    serde_json::json!({"key_ops": ["sign"]}),
+                    serde_json::json!({"alg": name}),
+                    serde_json::json!({"alg": "HS256"}),
+                    serde_json::json!({"alg": "RS256"}),
+                ];
+                for extra in extras {
+                    let mut map = serde_json::Map::new();
+                    map.insert("kty".into(), "oct".into());
+                    map.insert("k".into(), URL_SAFE_NO_PAD.encode(rng.bytes(len)).into());
+                    map.extend(extra.as_object().unwrap().clone());
+                    let key = key(Jwk::from_map(map).unwrap());
+                    let josekit = crypto::verifier(alg, &key).is_ok();
+                    let ours = prepare_hmac(alg, &key).is_ok_and(|p| p.is_some());
+                    assert_eq!(ours, josekit, "{name}, {len} bytes, {:?}", key.jwk);
+                    if ours {
+                        taken += 1;
+                    } else {
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(taken > 100 && refused > 100, "{taken} {refused}");
+    }
+
     #[test]
     fn ecdsa_prepared_agrees_with_josekit() {
         let ecdsa = |p: &Prepared| matches!(p, Prepared::Ecdsa { .. });
@@ -424,14 +524,55 @@ mod tests {
 
     #[test]
     fn rsa_prepared_agrees_with_josekit() {
-        let josekit = |p: &Prepared| matches!(p, Prepared::Verifier(_));
+        let rsa = |p: &Prepared| matches!(p, Prepared::Rsa { .. });
         let jwk = || Jwk::generate_rsa_key(2048).unwrap();
-        // RS* and PS* keep josekit's own verifier (built once): a few hundred tokens show the
-        // cached verifier answers as a fresh one does.
-        differential_jws("RS256", jwk, 300, josekit);
-        differential_jws("RS384", jwk, 100, josekit);
-        differential_jws("RS512", jwk, 100, josekit);
-        differential_jws("PS256", jwk, 100, josekit);
+        differential_jws("RS256", jwk, 300, rsa);
+        differential_jws("RS384", jwk, 100, rsa);
+        differential_jws("RS512", jwk, 100, rsa);
+        differential_jws("PS256", jwk, 300, rsa);
+        differential_jws("PS384", jwk, 100, rsa);
+        differential_jws("PS512", jwk, 100, rsa);
+    }
+
+    /// PSS signatures that are genuine but made with another salt length (or MGF1 hash) than
+    /// RFC 7518 says: the prepared context answers as josekit's RSA-PSS key does.
+    #[test]
+    fn pss_salt_lengths_and_mgf1_hashes_are_judged_as_josekit_judges_them() {
+        use openssl::hash::MessageDigest;
+        use openssl::sign::Signer;
+        let private = key(Jwk::generate_rsa_key(2048).unwrap());
+        let public = private.public_half().unwrap();
+        let pkey = crate::keys::convert::jwk_to_private(&private.jwk).unwrap();
+        let message = b"eyJhbGciOiJQUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9";
+        let mut seen = (0, 0);
+        for (name, md) in [
+            ("PS256", MessageDigest::sha256()),
+            ("PS384", MessageDigest::sha384()),
+            ("PS512", MessageDigest::sha512()),
+        ] {
+            let alg = alg::find(name).unwrap();
+            for mgf1 in [MessageDigest::sha1(), MessageDigest::sha256(), md] {
+                for salt in [0, 20, 32, 48, 64, 100, -2] {
+                    let mut signer = Signer::new(md, &pkey).unwrap();
+                    signer.set_rsa_padding(Padding::PKCS1_PSS).unwrap();
+                    signer.set_rsa_mgf1_md(mgf1).unwrap();
+                    signer
+                        .set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))
+                        .unwrap();
+                    let signature = signer.sign_oneshot_to_vec(message).unwrap();
+                    let expected = josekit_verifies(alg, &public, message, &signature);
+                    let got = verify_signature(alg, &public, message, &signature).unwrap();
+                    assert_eq!(got, expected, "{name}, salt {salt}: prepared {got}");
+                    if got {
+                        seen.0 += 1;
+                    } else {
+                        seen.1 += 1;
+                    }
+                }
+            }
+        }
+        // Both answers occurred: the hash-length salt with MGF1 on the same hash passes.
+        assert!(seen.0 >= 3 && seen.1 > 0, "{seen:?}");
     }
 
     #[test]

@@ -205,16 +205,18 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<'_, KEEP> {
         let mut seen = std::collections::HashSet::new();
         while let Some(name) = access.next_key::<String>()? {
             let value = access.next_value_seed(Strict::<KEEP>::new(self.duplicate))?;
-            let repeated = if KEEP {
-                map.contains_key(&name)
-            } else {
-                seen.contains(&name)
-            };
-            if repeated {
-                return Err(self.repeated(name));
-            }
             if KEEP {
-                map.insert(name, value);
+                // One lookup a member: this runs for every header and claims set.
+                match map.entry(name) {
+                    serde_json::map::Entry::Occupied(entry) => {
+                        return Err(self.repeated(entry.key().clone()));
+                    }
+                    serde_json::map::Entry::Vacant(entry) => {
+                        entry.insert(value);
+                    }
+                }
+            } else if seen.contains(&name) {
+                return Err(self.repeated(name));
             } else {
                 seen.insert(name);
             }

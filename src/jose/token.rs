@@ -110,11 +110,18 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
             )));
         }
     };
-    let mut decoded = Vec::with_capacity(segments.len());
-    for (i, (segment, name)) in segments.iter().zip(names).enumerate() {
-        // RFC 7797: a JWS payload may be unencoded (`b64: false`); decided once the header
-        // is read below.
-        if kind == Kind::Jws && i == 1 && unencoded(segments[0]) {
+    let header_bytes = b64url_decode(segments[0])
+        .ok_or_else(|| error::malformed("part 1 (header) is not base64url"))?;
+    // Parsed now, reported after the other parts' base64url: RFC 7797's `b64: false` says
+    // how to read the payload.
+    let header = strict_json::parse_object(&header_bytes, "header");
+    let unencoded = kind == Kind::Jws
+        && header
+            .as_ref()
+            .is_ok_and(|header| header.get("b64") == Some(&Value::Bool(false)));
+    let mut decoded = Vec::with_capacity(segments.len() - 1);
+    for (i, (segment, name)) in segments.iter().zip(names).enumerate().skip(1) {
+        if unencoded && i == 1 {
             decoded.push(Vec::new());
             continue;
         }
@@ -122,18 +129,12 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
             .ok_or_else(|| error::malformed(format!("part {} ({name}) is not base64url", i + 1)))?;
         decoded.push(bytes);
     }
-    let header_bytes = decoded.remove(0);
     if header_bytes.is_empty() {
         return Err(error::malformed("header is empty"));
     }
-    let header = strict_json::parse_object(&header_bytes, "header")?;
-    if kind == Kind::Jws {
-        if crate::jose::json::b64_encoded(&header)? {
-            decoded[0] = b64url_decode(segments[1])
-                .ok_or_else(|| error::malformed("part 2 (payload) is not base64url"))?;
-        } else {
-            decoded[0] = segments[1].as_bytes().to_vec();
-        }
+    let header = header?;
+    if kind == Kind::Jws && !crate::jose::json::b64_encoded(&header)? {
+        decoded[0] = segments[1].as_bytes().to_vec();
     }
     match header.get("alg") {
         Some(Value::String(_)) => {}
@@ -160,14 +161,6 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         header_bytes,
         decoded,
     })
-}
-
-/// Whether a JWS header segment says `b64: false` (RFC 7797); the header is checked fully
-/// afterwards.
-fn unencoded(header_segment: &str) -> bool {
-    b64url_decode(header_segment)
-        .and_then(|bytes| strict_json::object(&bytes).ok())
-        .is_some_and(|header| header.get("b64") == Some(&Value::Bool(false)))
 }
 
 fn is_token_byte(b: u8) -> bool {

@@ -1,14 +1,15 @@
 //! What a check says: each step's result (`Check`), a token that passed (`Verified`), a
 //! refusal with the checks made up to it (`Refused`), and the trail that records them.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::error;
 use crate::jose::token::Compact;
 
 /// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Check {
+    #[serde(rename = "check")]
     pub name: String,
     pub result: &'static str,
     pub detail: String,
@@ -21,10 +22,6 @@ impl Check {
             result,
             detail: detail.into(),
         }
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({ "check": self.name, "result": self.result, "detail": self.detail })
     }
 }
 

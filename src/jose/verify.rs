@@ -115,20 +115,7 @@ fn allowed_algs(policy: &Policy, keys: &KeySet, kind: TokenKind) -> Result<Vec<&
     } else {
         Op::Decrypt
     };
-    let mut allowed: Vec<&'static Alg> = Vec::new();
-    for key in &keys.keys {
-        let algs = match key.alg().and_then(alg::find) {
-            Some(own) if own.kind == kind => vec![own],
-            Some(_) => vec![],
-            None => key.usable_algs_with(op, policy.allow_weak_key),
-        };
-        for a in algs {
-            if !allowed.contains(&a) {
-                allowed.push(a);
-            }
-        }
-    }
-    Ok(allowed)
+    Ok(keys.usable_algs(op, policy.allow_weak_key).to_vec())
 }
 
 fn names(algs: &[&Alg]) -> String {

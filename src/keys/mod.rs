@@ -10,6 +10,8 @@ pub mod recognise;
 pub mod remote;
 pub mod source;
 
+use std::sync::OnceLock;
+
 use anyhow::{Result, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,7 +20,7 @@ use josekit::jwk::Jwk;
 use serde_json::Value;
 
 use crate::error;
-use crate::jose::alg::{Alg, AlgId, Curve, ECDH_CURVES, Enc, KeyNeed};
+use crate::jose::alg::{Alg, AlgId, Curve, ECDH_CURVES, Enc, KeyNeed, TokenKind};
 
 pub use source::{load, load_one, load_optional};
 
@@ -98,6 +100,15 @@ pub struct Key {
     pub jwk: Jwk,
     /// Holds private material (secrets count as private: they can sign).
     pub private: bool,
+}
+
+/// [`Key::describe`], written when displayed.
+struct Described<'a>(&'a Key);
+
+impl std::fmt::Display for Described<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.0.describe())
+    }
 }
 
 impl Key {
@@ -231,7 +242,8 @@ impl Key {
         let kty = self.kty();
         let crv = self.curve().unwrap_or("");
         let curve = Curve::find(crv);
-        let got = self.describe();
+        // Described only when a refusal needs it: this check runs for every token.
+        let got = Described(self);
         match alg.need {
             KeyNeed::Hmac(min) => {
                 if kty != "oct" {
@@ -378,10 +390,7 @@ impl Key {
     /// Every algorithm of the given token kind this key can do `op` with.
     /// With `allow_weak`, algorithms the key is too weak for count (`--allow-weak-key`).
     pub fn usable_algs_with(&self, op: Op, allow_weak: bool) -> Vec<&'static Alg> {
-        let kind = match op {
-            Op::Sign | Op::Verify => crate::jose::alg::TokenKind::Jws,
-            Op::Encrypt | Op::Decrypt => crate::jose::alg::TokenKind::Jwe,
-        };
+        let kind = op_kind(op);
         crate::jose::alg::ALGS
             .iter()
             .filter(|a| a.kind == kind && a.id != AlgId::Rsa1v15)
@@ -456,18 +465,50 @@ fn dir_key_for(own: &str, enc: Option<&Enc>) -> bool {
 }
 
 /// What a KEY reference held: one key, or a JWK Set kept whole so a command can pick by `kid`.
+/// Built once and never changed (`new`): what the keys can do is worked out once per set.
 #[derive(Debug, Clone)]
 pub struct KeySet {
     pub keys: Vec<Key>,
     pub is_set: bool,
+    /// [`KeySet::usable_algs`], by (token kind, allow_weak): `--batch` asks for every line.
+    usable: [OnceLock<Vec<&'static Alg>>; 4],
 }
 
 impl KeySet {
-    fn one(key: Key) -> KeySet {
+    pub fn new(keys: Vec<Key>, is_set: bool) -> KeySet {
         KeySet {
-            keys: vec![key],
-            is_set: false,
+            keys,
+            is_set,
+            usable: Default::default(),
         }
+    }
+
+    fn one(key: Key) -> KeySet {
+        KeySet::new(vec![key], false)
+    }
+
+    /// Every algorithm of `kind` some key of the set allows for `op` (verify or decrypt):
+    /// the key's own `alg`, else each one the key can do ([`Key::usable_algs_with`]); in
+    /// the set's order, without repeats.
+    pub fn usable_algs(&self, op: Op, allow_weak: bool) -> &[&'static Alg] {
+        let kind = op_kind(op);
+        let slot = usize::from(kind == TokenKind::Jwe) * 2 + usize::from(allow_weak);
+        self.usable[slot].get_or_init(|| {
+            let mut allowed: Vec<&'static Alg> = Vec::new();
+            for key in &self.keys {
+                let algs = match key.alg().and_then(crate::jose::alg::find) {
+                    Some(own) if own.kind == kind => vec![own],
+                    Some(_) => vec![],
+                    None => key.usable_algs_with(op, allow_weak),
+                };
+                for a in algs {
+                    if !allowed.contains(&a) {
+                        allowed.push(a);
+                    }
+                }
+            }
+            allowed
+        })
     }
 
     /// The single key, for commands that need exactly one (signing, encrypting, keygen).
@@ -491,6 +532,14 @@ impl KeySet {
                 "the JWK Set holds {count} keys; pick one with --kid"
             ))),
         }
+    }
+}
+
+/// The kind of token an operation works on.
+fn op_kind(op: Op) -> TokenKind {
+    match op {
+        Op::Sign | Op::Verify => TokenKind::Jws,
+        Op::Encrypt | Op::Decrypt => TokenKind::Jwe,
     }
 }
 

@@ -265,10 +265,7 @@ pub(crate) fn from_json(text: &str) -> Result<KeySet> {
         if loaded.is_empty() {
             return Err(error::runtime("the JWK Set holds no usable key"));
         }
-        return Ok(KeySet {
-            keys: loaded,
-            is_set: true,
-        });
+        return Ok(KeySet::new(loaded, true));
     }
     if map.contains_key("kty") {
         return jwk_from_map(map).map(KeySet::one);

@@ -111,10 +111,7 @@ pub fn run(args: &ServeArgs, global: &GlobalArgs) -> Result<()> {
     let minter = Minter::new(alg, &enc, &key, &HeaderParams { members: header }, None)?;
     let service = Service {
         minter,
-        keys: KeySet {
-            keys: vec![key],
-            is_set: false,
-        },
+        keys: KeySet::new(vec![key], false),
         alg,
         enc,
         ttl,

@@ -130,10 +130,10 @@ pub fn load_context(args: &InspectArgs) -> Result<Context> {
         None => None,
     };
     let password = match &args.key_input.password_file {
-        Some(_) => Some(KeySet {
-            keys: vec![keys::Key::from_secret(&keys::read_password(&load, "")?)?],
-            is_set: false,
-        }),
+        Some(_) => Some(KeySet::new(
+            vec![keys::Key::from_secret(&keys::read_password(&load, "")?)?],
+            false,
+        )),
         None => None,
     };
     Ok(Context {
