@@ -23,6 +23,9 @@ const BLOCK_TIME: Duration = Duration::from_millis(4);
 const MIN_BLOCK_LINES: usize = 8;
 /// The most lines in a block, which bounds memory.
 const MAX_BLOCK_LINES: usize = 4 * 1024;
+/// A block stops taking lines once it holds this many bytes: with long lines, the line
+/// count alone would let a block grow to gigabytes.
+const MAX_BLOCK_BYTES: usize = 4 * 1024 * 1024;
 
 /// The longest line accepted; longer ones are reported, not buffered without limit.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
@@ -169,7 +172,7 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Resu
             text: Vec::new(),
             lines: Vec::with_capacity(size),
         };
-        while block.lines.len() < size {
+        while block.lines.len() < size && block.text.len() < MAX_BLOCK_BYTES {
             let start = block.text.len();
             let read = input
                 .by_ref()
@@ -305,6 +308,33 @@ mod tests {
         assert_eq!(
             error::one_line(&summary.into_result().unwrap_err()),
             "4 of 40000 lines failed; first: line 10000"
+        );
+    }
+
+    #[test]
+    fn a_block_of_long_lines_stays_within_its_byte_bound() {
+        // 40 lines of ~1 MiB: by count one block, by bytes about ten.
+        let line = "x".repeat(MAX_LINE_BYTES - 1) + "\n";
+        let input = line.repeat(40);
+        let mut sizes = Vec::new();
+        pipeline::run(
+            1,
+            Order::Input,
+            |feeder| read_blocks(&mut input.as_bytes(), feeder),
+            |_: &mut (), block: Lines| (block.text.len(), block.lines.len()),
+            &mut |size| {
+                sizes.push(size);
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(sizes.iter().map(|(_, lines)| lines).sum::<usize>(), 40);
+        assert!(sizes.len() >= 8, "{sizes:?}");
+        assert!(
+            sizes
+                .iter()
+                .all(|(bytes, _)| *bytes < MAX_BLOCK_BYTES + MAX_LINE_BYTES),
+            "{sizes:?}"
         );
     }
 

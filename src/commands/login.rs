@@ -194,11 +194,11 @@ fn check_with_key(token: &Compact, keys: &KeySet, now: i64) -> Result<()> {
         Kind::Jws => verify::verify_jws(token, keys, &policy)?,
         Kind::Jwe => verify::decrypt_jwe(token, keys, &policy, Inner::Skip)?,
     };
-    let checks: Vec<String> = verified
+    let checks: Vec<&str> = verified
         .checks
         .iter()
         .filter(|c| c.result == "ok")
-        .map(|c| c.name.clone())
+        .map(|c| c.name.as_ref())
         .collect();
     output::note(&format!("key check: ok ({})", checks.join(", ")));
     Ok(())

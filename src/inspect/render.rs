@@ -109,7 +109,7 @@ pub fn render(report: &Report, style: &Style) -> String {
                 .iter()
                 .filter(|c| {
                     matches!(
-                        c.name.as_str(),
+                        c.name.as_ref(),
                         "signature" | "decryption" | "inner signature" | "key strength"
                     )
                 })

@@ -67,7 +67,7 @@ fn when(t: f64, now: i64) -> String {
 /// claim that is not asked for is not looked at; one that is must be a string.
 fn exact_claim(
     claims: &Map<String, Value>,
-    name: &str,
+    name: &'static str,
     label: &str,
     want: Option<&str>,
     trail: &mut Trail,
@@ -231,7 +231,7 @@ fn check_claims(
                 "required claim \"{name}\" is missing"
             )));
         }
-        trail.ok(&format!("require {name}"), "present");
+        trail.ok(format!("require {name}"), "present");
     }
     Ok(())
 }

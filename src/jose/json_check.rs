@@ -105,7 +105,7 @@ pub fn verify_json_jws(
                 ("skipped", format!("no key for it: {reason}"), false)
             }
         };
-        checks.push(Check::new(&name, result, detail));
+        checks.push(Check::new(name, result, detail));
         if valid && chosen.is_none() {
             chosen = Some(i);
         }

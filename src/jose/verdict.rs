@@ -1,6 +1,8 @@
 //! What a check says: each step's result (`Check`), a token that passed (`Verified`), a
 //! refusal with the checks made up to it (`Refused`), and the trail that records them.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::error;
@@ -10,15 +12,19 @@ use crate::jose::token::Compact;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Check {
     #[serde(rename = "check")]
-    pub name: String,
+    pub name: Cow<'static, str>,
     pub result: &'static str,
     pub detail: String,
 }
 
 impl Check {
-    pub(super) fn new(name: &str, result: &'static str, detail: impl Into<String>) -> Check {
+    pub(super) fn new(
+        name: impl Into<Cow<'static, str>>,
+        result: &'static str,
+        detail: impl Into<String>,
+    ) -> Check {
         Check {
-            name: name.to_string(),
+            name: name.into(),
             result,
             detail: detail.into(),
         }
@@ -93,7 +99,7 @@ pub(super) struct Trail {
 }
 
 impl Trail {
-    pub(super) fn ok(&mut self, name: &str, detail: impl Into<String>) {
+    pub(super) fn ok(&mut self, name: impl Into<Cow<'static, str>>, detail: impl Into<String>) {
         self.checks.push(Check::new(name, "ok", detail));
     }
 

@@ -540,7 +540,7 @@ fn verify_inner(
         Ok(mut verified) => {
             for check in &mut verified.checks {
                 if check.name == "signature" || check.name == "alg" {
-                    check.name = format!("inner {}", check.name);
+                    check.name = format!("inner {}", check.name).into();
                 }
             }
             trail.checks.append(&mut verified.checks);
@@ -549,7 +549,7 @@ fn verify_inner(
         Err(refused) => {
             for mut check in refused.checks {
                 if !check.name.starts_with("inner") {
-                    check.name = format!("inner {}", check.name);
+                    check.name = format!("inner {}", check.name).into();
                 }
                 trail.checks.push(check);
             }
