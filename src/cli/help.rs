@@ -130,8 +130,8 @@ proves who signed it, or --allow-unauthenticated accepts it anyway (the checks t
 authenticity: not checked). dir, AES key wrap and PBES2 tokens are authenticated by the \
 shared secret. On success the plaintext (pretty JSON when it is JSON) goes to stdout.
 
---json, --batch, --quiet and --allow-weak-key as for verify (a weak key is accepted for the \
-inner JWS only: RSA JWE keys under 2048 bits stay refused). JSON-serialized JWEs (RFC 7516 §7.2, flattened or general, \
+--json, --batch, --quiet and --allow-weak-key as for verify (an RSA-OAEP* key under 2048 \
+bits unwraps the content key through OpenSSL directly; josekit decrypts the rest). JSON-serialized JWEs (RFC 7516 §7.2, flattened or general, \
 with aad and shared and per-recipient unprotected headers) are read too: every recipient \
 passes the checks above, and the recipient whose kid names a key is used, else each whose \
 algorithm the key allows; the checks say which.";

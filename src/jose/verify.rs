@@ -267,6 +267,15 @@ fn key_label(key: &Key) -> String {
     }
 }
 
+/// The check that says a key under the strength floor was used (`--allow-weak-key`).
+fn weak_check(weakness: &str) -> Check {
+    Check::new(
+        "key strength",
+        WEAK,
+        format!("{weakness} (accepted with --allow-weak-key)"),
+    )
+}
+
 /// Verifies a compact JWS and checks its claims.
 pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Verified, Refused> {
     let mut trail = Trail::default();
@@ -322,11 +331,7 @@ fn verify_jws_steps(
     };
     trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
     if let Some(weak) = weakness {
-        trail.checks.push(Check::new(
-            "key strength",
-            WEAK,
-            format!("{weak} (accepted with --allow-weak-key)"),
-        ));
+        trail.checks.push(weak_check(&weak));
     }
     let payload = token.payload().unwrap_or_default().to_vec();
     let claims = claims_set(&payload, &token.header, trail)?;
@@ -392,11 +397,14 @@ fn decrypt_jwe_steps(
         )));
     }
     trail.step = "decryption";
-    let (plaintext, key) = decrypt(token, keys, policy, alg, enc)?;
+    let (plaintext, key, weakness) = decrypt(token, keys, policy, alg, enc)?;
     trail.ok(
         "decryption",
         format!("{} + {} with {}", alg.name, enc.name, key_label(key)),
     );
+    if let Some(weak) = weakness {
+        trail.checks.push(weak_check(&weak));
+    }
     let nested = names_jwt(token.header.get("cty"));
     let (payload, claims, inner_header) = match inner {
         Inner::Verify(inner_keys) => {
@@ -457,7 +465,7 @@ fn decrypt<'k>(
     policy: &Policy,
     alg: &'static Alg,
     enc: &'static alg::Enc,
-) -> Result<(Vec<u8>, &'k Key)> {
+) -> Result<(Vec<u8>, &'k Key, Option<String>)> {
     // josekit's context is built only when a token needs it: the prepared dir+GCM path
     // does not, and building one registers every algorithm.
     let deflate = precheck::CappedDeflate::new(policy.max_inflate);
@@ -477,15 +485,22 @@ fn decrypt<'k>(
         };
         decrypted.ok().map(|(bytes, _)| bytes)
     };
-    for key in candidates(token, keys, alg, Op::Decrypt, Some(enc), false)? {
+    let allow_weak = policy.allow_weak_key;
+    for key in candidates(token, keys, alg, Op::Decrypt, Some(enc), allow_weak)? {
         if alg.need == alg::KeyNeed::Rsa {
             let modulus = key.bits().div_ceil(8);
             if token.decoded.first().map_or(0, Vec::len) != modulus {
                 continue;
             }
         }
+        if allow_weak && let Some(weak) = key.check_weak(alg, Op::Decrypt, Some(enc))? {
+            if let Some(bytes) = josekit(weak::decrypter(alg, key)?.as_ref()) {
+                return Ok((bytes, key, Some(weak)));
+            }
+            continue;
+        }
         if let Some(bytes) = prepared::decrypt(token, alg, enc, key, &mut josekit)? {
-            return Ok((bytes, key));
+            return Ok((bytes, key, None));
         }
     }
     if deflate.went_over() {

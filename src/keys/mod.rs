@@ -222,11 +222,11 @@ impl Key {
         self.check_with(alg, op, enc, false).map(|_| ())
     }
 
-    /// [`Key::check`] for `--allow-weak-key` (verification only): a key under the strength
-    /// floor (an HS* secret shorter than the hash, RSA under 2048 bits) passes, and the
-    /// refusal it would have had comes back as the weakness to report.
+    /// [`Key::check`] for `--allow-weak-key` (verifying and decrypting only): a key under
+    /// the strength floor (an HS* secret shorter than the hash, RSA under 2048 bits) passes,
+    /// and the refusal it would have had comes back as the weakness to report.
     pub fn check_weak(&self, alg: &Alg, op: Op, enc: Option<&Enc>) -> Result<Option<String>> {
-        self.check_with(alg, op, enc, op == Op::Verify)
+        self.check_with(alg, op, enc, matches!(op, Op::Verify | Op::Decrypt))
     }
 
     fn check_with(

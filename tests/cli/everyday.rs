@@ -1081,3 +1081,128 @@ fn issue_dash_o_writes_the_token_to_a_private_file() {
         .success();
     assert_ne!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+/// A JWE for an RSA-1024 key made with OpenSSL directly (jwtctl refuses to make one):
+/// `alg` RSA-OAEP or RSA-OAEP-256, `enc` A256GCM. Returns the token and the private key PEM.
+fn rsa_1024_jwe(alg: &str, plaintext: &[u8]) -> (String, String) {
+    use base64::Engine;
+    use openssl::encrypt::Encrypter;
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::rsa::{Padding, Rsa};
+    use openssl::symm::{Cipher, encrypt_aead};
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let pkey = PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap();
+    let (cek, iv) = ([7u8; 32], [9u8; 12]);
+    let md = if alg == "RSA-OAEP" {
+        MessageDigest::sha1()
+    } else {
+        MessageDigest::sha256()
+    };
+    let mut encrypter = Encrypter::new(&pkey).unwrap();
+    encrypter.set_rsa_padding(Padding::PKCS1_OAEP).unwrap();
+    encrypter.set_rsa_oaep_md(md).unwrap();
+    encrypter.set_rsa_mgf1_md(md).unwrap();
+    let mut wrapped = vec![0; encrypter.encrypt_len(&cek).unwrap()];
+    let len = encrypter.encrypt(&cek, &mut wrapped).unwrap();
+    wrapped.truncate(len);
+    let header = b64(json!({"alg": alg, "enc": "A256GCM", "kid": "legacy"})
+        .to_string()
+        .as_bytes());
+    let mut tag = [0u8; 16];
+    let ciphertext = encrypt_aead(
+        Cipher::aes_256_gcm(),
+        &cek,
+        Some(&iv),
+        header.as_bytes(),
+        plaintext,
+        &mut tag,
+    )
+    .unwrap();
+    let token = format!(
+        "{header}.{}.{}.{}.{}",
+        b64(&wrapped),
+        b64(&iv),
+        b64(&ciphertext),
+        b64(&tag)
+    );
+    let pem = String::from_utf8(pkey.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    (token, pem)
+}
+
+#[test]
+fn allow_weak_key_decrypts_rsa_1024_through_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    for alg in ["RSA-OAEP", "RSA-OAEP-256"] {
+        let (token, pem) = rsa_1024_jwe(alg, br#"{"sub":"legacy-user"}"#);
+        let key = write(dir.path(), &format!("{alg}.pem"), pem);
+        let floor = format!("{alg} needs an RSA key of at least 2048 bits, got 1024");
+        refused_by(
+            "decrypt",
+            &["--allow-unauthenticated", "--key", &key, &token],
+            1,
+            &floor,
+        );
+        let out = jwtctl()
+            .args([
+                "decrypt",
+                "--allow-unauthenticated",
+                "--allow-weak-key",
+                "--key",
+                &key,
+                &token,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{alg}: {out:?}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "{\n  \"sub\": \"legacy-user\"\n}\n"
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!(
+                "warning: weak key: {floor} (accepted with --allow-weak-key)\ndecrypted; checks:\n"
+            )),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "\n  weak         key strength    {floor} (accepted with --allow-weak-key)\n"
+            )),
+            "{stderr}"
+        );
+        // A changed tag, or a token for another key: not authentic, flag or not.
+        let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+        let mut tag = parts[4].clone().into_bytes();
+        tag[0] = if tag[0] == b'A' { b'B' } else { b'A' };
+        parts[4] = String::from_utf8(tag).unwrap();
+        let forged = parts.join(".");
+        jwtctl()
+            .args([
+                "decrypt",
+                "--allow-unauthenticated",
+                "--allow-weak-key",
+                "--key",
+                &key,
+                &forged,
+            ])
+            .assert()
+            .code(4)
+            .stdout("");
+        let (other, _) = rsa_1024_jwe(alg, b"{}");
+        jwtctl()
+            .args([
+                "decrypt",
+                "--allow-unauthenticated",
+                "--allow-weak-key",
+                "--key",
+                &key,
+                &other,
+            ])
+            .assert()
+            .code(4)
+            .stdout("")
+            .stderr("error: decryption failed: the token's kid is \"legacy\", the key has none\n");
+    }
+}
