@@ -123,28 +123,32 @@ pub fn rfc3339(t: i64) -> String {
 
 /// The two most significant units of a span: `14m 3s`, `2h 5m`, `3d 4h`, `0s`.
 pub fn human_span(secs: u64) -> String {
-    let units = [(86_400, "d"), (3_600, "h"), (60, "m"), (1, "s")];
-    let mut parts = Vec::new();
+    let mut out = String::with_capacity(8);
+    write_span(&mut out, secs);
+    out
+}
+
+/// [`human_span`], written into `out` (a verdict's details are built for every token).
+fn write_span(out: &mut String, secs: u64) {
+    use std::fmt::Write;
+    let units = [(86_400, 'd'), (3_600, 'h'), (60, 'm'), (1, 's')];
+    let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
+        out.push_str("0s");
+        return;
+    };
     let mut rest = secs;
-    for (size, unit) in units {
+    let mut wrote = false;
+    // The first unit that counts and the one after it; a zero second unit is not shown.
+    for &(size, unit) in units.iter().skip(first).take(2) {
         let count = rest / size;
         rest %= size;
-        if count > 0 || !parts.is_empty() {
-            parts.push((count, unit));
+        if count > 0 {
+            if wrote {
+                out.push(' ');
+            }
+            let _ = write!(out, "{count}{unit}");
+            wrote = true;
         }
-        if parts.len() == 2 {
-            break;
-        }
-    }
-    let shown: Vec<String> = parts
-        .iter()
-        .filter(|(count, _)| *count > 0)
-        .map(|(count, unit)| format!("{count}{unit}"))
-        .collect();
-    if shown.is_empty() {
-        "0s".to_string()
-    } else {
-        shown.join(" ")
     }
 }
 
@@ -152,11 +156,19 @@ pub fn human_span(secs: u64) -> String {
 pub fn relative(t: i64, now: i64) -> String {
     let delta = i128::from(t) - i128::from(now);
     let span = u64::try_from(delta.unsigned_abs()).unwrap_or(u64::MAX);
+    let mut out = String::with_capacity(16);
     match delta {
-        0 => "now".to_string(),
-        d if d > 0 => format!("in {}", human_span(span)),
-        _ => format!("{} ago", human_span(span)),
+        0 => out.push_str("now"),
+        d if d > 0 => {
+            out.push_str("in ");
+            write_span(&mut out, span);
+        }
+        _ => {
+            write_span(&mut out, span);
+            out.push_str(" ago");
+        }
     }
+    out
 }
 
 #[cfg(test)]

@@ -111,7 +111,7 @@ pub fn run(args: &IssueArgs, global: &GlobalArgs) -> Result<()> {
         let parsed = crate::jose::json::parse_any(&token, usize::MAX)?;
         return output::print_json(&json!({
             "token": token,
-            "header": Value::Object(parsed.first().header.clone()),
+            "header": Value::Object((*parsed.first().header).clone()),
             "claims": Value::Object(claims),
         }));
     }
@@ -255,7 +255,7 @@ fn read_from(text: &str, max: usize) -> Result<From> {
         }
     };
     Ok(From {
-        header: parsed.header,
+        header: std::sync::Arc::unwrap_or_clone(parsed.header),
         claims,
     })
 }

@@ -140,7 +140,7 @@ fn load_keys(references: &[String], load: &keys::LoadOptions) -> Result<keys::Ke
 /// A failure after the token parsed, before any check: the document still shows its header.
 pub fn with_header(error: anyhow::Error, token: &Compact) -> Refused {
     Refused {
-        header: Some(Box::new(token.header.clone())),
+        header: Some(token.header.clone()),
         ..Refused::from(error)
     }
 }

@@ -285,7 +285,7 @@ pub fn report_any_with(
             EntryHeaders {
                 protected: e.protected.clone(),
                 unprotected,
-                header: e.view.header.clone(),
+                header: (*e.view.header).clone(),
             }
         })
         .collect();
@@ -363,7 +363,7 @@ fn build(
     Ok(Report {
         kind: token.kind,
         serialization: None,
-        header: token.header.clone(),
+        header: (*token.header).clone(),
         signatures: None,
         recipients: None,
         parts,
@@ -417,7 +417,10 @@ fn check_with_key(
                 let claims = verified.claims.take();
                 let payload = claims.is_none().then(|| Payload::of(&verified.payload));
                 Decrypted {
-                    inner_header: verified.inner_header.take(),
+                    inner_header: verified
+                        .inner_header
+                        .take()
+                        .map(std::sync::Arc::unwrap_or_clone),
                     claims,
                     payload,
                 }

@@ -327,7 +327,7 @@ fn parse_jws(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
                 // Verification works from the segments; no third copy of the payload.
                 text: String::new(),
                 segments: vec![protected_b64, payload_segment, signature_b64],
-                header,
+                header: header.into(),
                 header_bytes,
                 decoded: vec![payload, signature],
             },
@@ -411,7 +411,7 @@ fn parse_jwe(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
                     segment("ciphertext", doc),
                     segment("tag", doc),
                 ],
-                header,
+                header: header.into(),
                 header_bytes: b64url_decode(&protected_b64).unwrap_or_default(),
                 decoded: vec![encrypted_key, iv.clone(), ciphertext.clone(), tag.clone()],
             },

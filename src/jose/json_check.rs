@@ -148,7 +148,7 @@ fn signature_detail(checks: &[Check]) -> Option<String> {
 
 fn with_header(error: anyhow::Error, view: &Compact) -> Refused {
     Refused {
-        header: Some(Box::new(view.header.clone())),
+        header: Some(view.header.clone()),
         ..Refused::from(error)
     }
 }

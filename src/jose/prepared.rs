@@ -307,7 +307,7 @@ pub fn decrypt(
         Prepared::DirGcm(gcm)
             if !token.text.starts_with('{')
                 && !token.header.contains_key("zip")
-                && josekit::jwe::JweHeader::from_map(token.header.clone()).is_ok() =>
+                && josekit::jwe::JweHeader::from_map((*token.header).clone()).is_ok() =>
         {
             Ok(gcm_open(gcm, token))
         }

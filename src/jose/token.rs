@@ -4,6 +4,8 @@
 //! that is a JSON object without duplicate members, and a size limit. Nothing here panics
 //! on any input; serde_json bounds nesting depth (128).
 
+use std::sync::Arc;
+
 use anyhow::Result;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,6 +23,10 @@ pub enum Kind {
     Jwe,
 }
 
+/// A decoded protected header, shared: a header travels from the token into its verdict, and
+/// in a batch the same header opens thousands of tokens (see [`parse`]).
+pub type Header = Arc<Map<String, Value>>;
+
 /// A structurally valid compact token.
 #[derive(Debug, Clone)]
 pub struct Compact {
@@ -30,7 +36,7 @@ pub struct Compact {
     /// The base64url segments (3 or 5).
     pub segments: Vec<String>,
     /// The decoded protected header.
-    pub header: Map<String, Value>,
+    pub header: Header,
     /// The decoded header bytes.
     pub header_bytes: Vec<u8>,
     /// Every segment after the header, decoded: JWS payload and signature; JWE encrypted
@@ -71,15 +77,10 @@ impl Compact {
 const JWS_PARTS: [&str; 3] = ["header", "payload", "signature"];
 const JWE_PARTS: [&str; 5] = ["header", "encrypted key", "iv", "ciphertext", "tag"];
 
-/// Strict base64url without padding; `None` for anything else.
+/// Strict base64url without padding; `None` for anything else. The engine refuses every
+/// byte outside the base64url alphabet (`+`, `/`, `=`, whitespace, non-ASCII), non-canonical
+/// trailing bits and a length of 4n+1 (see the test below).
 pub fn b64url_decode(segment: &str) -> Option<Vec<u8>> {
-    if !segment
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        return None;
-    }
-    // The engine rejects non-canonical trailing bits and a length of 4n+1.
     URL_SAFE_NO_PAD.decode(segment).ok()
 }
 
@@ -110,11 +111,9 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
             )));
         }
     };
-    let header_bytes = b64url_decode(segments[0])
-        .ok_or_else(|| error::malformed("part 1 (header) is not base64url"))?;
     // Parsed now, reported after the other parts' base64url: RFC 7797's `b64: false` says
     // how to read the payload.
-    let header = strict_json::parse_object(&header_bytes, "header");
+    let (header_bytes, header) = header_of(segments[0])?;
     let unencoded = kind == Kind::Jws
         && header
             .as_ref()
@@ -161,6 +160,57 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         header_bytes,
         decoded,
     })
+}
+
+/// Headers this thread parsed lately, by their encoded segment.
+struct SeenHeader {
+    segment: String,
+    bytes: Vec<u8>,
+    header: Header,
+}
+
+/// How many headers a thread keeps, and the longest it keeps: a batch or a log mostly
+/// repeats a few short headers.
+const SEEN_HEADERS: usize = 16;
+const SEEN_HEADER_BYTES: usize = 1024;
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Vec<SeenHeader>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A header segment decoded (an error when it is not base64url) and parsed (the second
+/// result, reported by the caller in its turn). A header this thread parsed before is not
+/// parsed again: the answer is a function of the segment alone, and only headers that
+/// parsed are kept.
+fn header_of(segment: &str) -> Result<(Vec<u8>, Result<Header>)> {
+    let seen = SEEN.with(|seen| {
+        seen.borrow()
+            .iter()
+            .find(|s| s.segment == segment)
+            .map(|s| (s.bytes.clone(), Arc::clone(&s.header)))
+    });
+    if let Some((bytes, header)) = seen {
+        return Ok((bytes, Ok(header)));
+    }
+    let bytes = b64url_decode(segment)
+        .ok_or_else(|| error::malformed("part 1 (header) is not base64url"))?;
+    let header = strict_json::parse_object(&bytes, "header").map(Arc::new);
+    if let Ok(header) = &header
+        && segment.len() <= SEEN_HEADER_BYTES
+    {
+        SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            if seen.len() >= SEEN_HEADERS {
+                seen.remove(0);
+            }
+            seen.push(SeenHeader {
+                segment: segment.to_string(),
+                bytes: bytes.clone(),
+                header: Arc::clone(header),
+            });
+        });
+    }
+    Ok((bytes, header))
 }
 
 fn is_token_byte(b: u8) -> bool {
@@ -223,6 +273,69 @@ mod tests {
         let err = parse(token, DEFAULT_MAX_TOKEN_BYTES).unwrap_err();
         assert_eq!(class_of(&err), Class::Malformed, "{token}");
         err.to_string()
+    }
+
+    #[test]
+    fn base64url_is_strict() {
+        assert_eq!(b64url_decode("AQID").unwrap(), [1, 2, 3]);
+        assert_eq!(b64url_decode("-_8").unwrap(), [0xfb, 0xff]);
+        assert_eq!(b64url_decode("").unwrap(), b"");
+        for bad in [
+            "AQID=", "AQ==", "+/8", "AQ ID", " AQID", "AQID\n", "AQ\tID", "AQIDé", "A", "AQIDB",
+            "AR", "AQJ", "AQ.D", "AQ\0D",
+        ] {
+            assert_eq!(b64url_decode(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_header_seen_before_is_judged_as_the_first_time() {
+        let payload = b64(r#"{"sub":"a"}"#);
+        let headers = [
+            r#"{"alg":"HS256"}"#,
+            r#"{"alg":"HS256","kid":7}"#,
+            r#"{"alg":"HS256","alg":"none"}"#,
+            r#"{"typ":"JWT"}"#,
+            r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#,
+            r#"{"alg":"HS256","b64":false}"#,
+            "not json",
+        ];
+        let answer = |token: &str| match parse(token, DEFAULT_MAX_TOKEN_BYTES) {
+            Ok(t) => Ok((
+                serde_json::to_string(&*t.header).unwrap(),
+                t.decoded.clone(),
+            )),
+            Err(e) => Err(crate::error::one_line(&e)),
+        };
+        // More distinct headers than the cache holds, three rounds: hits, misses and
+        // evictions all give the first answer.
+        let mut tokens: Vec<String> = headers
+            .iter()
+            .map(|h| format!("{}.{payload}.c2ln", b64(h)))
+            .collect();
+        tokens.extend((0..20).map(|i| {
+            format!(
+                "{}.{payload}.c2ln",
+                b64(&format!(r#"{{"alg":"HS256","n":{i}}}"#))
+            )
+        }));
+        tokens.push(format!("{}.{payload}.c2ln!", b64(headers[0])));
+        let first: Vec<_> = tokens.iter().map(|t| answer(t)).collect();
+        for _ in 0..2 {
+            let again: Vec<_> = tokens.iter().map(|t| answer(t)).collect();
+            assert_eq!(again, first);
+        }
+        assert_eq!(first[1], Err("header \"kid\" is not a string".to_string()));
+        assert!(
+            first[2]
+                .as_ref()
+                .unwrap_err()
+                .contains("duplicate member \"alg\"")
+        );
+        assert_eq!(
+            first.last().unwrap(),
+            &Err("part 3 (signature) is not base64url".to_string())
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::jose::token::Compact;
+use crate::jose::token::{Compact, Header};
 
 /// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -34,12 +34,12 @@ impl Check {
 /// A token that passed: its header, payload, parsed claims (if a JSON object) and the checks.
 #[derive(Debug, Clone)]
 pub struct Verified {
-    pub header: Map<String, Value>,
+    pub header: Header,
     pub payload: Vec<u8>,
     pub claims: Option<Map<String, Value>>,
     pub checks: Vec<Check>,
     /// For a nested JWT: the inner JWS's header.
-    pub inner_header: Option<Map<String, Value>>,
+    pub inner_header: Option<Header>,
 }
 
 /// What `inspect` and `--scan` say of a JWE that anyone with the public key could make.
@@ -61,8 +61,8 @@ impl Verified {
 #[derive(Debug)]
 pub struct Refused {
     pub error: anyhow::Error,
-    /// The token's header, when it parsed (boxed: a refusal travels in every `Result`).
-    pub header: Option<Box<Map<String, Value>>>,
+    /// The token's header, when it parsed.
+    pub header: Option<Header>,
     pub checks: Vec<Check>,
     pub claims: Option<Box<Map<String, Value>>>,
     /// The signature was checked with a key that could check it, and did not verify (as
@@ -112,7 +112,7 @@ impl Trail {
         }
         Refused {
             error,
-            header: Some(Box::new(token.header.clone())),
+            header: Some(token.header.clone()),
             checks: self.checks,
             claims: self.claims.map(Box::new),
             mismatch: self.mismatch,
