@@ -307,7 +307,7 @@ pub fn decrypt(
         Prepared::DirGcm(gcm)
             if !token.text.starts_with('{')
                 && !token.header.contains_key("zip")
-                && josekit::jwe::JweHeader::from_map((*token.header).clone()).is_ok() =>
+                && josekit_reads(&token.header) =>
         {
             Ok(gcm_open(gcm, token))
         }
@@ -318,6 +318,29 @@ pub fn decrypt(
             Ok(josekit(decrypter.as_ref()))
         }
     }
+}
+
+thread_local! {
+    /// The last header [`josekit_reads`] judged, kept alive (so its address names it alone)
+    /// with the answer: the tokens of a batch share their header (see `token::parse`).
+    static LAST_HEADER: RefCell<Option<(crate::jose::token::Header, bool)>> =
+        const { RefCell::new(None) };
+}
+
+/// Whether josekit takes this protected header as a JWE header (member types and values);
+/// a header it would refuse goes the josekit way, to be refused there.
+fn josekit_reads(header: &crate::jose::token::Header) -> bool {
+    let known = LAST_HEADER.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(seen, _)| std::sync::Arc::ptr_eq(seen, header))
+            .map(|(_, reads)| *reads)
+    });
+    known.unwrap_or_else(|| {
+        let reads = josekit::jwe::JweHeader::from_map((**header).clone()).is_ok();
+        LAST_HEADER.with(|last| *last.borrow_mut() = Some((header.clone(), reads)));
+        reads
+    })
 }
 
 fn gcm_open(gcm: &Gcm, token: &crate::jose::token::Compact) -> Option<Vec<u8>> {
