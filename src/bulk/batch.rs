@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bulk::pipeline::{self, Feeder, Order};
+use crate::bulk::progress::Progress;
 use crate::error::{self, Class};
 
 // Blocks are sized to take about BLOCK_TIME of one worker's time, as measured on the blocks
@@ -91,11 +92,13 @@ type Block = Vec<(usize, Option<Vec<u8>>)>;
 /// Runs `work(line_number, line)` over every line of `input` on `threads` workers, writing
 /// each line's output in input order to `out` and failure messages (`error: line N: …`) to
 /// stderr. Reading, working and writing overlap (`crate::bulk::pipeline`): the caller's
-/// thread reads, a writer thread puts blocks back in order.
+/// thread reads, a writer thread puts blocks back in order. `progress` counts the lines
+/// and the bytes read (shown on a terminal).
 pub fn run<F>(
     mut input: impl BufRead,
     out: impl Write + Send,
     threads: usize,
+    progress: &Progress,
     work: F,
 ) -> Result<Summary>
 where
@@ -110,15 +113,18 @@ where
         },
         closed: false,
     };
-    pipeline::run(
+    pipeline::run_shown(
+        progress,
         threads,
         Order::Input,
-        |feeder| read_blocks(&mut input, feeder),
+        |feeder| read_blocks(&mut input, feeder, progress),
         |_: &mut (), lines: Block| -> Vec<(usize, LineResult)> {
-            lines
+            let done: Vec<_> = lines
                 .into_iter()
                 .map(|(n, line)| (n, work(n, line.as_deref().ok_or(TooLong))))
-                .collect()
+                .collect();
+            progress.add(done.len() as u64);
+            done
         },
         &mut |results| writer.write(results),
     )?;
@@ -127,11 +133,18 @@ where
 }
 
 /// Reads numbered lines in blocks sized to the measured work and hands them to the workers.
-fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Block>) -> Result<()> {
+fn read_blocks(
+    input: &mut impl BufRead,
+    feeder: &mut Feeder<'_, Block>,
+    progress: &Progress,
+) -> Result<()> {
     let mut line_number = 0;
     loop {
         let size = feeder.units_in(BLOCK_TIME, MIN_BLOCK_LINES, MAX_BLOCK_LINES);
         let mut block = Vec::with_capacity(size);
+        // The bytes of the block's lines (line ends included; not those of the rest of an
+        // over-long line), counted once per block.
+        let mut bytes = 0u64;
         while block.len() < size {
             let mut line = Vec::new();
             let read = input
@@ -142,6 +155,7 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Block>) -> Resu
             if read == 0 {
                 break;
             }
+            bytes += read as u64;
             line_number += 1;
             if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
                 skip_rest_of_line(input)?;
@@ -153,6 +167,7 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Block>) -> Resu
             }
             block.push((line_number, Some(line)));
         }
+        progress.read(bytes);
         if block.is_empty() || feeder.send(block).is_err() {
             return Ok(());
         }
@@ -223,11 +238,17 @@ mod tests {
         // take part (one 64-line block would leave the other idle).
         let input: String = (1..=64).map(|i| format!("{i}\n")).collect();
         let workers = Mutex::new(std::collections::HashSet::new());
-        run(input.as_bytes(), Vec::new(), 2, |_, _| {
-            std::thread::sleep(Duration::from_millis(2));
-            workers.lock().unwrap().insert(std::thread::current().id());
-            LineResult::ok(String::new())
-        })
+        run(
+            input.as_bytes(),
+            Vec::new(),
+            2,
+            &Progress::hidden(),
+            |_, _| {
+                std::thread::sleep(Duration::from_millis(2));
+                workers.lock().unwrap().insert(std::thread::current().id());
+                LineResult::ok(String::new())
+            },
+        )
         .unwrap();
         assert_eq!(workers.into_inner().unwrap().len(), 2);
     }
@@ -236,15 +257,21 @@ mod tests {
     fn output_keeps_input_order_across_threads_and_counts_failures() {
         let input: String = (1..=40_000).map(|i| format!("{i}\r\n")).collect();
         let mut out = Vec::new();
-        let summary = run(input.as_bytes(), &mut out, 3, |n, line| {
-            let text = std::str::from_utf8(line.unwrap()).unwrap();
-            assert_eq!(text, n.to_string());
-            if n % 10_000 == 0 {
-                LineResult::failed("\n".into(), Class::ClaimsRejected, None)
-            } else {
-                LineResult::ok(format!("<{text}>\n"))
-            }
-        })
+        let summary = run(
+            input.as_bytes(),
+            &mut out,
+            3,
+            &Progress::hidden(),
+            |n, line| {
+                let text = std::str::from_utf8(line.unwrap()).unwrap();
+                assert_eq!(text, n.to_string());
+                if n % 10_000 == 0 {
+                    LineResult::failed("\n".into(), Class::ClaimsRejected, None)
+                } else {
+                    LineResult::ok(format!("<{text}>\n"))
+                }
+            },
+        )
         .unwrap();
         assert_eq!(
             summary,
@@ -278,14 +305,20 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
         input.extend_from_slice(b"\n\x00too-long\n\n\xff\xfe\nlast\r");
         let mut out = Vec::new();
-        let summary = run(input.as_slice(), &mut out, 2, |n, line| match line {
-            Ok(bytes) => LineResult::ok(format!("{n}:{}\n", bytes.escape_ascii())),
-            Err(too_long) => LineResult::failed(
-                format!("{n}:{}\n", too_long.error()),
-                Class::Malformed,
-                None,
-            ),
-        })
+        let summary = run(
+            input.as_slice(),
+            &mut out,
+            2,
+            &Progress::hidden(),
+            |n, line| match line {
+                Ok(bytes) => LineResult::ok(format!("{n}:{}\n", bytes.escape_ascii())),
+                Err(too_long) => LineResult::failed(
+                    format!("{n}:{}\n", too_long.error()),
+                    Class::Malformed,
+                    None,
+                ),
+            },
+        )
         .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),

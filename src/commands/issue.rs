@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::bulk::batch::{self, LineResult};
 use crate::bulk::pipeline;
+use crate::bulk::progress::{self, Progress};
 use crate::cli::{GlobalArgs, IssueArgs, Serialization};
 use crate::error;
 use crate::io::files;
@@ -135,7 +136,8 @@ fn run_batch(
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let threads = pipeline::threads(args.threads.threads);
-    let summary = batch::run(reader, std::io::stdout(), threads, |n, line| {
+    let progress = Progress::on_terminal("lines", progress::stdin_size());
+    let summary = batch::run(reader, std::io::stdout(), threads, &progress, |n, line| {
         let minted = line
             .map_err(batch::TooLong::error)
             .and_then(|line| batch_payload(line, &base))

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::bulk::batch::{self, LineResult};
 use crate::bulk::pipeline;
+use crate::bulk::progress::{self, Progress};
 use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
 use crate::io::input;
@@ -44,6 +45,7 @@ where
         reader,
         std::io::stdout(),
         pipeline::threads(threads.threads),
+        &Progress::on_terminal("lines", progress::stdin_size()),
         |n, line| {
             let outcome = line
                 .map_err(batch::TooLong::error)

@@ -87,6 +87,31 @@ pub enum FindingCode {
     AlgSymmetric,
 }
 
+/// A set of finding codes, kept as bits in the order of [`FindingCode::ALL`] (most severe
+/// first): what `inspect --scan` lists, and caches per distinct token at no allocation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeSet(u32);
+
+// Every code has a bit.
+const _: () = assert!(FindingCode::ALL.len() <= 32);
+
+impl CodeSet {
+    pub fn of(findings: &[Finding]) -> CodeSet {
+        CodeSet(findings.iter().fold(0, |bits, f| bits | f.code.bit()))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The codes, most severe first (the order of `inspect --help`'s list).
+    pub fn iter(self) -> impl Iterator<Item = FindingCode> {
+        FindingCode::ALL
+            .into_iter()
+            .filter(move |code| self.0 & code.bit() != 0)
+    }
+}
+
 /// What is said about a code: `group` is the note `--help` writes once after a run of codes
 /// of one severity that share it, `note` a remark on this code alone.
 struct Spec {
@@ -269,6 +294,11 @@ impl FindingCode {
         }
     }
 
+    fn bit(self) -> u32 {
+        let at = FindingCode::ALL.iter().position(|c| *c == self);
+        1 << at.unwrap_or_default()
+    }
+
     /// The stable code, such as `alg:none`.
     pub fn code(self) -> &'static str {
         self.spec().code
@@ -316,7 +346,28 @@ pub fn findings_help() -> String {
 // The weak-secret check lives in its own file (bulk's tests reuse its HMAC from here).
 #[cfg(test)]
 pub use super::weak_secret::hmac;
-pub use super::weak_secret::{weak_secret, weak_secret_finding};
+use super::weak_secret::{weak_secret, weak_secret_finding};
+
+/// Every finding of a token, as `inspect` reports them and `inspect --scan` lists their
+/// codes: the header's, the well-known secret of an HS* JWS, and the claims' (`claims`: a
+/// JWS's own, or a JWE's once decrypted; none when there are none to read), most severe
+/// first.
+pub fn token_findings(
+    token: &Compact,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Vec<Finding> {
+    let jws = token.kind == Kind::Jws;
+    let mut found = header_findings(token);
+    if jws && let Some(secret) = weak_secret(token) {
+        found.insert(0, weak_secret_finding(secret));
+    }
+    if let Some(claims) = claims {
+        found.extend(claim_findings(claims, now, jws));
+    }
+    found.sort_by_key(Finding::severity);
+    found
+}
 
 /// Values above this are NumericDates in milliseconds (year 5138 in seconds).
 const MILLISECOND_THRESHOLD: f64 = 1e11;

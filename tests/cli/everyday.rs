@@ -755,8 +755,8 @@ fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
     assert_eq!(
         out,
         format!(
-            "{root_s}/a.log:1\tJWS\tHS256\t-\t-\tone\tno exp\n\
-             {root_s}/b/deeper/rotated.txt:2\tJWS\tHS256\t-\t-\ttwo\tno exp\n"
+            "{root_s}/a.log:1\tJWS\tHS256\t-\t-\tone\tno exp\texp:missing,alg:symmetric\n\
+             {root_s}/b/deeper/rotated.txt:2\tJWS\tHS256\t-\t-\ttwo\tno exp\texp:missing,alg:symmetric\n"
         )
     );
     // gzip on stdin too.
@@ -767,7 +767,10 @@ fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
             .args(["inspect", "--now", NOW, "--scan"])
             .write_stdin(gz.finish().unwrap()),
     );
-    assert_eq!(out, "-:1\tJWS\tHS256\t-\t-\tone\tno exp\n");
+    assert_eq!(
+        out,
+        "-:1\tJWS\tHS256\t-\t-\tone\tno exp\texp:missing,alg:symmetric\n"
+    );
     // --fail-if-none: exit 1 when nothing was found, 0 otherwise.
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -1080,4 +1083,58 @@ fn issue_dash_o_writes_the_token_to_a_private_file() {
         .assert()
         .success();
     assert_ne!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
+fn long_bulk_work_prints_no_progress_when_stderr_is_not_a_terminal() {
+    // Each run lasts well past the half second after which a terminal would get a progress
+    // line (and its inputs are files, whose size gives an ETA there); stderr is a pipe
+    // here, so it holds exactly what it holds without progress.
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.jwk");
+    // Sized for a debug build: each run takes about a second or more.
+    let claims: String = (0..100_000)
+        .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
+        .collect();
+    let claims = write(dir.path(), "claims.jsonl", claims);
+    let minted = jwtctl()
+        .args([
+            "issue", "--batch", "--key", &key, "--now", NOW, "--exp", "1h",
+        ])
+        .pipe_stdin(&claims)
+        .unwrap()
+        .assert()
+        .success()
+        .stderr("");
+    let minted = String::from_utf8_lossy(&minted.get_output().stdout).into_owned();
+    let head = |n: usize| -> String { minted.lines().take(n).map(|t| format!("{t}\n")).collect() };
+    let tokens = write(dir.path(), "tokens.txt", head(10_000));
+    let few = write(dir.path(), "few.txt", head(2_000));
+    jwtctl()
+        .args(["verify", "--batch", "--key", &key, "--now", NOW])
+        .pipe_stdin(&tokens)
+        .unwrap()
+        .assert()
+        .success()
+        .stderr("");
+    let listed = jwtctl()
+        .args(["inspect", "--now", NOW, "--scan", &few])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        String::from_utf8_lossy(&listed.get_output().stdout)
+            .lines()
+            .count(),
+        2_000
+    );
+    let words: String = (0..150_000).map(|i| format!("word-{i}\n")).collect();
+    let words = write(dir.path(), "words.txt", words);
+    let token = issue(&["--key", &key, "--sub", "s"]);
+    jwtctl()
+        .args(["inspect", "--wordlist", &words, &token])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!("no secret in {words} matched (150000 tried)\n"));
 }
