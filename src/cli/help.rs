@@ -199,7 +199,8 @@ decrypted only with the password of --password-file (a raw --key secret is never
 a password: each try costs p2c hash rounds), and only until the scan has spent \
 --max-pbes2-work iterations (default 1000000); a PBES2 token not tried shows skipped in the \
 check column (--json: valid null and skipped with the reason), and stderr counts them. Memory stays bounded \
-(a 1 MiB read buffer plus twice --max-token-size, and the distinct tokens with --unique) for \
+(a 1 MiB read buffer plus twice --max-token-size, the finding codes of up to 57344 distinct \
+tokens, each worked out once, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
 an input could not be read (reported, and the other inputs still scanned), or, with \

@@ -1,7 +1,6 @@
 //! The `secret:weak` finding: an HS* token signed with a well-known secret.
 
 use super::findings::{Finding, FindingCode};
-use crate::jose::token::Compact;
 
 /// Well-known HMAC secrets tried against every HS* token (documented in the man page).
 pub const WEAK_SECRETS: &[&str] = &[
@@ -79,21 +78,11 @@ pub fn hmac(alg: &str, secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// The well-known secret an HS* token was signed with, if any. A plain comparison: the
-/// token and the candidates are public, so there is no timing to protect (and no reason to
-/// load OpenSSL for `inspect`).
-pub fn weak_secret(token: &Compact) -> Option<&'static str> {
-    let signing_input = token.signing_input()?;
-    weak_secret_of(
-        token.alg()?,
-        signing_input.as_bytes(),
-        token.decoded.get(1)?,
-    )
-}
-
-/// [`weak_secret`] on the parts of a JWS. The secrets' HMAC states are prepared once per
-/// process (`crate::bulk::crack::KeyList`), so a token costs only its own hash blocks per
-/// secret: `inspect --scan` runs this on every distinct HS* token of its logs.
+/// The well-known secret an HS* JWS was signed with, if any: `signing_input` is its
+/// `header.payload`. A plain comparison: the token and the candidates are public, so there
+/// is no timing to protect. The secrets' HMAC states are prepared once per process
+/// (`crate::bulk::crack::KeyList`), so a token costs only its own hash blocks per secret:
+/// `inspect --scan` runs this on every distinct HS* token of its logs.
 pub fn weak_secret_of(alg: &str, signing_input: &[u8], signature: &[u8]) -> Option<&'static str> {
     use crate::bulk::crack::{KeyList, Target};
     static KEYS: std::sync::OnceLock<KeyList> = std::sync::OnceLock::new();
