@@ -18,6 +18,23 @@ const TICK: Duration = Duration::from_millis(100);
 /// Nothing is drawn before this: a run that ends sooner leaves stderr untouched.
 const FIRST_DRAW: Duration = Duration::from_millis(500);
 
+/// The progress line on screen, if any: what else is written to stderr meanwhile (a failed
+/// batch line, an unreadable input) goes around it ([`around`]).
+static ON_SCREEN: Mutex<Option<indicatif::ProgressBar>> = Mutex::new(None);
+
+/// Runs `write` (a write to stderr) with the progress line out of its way: cleared before
+/// and drawn again after, so a message never lands on the end of the progress line.
+pub fn around(write: impl FnOnce()) {
+    let bar = ON_SCREEN
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
+}
+
 /// The counters of one long job, and whether they are shown.
 pub struct Progress {
     /// What is counted: `lines`, `tokens`, `secrets`.
@@ -115,8 +132,11 @@ impl Progress {
                 // wrapped line could not be redrawn in place).
                 let style = ProgressStyle::with_template("{wide_msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner());
-                ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10))
-                    .with_style(style)
+                let bar =
+                    ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10))
+                        .with_style(style);
+                *ON_SCREEN.lock().unwrap_or_else(PoisonError::into_inner) = Some(bar.clone());
+                bar
             });
             let input = self
                 .input
@@ -133,6 +153,7 @@ impl Progress {
             }));
         }
         if let Some(bar) = bar {
+            *ON_SCREEN.lock().unwrap_or_else(PoisonError::into_inner) = None;
             bar.finish_and_clear();
         }
     }
