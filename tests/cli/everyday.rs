@@ -1138,3 +1138,59 @@ fn long_bulk_work_prints_no_progress_when_stderr_is_not_a_terminal() {
         .stdout("")
         .stderr(format!("no secret in {words} matched (150000 tried)\n"));
 }
+
+#[test]
+fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
+    // stderr a pseudo-terminal, stdout a pipe: the progress line is drawn on stderr (after
+    // half a second: the scan is sized to take longer in a debug build) and erased before
+    // the summary; stdout holds the rows alone.
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.jwk");
+    let claims: String = (0..8_000)
+        .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
+        .collect();
+    let minted = jwtctl()
+        .args(["issue", "--batch", "--key", &key, "--now", NOW])
+        .write_stdin(claims)
+        .assert()
+        .success();
+    let log = write(dir.path(), "app.log", &minted.get_output().stdout);
+    // Wide enough for the whole line (the line is cut to the terminal's width).
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 250,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).expect("a pseudo-terminal");
+    let mut master = std::fs::File::from(pty.master);
+    // Drained while the scan runs, so the terminal's buffer never fills.
+    let reader = std::thread::spawn(move || {
+        let mut shown = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut master, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            shown.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&shown).into_owned()
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args(["inspect", "--now", NOW, "--threads", "1", "--scan", &log])
+        .stderr(pty.slave)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8_000);
+    let shown = reader.join().unwrap();
+    let (progress, last) = shown.rsplit_once("\r\x1b[2K").expect("a cleared line");
+    assert!(progress.contains(&format!("{log}: ")), "{shown:?}");
+    assert!(progress.contains(" tokens ("), "{shown:?}");
+    assert!(progress.contains(", ETA "), "{shown:?}");
+    let size = std::fs::metadata(&log).unwrap().len();
+    assert_eq!(
+        last,
+        format!("scanned 1 input, {size} bytes: 8000 tokens\r\n")
+    );
+}
