@@ -103,10 +103,10 @@ impl Progress {
         std::thread::scope(|scope| {
             let stop = &stop;
             scope.spawn(move || self.draw_until(stop));
-            let result = work();
-            *stop.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
-            stop.1.notify_all();
-            result
+            // Stops the drawing however `work` ends: a panic must not leave the scope
+            // waiting for it forever.
+            let _stop = Stop(stop);
+            work()
         })
     }
 
@@ -156,6 +156,16 @@ impl Progress {
             *ON_SCREEN.lock().unwrap_or_else(PoisonError::into_inner) = None;
             bar.finish_and_clear();
         }
+    }
+}
+
+/// Tells the drawing thread to clear its line and end, when dropped.
+struct Stop<'a>(&'a (Mutex<bool>, Condvar));
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        *self.0.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.0.1.notify_all();
     }
 }
 
@@ -340,6 +350,16 @@ mod tests {
         assert_eq!(progress.during(|| 42), 42);
         assert_eq!(progress.done.load(Ordering::Relaxed), 0);
         assert!(progress.input.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn shown_progress_returns_the_work_and_survives_a_panic_in_it() {
+        let progress = Progress::new("lines", None, true);
+        assert_eq!(progress.during(|| 7), 7);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            progress.during(|| panic!("a bug in the work"))
+        }));
+        assert!(panicked.is_err(), "the panic reaches the caller, no hang");
     }
 
     #[test]
