@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::bulk::pipeline::{self, Feeder, Order};
+use crate::bulk::progress::Progress;
 use crate::error::{self, Class};
 
 // Blocks are sized to take about BLOCK_TIME of one worker's time, as measured on the blocks
@@ -116,11 +117,13 @@ struct Written {
 /// `work` appends the line's output (with its newline) to `out` and says whether the line
 /// failed; outputs reach `out` in input order and failure messages (`error: line N: …`)
 /// stderr. Reading, working and writing overlap (`crate::bulk::pipeline`): the caller's
-/// thread reads, a writer thread puts blocks back in order.
+/// thread reads, a writer thread puts blocks back in order. `progress` counts the lines
+/// and the bytes read (shown on a terminal).
 pub fn run<F>(
     mut input: impl BufRead,
     out: impl Write + Send,
     threads: usize,
+    progress: &Progress,
     work: F,
 ) -> Result<Summary>
 where
@@ -135,10 +138,11 @@ where
         },
         closed: false,
     };
-    pipeline::run(
+    pipeline::run_shown(
+        progress,
         threads,
         Order::Input,
-        |feeder| read_blocks(&mut input, feeder),
+        |feeder| read_blocks(&mut input, feeder, progress),
         |_: &mut (), block: Lines| {
             // About what a line's answer takes, so the buffer rarely grows.
             let mut text = Vec::with_capacity(block.text.len() * 2 + 64 * block.lines.len());
@@ -150,6 +154,7 @@ where
                     failures.push((n, failed));
                 }
             }
+            progress.add(block.lines.len() as u64);
             Written {
                 text,
                 lines: block.lines.len(),
@@ -163,7 +168,11 @@ where
 }
 
 /// Reads numbered lines in blocks sized to the measured work and hands them to the workers.
-fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Result<()> {
+fn read_blocks(
+    input: &mut impl BufRead,
+    feeder: &mut Feeder<'_, Lines>,
+    progress: &Progress,
+) -> Result<()> {
     let mut line_number = 0;
     loop {
         let size = feeder.units_in(BLOCK_TIME, MIN_BLOCK_LINES, MAX_BLOCK_LINES);
@@ -172,6 +181,9 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Resu
             text: Vec::new(),
             lines: Vec::with_capacity(size),
         };
+        // The bytes of the block's lines (line ends included; not those of the rest of an
+        // over-long line), counted once per block.
+        let mut bytes = 0u64;
         while block.lines.len() < size && block.text.len() < MAX_BLOCK_BYTES {
             let start = block.text.len();
             let read = input
@@ -182,6 +194,7 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Resu
             if read == 0 {
                 break;
             }
+            bytes += read as u64;
             line_number += 1;
             if read > MAX_LINE_BYTES && block.text.last() != Some(&b'\n') {
                 block.text.truncate(start);
@@ -195,6 +208,7 @@ fn read_blocks(input: &mut impl BufRead, feeder: &mut Feeder<'_, Lines>) -> Resu
             }
             block.lines.push(Some(start..end));
         }
+        progress.read(bytes);
         if block.lines.is_empty() || feeder.send(block).is_err() {
             return Ok(());
         }
@@ -261,11 +275,17 @@ mod tests {
         // take part (one 64-line block would leave the other idle).
         let input: String = (1..=64).map(|i| format!("{i}\n")).collect();
         let workers = Mutex::new(std::collections::HashSet::new());
-        run(input.as_bytes(), Vec::new(), 2, |_, _, _| {
-            std::thread::sleep(Duration::from_millis(2));
-            workers.lock().unwrap().insert(std::thread::current().id());
-            None
-        })
+        run(
+            input.as_bytes(),
+            Vec::new(),
+            2,
+            &Progress::hidden(),
+            |_, _, _| {
+                std::thread::sleep(Duration::from_millis(2));
+                workers.lock().unwrap().insert(std::thread::current().id());
+                None
+            },
+        )
         .unwrap();
         assert_eq!(workers.into_inner().unwrap().len(), 2);
     }
@@ -274,17 +294,23 @@ mod tests {
     fn output_keeps_input_order_across_threads_and_counts_failures() {
         let input: String = (1..=40_000).map(|i| format!("{i}\r\n")).collect();
         let mut out = Vec::new();
-        let summary = run(input.as_bytes(), &mut out, 3, |n, line, out| {
-            let text = std::str::from_utf8(line.unwrap()).unwrap();
-            assert_eq!(text, n.to_string());
-            if n % 10_000 == 0 {
-                out.push(b'\n');
-                Some(Failed::new(Class::ClaimsRejected, None))
-            } else {
-                out.extend_from_slice(format!("<{text}>\n").as_bytes());
-                None
-            }
-        })
+        let summary = run(
+            input.as_bytes(),
+            &mut out,
+            3,
+            &Progress::hidden(),
+            |n, line, out| {
+                let text = std::str::from_utf8(line.unwrap()).unwrap();
+                assert_eq!(text, n.to_string());
+                if n % 10_000 == 0 {
+                    out.push(b'\n');
+                    Some(Failed::new(Class::ClaimsRejected, None))
+                } else {
+                    out.extend_from_slice(format!("<{text}>\n").as_bytes());
+                    None
+                }
+            },
+        )
         .unwrap();
         assert_eq!(
             summary,
@@ -320,7 +346,7 @@ mod tests {
         pipeline::run(
             1,
             Order::Input,
-            |feeder| read_blocks(&mut input.as_bytes(), feeder),
+            |feeder| read_blocks(&mut input.as_bytes(), feeder, &Progress::hidden()),
             |_: &mut (), block: Lines| (block.text.len(), block.lines.len()),
             &mut |size| {
                 sizes.push(size);
@@ -345,16 +371,22 @@ mod tests {
         input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 10));
         input.extend_from_slice(b"\n\x00too-long\n\n\xff\xfe\nlast\r");
         let mut out = Vec::new();
-        let summary = run(input.as_slice(), &mut out, 2, |n, line, out| match line {
-            Ok(bytes) => {
-                out.extend_from_slice(format!("{n}:{}\n", bytes.escape_ascii()).as_bytes());
-                None
-            }
-            Err(too_long) => {
-                out.extend_from_slice(format!("{n}:{}\n", too_long.error()).as_bytes());
-                Some(Failed::new(Class::Malformed, None))
-            }
-        })
+        let summary = run(
+            input.as_slice(),
+            &mut out,
+            2,
+            &Progress::hidden(),
+            |n, line, out| match line {
+                Ok(bytes) => {
+                    out.extend_from_slice(format!("{n}:{}\n", bytes.escape_ascii()).as_bytes());
+                    None
+                }
+                Err(too_long) => {
+                    out.extend_from_slice(format!("{n}:{}\n", too_long.error()).as_bytes());
+                    Some(Failed::new(Class::Malformed, None))
+                }
+            },
+        )
         .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),

@@ -12,16 +12,16 @@
 //! the chunks are shared out to the workers of `crate::bulk::pipeline` (in no particular
 //! order: only whether a line matched counts).
 
-use std::io::{IsTerminal, Read};
+use std::io::Read;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use sha2::Digest;
 use sha2::block_api::{compress256, compress512};
 
 use crate::bulk::pipeline::{self, Feeder, Order};
+use crate::bulk::progress::Progress;
 
 /// The wordlist is read this many bytes at a time.
 const CHUNK: usize = 256 * 1024;
@@ -259,6 +259,38 @@ impl Keyed {
     }
 }
 
+/// A fixed list of secrets with their ipad/opad states prepared once (for every hash
+/// family), to try against many tokens: the well-known secrets of `secret:weak`, which
+/// `inspect` and `inspect --scan` try on every HS* token. A token then costs its message
+/// blocks and one outer compression per secret, nothing for the keys.
+pub struct KeyList {
+    keyed: Vec<Keyed>,
+}
+
+impl KeyList {
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a [u8]>) -> KeyList {
+        let all = Families {
+            sha256: true,
+            sha384: true,
+            sha512: true,
+        };
+        let keyed = secrets
+            .into_iter()
+            .map(|secret| {
+                let mut keyed = Keyed::new();
+                keyed.prepare(secret, all);
+                keyed
+            })
+            .collect();
+        KeyList { keyed }
+    }
+
+    /// The index of the first secret that signs `target`.
+    pub fn position(&self, target: &Target) -> Option<usize> {
+        self.keyed.iter().position(|keyed| keyed.matches(target))
+    }
+}
+
 /// The HMAC of one message under one key, computed as the search does (for tests).
 #[cfg(test)]
 fn hmac_like_search(alg: &str, key: &[u8], message: &[u8], mac: &[u8]) -> bool {
@@ -288,6 +320,8 @@ pub struct Options {
     pub threads: usize,
     /// Show progress on stderr (only done when stderr is a terminal).
     pub progress: bool,
+    /// The wordlist's size in bytes, when known: progress then has an ETA.
+    pub size: Option<u64>,
 }
 
 /// Tries every line of `wordlist` (LF or CRLF ends; an empty line is the empty secret; a
@@ -304,6 +338,11 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
         sha384: targets.iter().any(|t| t.hash == Hash::Sha384),
         sha512: targets.iter().any(|t| t.hash == Hash::Sha512),
     };
+    let progress = match options.progress {
+        true => Progress::on_terminal("secrets", options.size),
+        false => Progress::hidden(),
+    };
+    let progress = &progress;
     let try_chunk = |keyed: &mut Keyed, chunk: Vec<u8>| {
         let mut count = 0u64;
         let mut too_long = 0u64;
@@ -334,18 +373,19 @@ pub fn search(wordlist: impl Read, targets: &[Target], options: &Options) -> Res
         }
         tried.fetch_add(count, Ordering::Relaxed);
         skipped.fetch_add(too_long, Ordering::Relaxed);
+        // Counted once tried (the reader runs ahead by the queued chunks), with the line
+        // end the chunk was cut at.
+        progress.add(count);
+        progress.read(chunk.len() as u64 + 1);
     };
-    let read = pipeline::run(
+    pipeline::run_shown(
+        progress,
         options.threads,
         Order::Arrival,
-        |feeder| feed(wordlist, feeder, &done, &tried, &skipped, options.progress),
+        |feeder| feed(wordlist, feeder, &done, &skipped),
         try_chunk,
         &mut |()| Ok(()),
-    );
-    if options.progress && std::io::stderr().is_terminal() {
-        crate::io::output::write_stderr("\r\x1b[K");
-    }
-    read?;
+    )?;
     Ok(Outcome {
         secrets: found.into_iter().map(|s| s.into_inner()).collect(),
         tried: tried.into_inner(),
@@ -361,13 +401,8 @@ fn feed(
     mut wordlist: impl Read,
     feeder: &mut Feeder<'_, Vec<u8>>,
     done: &AtomicBool,
-    tried: &AtomicU64,
     skipped: &AtomicU64,
-    progress: bool,
 ) -> Result<()> {
-    let progress = progress && std::io::stderr().is_terminal();
-    let started = Instant::now();
-    let mut shown = started;
     let mut carry: Vec<u8> = Vec::new();
     // Inside a line already known to be too long: drop bytes up to its line end.
     let mut skipping = false;
@@ -422,15 +457,6 @@ fn feed(
         if carry.len() > MAX_LINE + 1 {
             carry = Vec::new();
             skipping = true;
-        }
-        if progress && shown.elapsed() >= Duration::from_secs(1) {
-            shown = Instant::now();
-            let count = tried.load(Ordering::Relaxed);
-            let rate = count as f64 / started.elapsed().as_secs_f64();
-            crate::io::output::write_stderr(&format!(
-                "\r\x1b[Ktried {count} secrets ({:.2} M/s)…",
-                rate / 1e6
-            ));
         }
     }
 }
@@ -489,6 +515,7 @@ mod tests {
             &Options {
                 threads: 3,
                 progress: false,
+                size: None,
             },
         )
         .unwrap();
@@ -534,6 +561,7 @@ mod tests {
                 &Options {
                     threads: 2,
                     progress: false,
+                    size: None,
                 },
             )
             .unwrap();

@@ -198,6 +198,25 @@ where
     })
 }
 
+/// [`run`], with `progress` drawn on stderr meanwhile (when it is a terminal) and cleared
+/// before returning: the one place the bulk work shows progress. The reader and the work
+/// count into `progress` (an atomic add per block).
+pub fn run_shown<I, S, O>(
+    progress: &crate::bulk::progress::Progress,
+    threads: usize,
+    order: Order,
+    read: impl FnOnce(&mut Feeder<'_, I>) -> Result<()>,
+    work: impl Fn(&mut S, I) -> O + Sync,
+    sink: &mut (impl FnMut(O) -> Result<()> + Send),
+) -> Result<()>
+where
+    I: Block,
+    S: Default,
+    O: Send,
+{
+    progress.during(|| run(threads, order, read, work, sink))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

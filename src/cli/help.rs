@@ -59,7 +59,9 @@ stderr as `error: line N: …` and answered with an empty line (with --json, eac
 {line, token} or {line, error}); the message says what is wrong in plain words (a blank \
 line, a name without double quotes, a trailing comma, …), stderr ends with a count (N of M \
 lines failed; first: line K), and the exit code is the first failure's class. HS* and dir + A128GCM/A256GCM take a fast path keyed once (byte-identical to \
-josekit's output, proven by a differential test).";
+josekit's output, proven by a differential test). When stderr is a terminal, a batch that \
+runs over half a second shows one progress line there (lines done and their rate; with stdin \
+a file, also the share read and an ETA), cleared when it ends.";
 
 pub const VERIFY_ABOUT: &str =
     "Check a JWS: signature, algorithm allowlist, exp/nbf and the claims you name.
@@ -99,7 +101,8 @@ carry key strength: weak. Without it such keys are refused (exit 1).
 
 --batch reads one token per line on stdin and writes exactly one JSON result per line, in \
 order, whatever the line holds: {line, valid, error, class, header, claims|payload, checks}. \
-The exit code is 0 when every token is valid, else the class of the first failing line.
+The exit code is 0 when every token is valid, else the class of the first failing line. \
+Progress on a terminal as for issue --batch (stderr only, cleared at the end).
 
 JSON serializations (RFC 7515 §7.2), flattened or general, are read as well as compact \
 tokens: a JSON object with payload and signature or signatures (one per --batch line). The \
@@ -171,36 +174,47 @@ jwt-cli's decode -j does. decode is an alias of inspect (and encode of issue).
 --scan [FILE…] reads files, or stdin (no FILE, or -), as arbitrary bytes (logs, HAR files, \
 headers, binary junk) and prints one tab-separated line per token, in input order: \
 FILE:LINE, type (JWS|JWE), alg (alg/enc for a JWE), kid, iss, sub, and the exp status \
-(expires in 5m, expired 2h ago, no exp, encrypted, no claims); - marks an absent value, \
-FILE is - for stdin, and a TOKEN argument counts as one more FILE. A token is a run of \
+(expires in 5m, expired 2h ago, no exp, encrypted, no claims), then its finding codes, \
+comma-separated, or - when it has none: the codes inspect reports for that token (listed \
+above), most severe first; - marks an absent value, FILE is - for stdin, and a TOKEN \
+argument counts as one more FILE. When stdout is a terminal (and not with --json), one \
+header row comes first: COUNT (with --unique), FILE:LINE, TYPE, ALG, KID, ISS, SUB, EXP, \
+CHECK (with --key or --password-file), FINDINGS, TOKEN (with --show-token); a pipe or a file \
+gets the rows only. A token is a run of \
 base64url characters and dots that starts with eyJ and parses strictly as 3 (JWS) or 5 \
 (JWE) parts; token-shaped text that does not parse, or is longer than --max-token-size, \
 is skipped (counted on stderr when it is a terminal). A JSON-serialized token (flattened or \
 general, RFC 7515/7516 section 7.2) is found when it is on one line and has a protected \
 header or a JSON payload: alone, inside a JSON log line, or escaped in a JSON string as HAR \
 files hold bodies; its type shows JWS(json) or JWE(json), alg and kid are its first \
-signature's or recipient's, and --json adds serialization (flattened|general). --key adds a column valid|invalid \
-(signature checked or JWE decrypted; times are not judged). --unique prints each distinct \
+signature's or recipient's, and --json adds serialization (flattened|general). --key adds a column valid|invalid before \
+the findings (signature checked or JWE decrypted; times are not judged; a decrypted JWE's \
+findings include its claims', as with inspect --key), - in it where nothing was checked. --unique prints each distinct \
 token once, where it was first seen, with the number of sightings as the first column. \
 Tokens are live credentials, so they are not printed (FILE:LINE finds them) unless \
 --show-token adds each as the last column. --json prints JSON Lines {file, line, offset, \
-type, alg, enc, kid, iss, sub, exp, exp_status, sha256}, plus valid and error with --key, \
+type, alg, enc, kid, iss, sub, exp, exp_status, sha256, findings (an array of codes)}, plus valid and error with --key, \
 count with --unique, token with --show-token; absent values are null. PBES2 tokens are \
 decrypted only with the password of --password-file (a raw --key secret is never tried as \
 a password: each try costs p2c hash rounds), and only until the scan has spent \
 --max-pbes2-work iterations (default 1000000); a PBES2 token not tried shows skipped in the \
 check column (--json: valid null and skipped with the reason), and stderr counts them. Memory stays bounded \
-(a 1 MiB read buffer plus twice --max-token-size, and the distinct tokens with --unique) for \
+(a 1 MiB read buffer plus twice --max-token-size, the finding codes of up to 57344 distinct \
+tokens, each worked out once, and the distinct tokens with --unique) for \
 inputs and lines of any size; batches of tokens are parsed on --threads workers. Exit 0 \
 when every input was read, whether tokens were found or not (stdout is then empty); 1 when \
 an input could not be read (reported, and the other inputs still scanned), or, with \
 --fail-if-none, when no token was found (as grep). A directory FILE is walked recursively in \
 name order (symlinks inside it are not followed); input that starts with the gzip magic \
-bytes (a .gz file, whatever its name, or stdin) is decompressed as it is read.
+bytes (a .gz file, whatever its name, or stdin) is decompressed as it is read. When stderr \
+is a terminal, a scan that runs over half a second shows one progress line there: the file \
+being read, bytes read (of the total, with an ETA, when every input is a regular file), the \
+byte and token rates; it is cleared at the end, before the summary.
 
 --wordlist FILE tries every line of FILE (LF or CRLF line ends; - for stdin) as the HMAC \
 secret of an HS256, HS384 or HS512 TOKEN, on --threads workers (default: every core), with \
-progress on stderr when it is a terminal. Lines longer than 64 KiB (65536 bytes without the \
+progress on stderr when it is a terminal (secrets tried and their rate; for a wordlist file, \
+the share done and an ETA), cleared at the end. Lines longer than 64 KiB (65536 bytes without the \
 line end) are skipped and counted on stderr, so memory stays bounded whatever the input. A \
 match prints the secret and a newline on stdout, with control characters and bytes that are \
 not UTF-8 escaped (\\u{1b}, \\x{ff}; stderr then says so); when no line matches, stdout \

@@ -5,6 +5,7 @@ use serde_json::{Map, Value, json};
 
 use crate::bulk::batch::{self, Failed, json_line};
 use crate::bulk::pipeline;
+use crate::bulk::progress::{self, Progress};
 use crate::cli::{GlobalArgs, IssueArgs, Serialization};
 use crate::error;
 use crate::io::files;
@@ -135,34 +136,41 @@ fn run_batch(
         .collect();
     let reader = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
     let threads = pipeline::threads(args.threads.threads);
-    let summary = batch::run(reader, std::io::stdout(), threads, |n, line, out| {
-        let minted = line
-            .map_err(batch::TooLong::error)
-            .and_then(|line| batch_payload(line, &base))
-            .and_then(|payload| minter.mint_payload(&payload));
-        // One output line per input line: a failed line leaves an empty line (or, with
-        // --json, its error), so line N of the output always answers line N of the input.
-        match minted {
-            Ok(token) if json => {
-                json_line(out, &json!({ "line": n, "token": token }));
-                None
-            }
-            Ok(token) => {
-                out.extend_from_slice(token.as_bytes());
-                out.push(b'\n');
-                None
-            }
-            Err(e) => {
-                let message = error::one_line(&e);
-                if json {
-                    json_line(out, &json!({ "line": n, "error": message }));
-                } else {
-                    out.push(b'\n');
+    let progress = Progress::on_terminal("lines", progress::stdin_size());
+    let summary = batch::run(
+        reader,
+        std::io::stdout(),
+        threads,
+        &progress,
+        |n, line, out| {
+            let minted = line
+                .map_err(batch::TooLong::error)
+                .and_then(|line| batch_payload(line, &base))
+                .and_then(|payload| minter.mint_payload(&payload));
+            // One output line per input line: a failed line leaves an empty line (or, with
+            // --json, its error), so line N of the output always answers line N of the input.
+            match minted {
+                Ok(token) if json => {
+                    json_line(out, &json!({ "line": n, "token": token }));
+                    None
                 }
-                Some(Failed::new(error::class_of(&e), Some(message)))
+                Ok(token) => {
+                    out.extend_from_slice(token.as_bytes());
+                    out.push(b'\n');
+                    None
+                }
+                Err(e) => {
+                    let message = error::one_line(&e);
+                    if json {
+                        json_line(out, &json!({ "line": n, "error": message }));
+                    } else {
+                        out.push(b'\n');
+                    }
+                    Some(Failed::new(error::class_of(&e), Some(message)))
+                }
             }
-        }
-    })?;
+        },
+    )?;
     summary.into_result()
 }
 

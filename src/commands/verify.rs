@@ -4,6 +4,7 @@ use anyhow::Result;
 
 use crate::bulk::batch::{self, Failed};
 use crate::bulk::pipeline;
+use crate::bulk::progress::{self, Progress};
 use crate::cli::{ClaimCheckArgs, GlobalArgs, ThreadArgs, VerifyArgs};
 use crate::error;
 use crate::io::input;
@@ -42,6 +43,7 @@ where
         reader,
         std::io::stdout(),
         pipeline::threads(threads.threads),
+        &Progress::on_terminal("lines", progress::stdin_size()),
         |n, line, out| {
             let outcome = line
                 .map_err(batch::TooLong::error)

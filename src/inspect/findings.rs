@@ -87,6 +87,33 @@ pub enum FindingCode {
     AlgSymmetric,
 }
 
+/// A set of finding codes, kept as bits in the order of [`FindingCode::ALL`] (most severe
+/// first): what `inspect --scan` lists, and caches per distinct token at no allocation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeSet(u32);
+
+// Every code has a bit.
+const _: () = assert!(FindingCode::ALL.len() <= 32);
+
+impl CodeSet {
+    pub fn of(findings: &[Finding]) -> CodeSet {
+        CodeSet(findings.iter().fold(0, |bits, f| bits | f.code.bit()))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The codes, most severe first (the order of `inspect --help`'s list).
+    pub fn iter(self) -> impl Iterator<Item = FindingCode> {
+        FindingCode::ALL
+            .into_iter()
+            .enumerate()
+            .filter(move |(at, _)| self.0 & (1 << at) != 0)
+            .map(|(_, code)| code)
+    }
+}
+
 /// What is said about a code: `group` is the note `--help` writes once after a run of codes
 /// of one severity that share it, `note` a remark on this code alone.
 struct Spec {
@@ -269,6 +296,11 @@ impl FindingCode {
         }
     }
 
+    fn bit(self) -> u32 {
+        let at = FindingCode::ALL.iter().position(|c| *c == self);
+        1 << at.unwrap_or_default()
+    }
+
     /// The stable code, such as `alg:none`.
     pub fn code(self) -> &'static str {
         self.spec().code
@@ -316,16 +348,57 @@ pub fn findings_help() -> String {
 // The weak-secret check lives in its own file (bulk's tests reuse its HMAC from here).
 #[cfg(test)]
 pub use super::weak_secret::hmac;
-pub use super::weak_secret::{weak_secret, weak_secret_finding};
+use super::weak_secret::{weak_secret_finding, weak_secret_of};
+
+/// Every finding of a token, as `inspect` reports them and `inspect --scan` lists their
+/// codes: the header's, the well-known secret of an HS* JWS, and the claims' (`claims`: a
+/// JWS's own, or a JWE's once decrypted; none when there are none to read), most severe
+/// first.
+pub fn token_findings(
+    token: &Compact,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Vec<Finding> {
+    let input = token.signing_input();
+    let signed = match (&input, token.decoded.get(1)) {
+        (Some(input), Some(signature)) => Some((input.as_bytes(), signature.as_slice())),
+        _ => None,
+    };
+    findings_of(token.kind, &token.header, signed, claims, now)
+}
+
+/// [`token_findings`] from a token's parts, for a caller that has not built it whole (a
+/// scan): its kind, protected header, a JWS's signing input and signature, and the claims.
+pub fn findings_of(
+    kind: Kind,
+    header: &Map<String, Value>,
+    signed: Option<(&[u8], &[u8])>,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Vec<Finding> {
+    let jws = kind == Kind::Jws;
+    let mut found = header_findings(header, kind);
+    let alg = header.get("alg").and_then(Value::as_str);
+    if jws
+        && let (Some(alg), Some((input, signature))) = (alg, signed)
+        && let Some(secret) = weak_secret_of(alg, input, signature)
+    {
+        found.insert(0, weak_secret_finding(secret));
+    }
+    if let Some(claims) = claims {
+        found.extend(claim_findings(claims, now, jws));
+    }
+    found.sort_by_key(Finding::severity);
+    found
+}
 
 /// Values above this are NumericDates in milliseconds (year 5138 in seconds).
 const MILLISECOND_THRESHOLD: f64 = 1e11;
 
-/// Findings from the protected header.
-pub fn header_findings(token: &Compact) -> Vec<Finding> {
-    let header = &token.header;
+/// Findings from the protected header of a token of `kind`.
+pub fn header_findings(header: &Map<String, Value>, kind: Kind) -> Vec<Finding> {
     let mut found = Vec::new();
-    let alg_name = token.alg().unwrap_or("");
+    let alg_name = header.get("alg").and_then(Value::as_str).unwrap_or("");
     if alg::is_none(alg_name) {
         found.push(Finding::new(
             FindingCode::AlgNone,
@@ -389,7 +462,7 @@ pub fn header_findings(token: &Compact) -> Vec<Finding> {
             "crit: a verifier must understand the listed parameters or reject the token",
         ));
     }
-    if token.kind == Kind::Jwe && header.contains_key("zip") {
+    if kind == Kind::Jwe && header.contains_key("zip") {
         found.push(Finding::new(
             FindingCode::HeaderZip,
             "compressed before encryption: inflation cost for the receiver, and length can leak content",
@@ -504,7 +577,7 @@ mod tests {
         let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
         let header_of = |h: &str, parts: &str| {
             let token = crate::jose::token::parse(&format!("{}{parts}", b64(h)), 4096).unwrap();
-            header_findings(&token)
+            header_findings(&token.header, token.kind)
         };
         let mut emitted = Vec::new();
         emitted.extend(header_of(r#"{"alg":"none"}"#, ".e30."));

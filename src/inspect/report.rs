@@ -315,16 +315,12 @@ fn build(
         .zip(sizes)
         .map(|(&name, bytes)| Part { name, bytes })
         .collect();
-    let mut found = findings::header_findings(token);
     let mut signature = None;
     if jws {
         signature = Some(Signature {
             alg: token.alg().map(str::to_string),
             bytes: token.decoded.get(1).map_or(0, Vec::len),
         });
-        if let Some(secret) = findings::weak_secret(token) {
-            found.insert(0, findings::weak_secret_finding(secret));
-        }
     }
     // The key check comes first: for a JWS it parses a copy of the claims of its own, dropped
     // before the claims below are parsed (two copies of a 1 MiB claims bomb at once would
@@ -346,20 +342,18 @@ fn build(
         }
     }
     // The claims stay where they were put (moved, never copied: they may be a bomb).
-    let (times, lifetime) = {
+    let (times, lifetime, found) = {
         let claims = match &decrypted {
             Some(decrypted) => decrypted.claims.as_ref(),
             None => claims.as_ref(),
         };
-        match claims {
-            Some(claims) => {
-                found.extend(findings::claim_findings(claims, now, jws));
-                times(claims, now)
-            }
+        let found = findings::token_findings(token, claims, now);
+        let (times, lifetime) = match claims {
+            Some(claims) => times(claims, now),
             None => (Times::default(), None),
-        }
+        };
+        (times, lifetime, found)
     };
-    found.sort_by_key(Finding::severity);
     Ok(Report {
         kind: token.kind,
         serialization: None,

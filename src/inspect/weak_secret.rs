@@ -1,7 +1,6 @@
 //! The `secret:weak` finding: an HS* token signed with a well-known secret.
 
 use super::findings::{Finding, FindingCode};
-use crate::jose::token::Compact;
 
 /// Well-known HMAC secrets tried against every HS* token (documented in the man page).
 pub const WEAK_SECRETS: &[&str] = &[
@@ -60,8 +59,10 @@ pub const WEAK_SECRETS: &[&str] = &[
     "Secret",
 ];
 
-/// The HMAC of `message` under `secret` with the hash of an HS* algorithm. RustCrypto's
-/// HMAC accepts every key length, the empty secret included (OpenSSL's refuses it).
+/// The HMAC of `message` under `secret` with the hash of an HS* algorithm, by the `hmac`
+/// crate: the reference the prepared search is checked against. RustCrypto's HMAC accepts
+/// every key length, the empty secret included (OpenSSL's refuses it).
+#[cfg(test)]
 pub fn hmac(alg: &str, secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
     use hmac::{Hmac, KeyInit, Mac};
     fn mac<M: Mac + KeyInit>(secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
@@ -77,16 +78,19 @@ pub fn hmac(alg: &str, secret: &[u8], message: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// The well-known secret an HS* token was signed with, if any. A plain comparison: the
-/// token and the candidates are public, so there is no timing to protect (and no reason to
-/// load OpenSSL for `inspect`).
-pub fn weak_secret(token: &Compact) -> Option<&'static str> {
-    let alg = token.alg()?;
-    let input = token.signing_input()?;
-    let signature = token.decoded.get(1)?;
-    WEAK_SECRETS.iter().copied().find(|secret| {
-        hmac(alg, secret.as_bytes(), input.as_bytes()).is_some_and(|mac| mac == *signature)
-    })
+/// The well-known secret an HS* JWS was signed with, if any: `signing_input` is its
+/// `header.payload`. A plain comparison: the token and the candidates are public, so there
+/// is no timing to protect. The secrets' HMAC states are prepared once per process
+/// (`crate::bulk::crack::KeyList`), so a token costs only its own hash blocks per secret:
+/// `inspect --scan` runs this on every distinct HS* token of its logs.
+pub fn weak_secret_of(alg: &str, signing_input: &[u8], signature: &[u8]) -> Option<&'static str> {
+    use crate::bulk::crack::{KeyList, Target};
+    static KEYS: std::sync::OnceLock<KeyList> = std::sync::OnceLock::new();
+    // None for an algorithm that is not HS*, or a signature of the wrong length (no
+    // secret can produce it).
+    let target = Target::new(alg, signing_input, signature)?;
+    let keys = KEYS.get_or_init(|| KeyList::new(WEAK_SECRETS.iter().map(|s| s.as_bytes())));
+    keys.position(&target).map(|i| WEAK_SECRETS[i])
 }
 
 /// The finding for a token signed with a well-known secret.
@@ -103,6 +107,24 @@ pub fn weak_secret_finding(secret: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prepared search finds each secret exactly where the plain HMAC does, for every
+    /// HS* hash, and nothing for a signature no listed secret made.
+    #[test]
+    fn the_prepared_search_agrees_with_plain_hmac() {
+        let input = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImV4cCI6MTcwMDAwMDAwMH0";
+        for alg in ["HS256", "HS384", "HS512"] {
+            for secret in WEAK_SECRETS {
+                let mac = hmac(alg, secret.as_bytes(), input).unwrap();
+                assert_eq!(weak_secret_of(alg, input, &mac), Some(*secret), "{alg}");
+            }
+            let other = hmac(alg, b"not a listed secret", input).unwrap();
+            assert_eq!(weak_secret_of(alg, input, &other), None, "{alg}");
+        }
+        let mac = hmac("HS256", b"secret", input).unwrap();
+        assert_eq!(weak_secret_of("RS256", input, &mac), None);
+        assert_eq!(weak_secret_of("HS256", input, &mac[..31]), None);
+    }
 
     #[test]
     fn hmac_matches_rfc4231_case_2() {

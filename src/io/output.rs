@@ -34,10 +34,13 @@ pub fn print_data(text: &str) -> Result<()> {
 
 /// Writes `text` to stderr as is. A closed or failing stderr is ignored: a diagnostic
 /// that cannot be shown must never turn into a panic (`eprintln!` panics) or a failure.
+/// A progress line on screen is cleared first and drawn again after.
 pub fn write_stderr(text: &str) {
     use std::io::Write;
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+    crate::bulk::progress::around(|| {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+    });
 }
 
 /// A note for the person at the terminal (stderr, never stdout). Each line goes through the

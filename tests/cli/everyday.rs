@@ -755,8 +755,8 @@ fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
     assert_eq!(
         out,
         format!(
-            "{root_s}/a.log:1\tJWS\tHS256\t-\t-\tone\tno exp\n\
-             {root_s}/b/deeper/rotated.txt:2\tJWS\tHS256\t-\t-\ttwo\tno exp\n"
+            "{root_s}/a.log:1\tJWS\tHS256\t-\t-\tone\tno exp\texp:missing,alg:symmetric\n\
+             {root_s}/b/deeper/rotated.txt:2\tJWS\tHS256\t-\t-\ttwo\tno exp\texp:missing,alg:symmetric\n"
         )
     );
     // gzip on stdin too.
@@ -767,7 +767,10 @@ fn scan_walks_directories_reads_gzip_and_can_fail_when_nothing_is_found() {
             .args(["inspect", "--now", NOW, "--scan"])
             .write_stdin(gz.finish().unwrap()),
     );
-    assert_eq!(out, "-:1\tJWS\tHS256\t-\t-\tone\tno exp\n");
+    assert_eq!(
+        out,
+        "-:1\tJWS\tHS256\t-\t-\tone\tno exp\texp:missing,alg:symmetric\n"
+    );
     // --fail-if-none: exit 1 when nothing was found, 0 otherwise.
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -1205,4 +1208,114 @@ fn allow_weak_key_decrypts_rsa_1024_through_openssl() {
             .stdout("")
             .stderr("error: decryption failed: the token's kid is \"legacy\", the key has none\n");
     }
+}
+
+#[test]
+fn long_bulk_work_prints_no_progress_when_stderr_is_not_a_terminal() {
+    // Each run lasts well past the half second after which a terminal would get a progress
+    // line (and its inputs are files, whose size gives an ETA there); stderr is a pipe
+    // here, so it holds exactly what it holds without progress.
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.jwk");
+    // Sized for a debug build: each run takes about a second or more.
+    let claims: String = (0..100_000)
+        .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
+        .collect();
+    let claims = write(dir.path(), "claims.jsonl", claims);
+    let minted = jwtctl()
+        .args([
+            "issue", "--batch", "--key", &key, "--now", NOW, "--exp", "1h",
+        ])
+        .pipe_stdin(&claims)
+        .unwrap()
+        .assert()
+        .success()
+        .stderr("");
+    let minted = String::from_utf8_lossy(&minted.get_output().stdout).into_owned();
+    let head = |n: usize| -> String { minted.lines().take(n).map(|t| format!("{t}\n")).collect() };
+    let tokens = write(dir.path(), "tokens.txt", head(10_000));
+    let few = write(dir.path(), "few.txt", head(2_000));
+    jwtctl()
+        .args(["verify", "--batch", "--key", &key, "--now", NOW])
+        .pipe_stdin(&tokens)
+        .unwrap()
+        .assert()
+        .success()
+        .stderr("");
+    let listed = jwtctl()
+        .args(["inspect", "--now", NOW, "--scan", &few])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        String::from_utf8_lossy(&listed.get_output().stdout)
+            .lines()
+            .count(),
+        2_000
+    );
+    let words: String = (0..150_000).map(|i| format!("word-{i}\n")).collect();
+    let words = write(dir.path(), "words.txt", words);
+    let token = issue(&["--key", &key, "--sub", "s"]);
+    jwtctl()
+        .args(["inspect", "--wordlist", &words, &token])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(format!("no secret in {words} matched (150000 tried)\n"));
+}
+
+#[test]
+fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
+    // stderr a pseudo-terminal, stdout a pipe: the progress line is drawn on stderr (after
+    // half a second: the scan is sized to take longer in a debug build) and erased before
+    // the summary; stdout holds the rows alone.
+    let dir = tempfile::tempdir().unwrap();
+    let key = keygen_file(dir.path(), "HS256", "hs.jwk");
+    let claims: String = (0..8_000)
+        .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
+        .collect();
+    let minted = jwtctl()
+        .args(["issue", "--batch", "--key", &key, "--now", NOW])
+        .write_stdin(claims)
+        .assert()
+        .success();
+    let log = write(dir.path(), "app.log", &minted.get_output().stdout);
+    // Wide enough for the whole line (the line is cut to the terminal's width).
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 250,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).expect("a pseudo-terminal");
+    let mut master = std::fs::File::from(pty.master);
+    // Drained while the scan runs, so the terminal's buffer never fills.
+    let reader = std::thread::spawn(move || {
+        let mut shown = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut master, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            shown.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&shown).into_owned()
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args(["inspect", "--now", NOW, "--threads", "1", "--scan", &log])
+        .stderr(pty.slave)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8_000);
+    let shown = reader.join().unwrap();
+    let (progress, last) = shown.rsplit_once("\r\x1b[2K").expect("a cleared line");
+    assert!(progress.contains(&format!("{log}: ")), "{shown:?}");
+    assert!(progress.contains(" tokens ("), "{shown:?}");
+    assert!(progress.contains(", ETA "), "{shown:?}");
+    let size = std::fs::metadata(&log).unwrap().len();
+    assert_eq!(
+        last,
+        format!("scanned 1 input, {size} bytes: 8000 tokens\r\n")
+    );
 }

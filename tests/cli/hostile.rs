@@ -87,7 +87,7 @@ fn scan_rows_show_terminal_controls_escaped() {
     );
     assert_eq!(
         out,
-        "-:1\tJWS\tHS256\\u{202e}\tk\\u{1b}[2J\ti\\u{9b}31m\ts\\u{7}\\u{9}x\tno exp\n"
+        "-:1\tJWS\tHS256\\u{202e}\tk\\u{1b}[2J\ti\\u{9b}31m\ts\\u{7}\\u{9}x\tno exp\tkid:suspicious,exp:missing\n"
     );
 }
 
@@ -252,7 +252,10 @@ fn scan_checks_duplicate_header_members_in_linear_time() {
             .write_stdin(format!("{token}\n")),
     );
     let took = started.elapsed();
-    assert_eq!(out, "-:1\tJWS\tHS256\t-\t-\tbob\tno exp\n");
+    assert_eq!(
+        out,
+        "-:1\tJWS\tHS256\t-\t-\tbob\tno exp\texp:missing,alg:symmetric\n"
+    );
     // Quadratic, this took 8-13 s in a release build; linear, well under 0.2 s.
     assert!(took < Duration::from_secs(5), "{took:?}");
     // A duplicate among them is still refused (the token is not listed).
@@ -298,7 +301,9 @@ fn scan_tries_pbes2_only_with_a_password_and_within_a_budget() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let expected: String = (1..=5).map(|n| row(n, "-\tencrypted\tskipped")).collect();
+    let expected: String = (1..=5)
+        .map(|n| row(n, "-\tencrypted\tskipped\talg:symmetric"))
+        .collect();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
@@ -315,9 +320,9 @@ fn scan_tries_pbes2_only_with_a_password_and_within_a_budget() {
     let expected: String = (1..=5)
         .map(|n| {
             if n <= 2 {
-                row(n, "a\tno exp\tvalid")
+                row(n, "a\tno exp\tvalid\texp:missing,alg:symmetric")
             } else {
-                row(n, "-\tencrypted\tskipped")
+                row(n, "-\tencrypted\tskipped\talg:symmetric")
             }
         })
         .collect();

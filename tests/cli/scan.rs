@@ -59,11 +59,11 @@ fn lists_tokens_in_order_with_file_and_line() {
     let path = write(dir.path(), "app.log", &log);
     let out = scan(&[&path], "");
     let expected = format!(
-        "{path}:2\tJWS\tHS256\tk1\thttps://issuer.example\talice\texpires in 2h\n\
-         {path}:4\tJWS\tHS256\tk1\thttps://issuer.example\tbob\texpired 2h ago\n\
-         {path}:4\tJWS\tHS256\tk1\thttps://issuer.example\talice\texpires in 2h\n\
-         {path}:5\tJWS\tHS256\tk1\thttps://issuer.example\tcarol\tno exp\n\
-         {path}:6\tJWE\tdir/A256GCM\t-\t-\t-\tencrypted\n"
+        "{path}:2\tJWS\tHS256\tk1\thttps://issuer.example\talice\texpires in 2h\talg:symmetric\n\
+         {path}:4\tJWS\tHS256\tk1\thttps://issuer.example\tbob\texpired 2h ago\texp:passed,alg:symmetric\n\
+         {path}:4\tJWS\tHS256\tk1\thttps://issuer.example\talice\texpires in 2h\talg:symmetric\n\
+         {path}:5\tJWS\tHS256\tk1\thttps://issuer.example\tcarol\tno exp\texp:missing,alg:symmetric\n\
+         {path}:6\tJWE\tdir/A256GCM\t-\t-\t-\tencrypted\talg:symmetric\n"
     );
     assert_eq!(out, expected);
 }
@@ -167,8 +167,8 @@ fn unique_folds_repeats_and_counts_them() {
     let out = scan(&["--unique"], log.clone());
     assert_eq!(
         out,
-        "3\t-:1\tJWS\tHS256\tk1\thttps://issuer.example\ta\tno exp\n\
-         2\t-:2\tJWS\tHS256\tk1\thttps://issuer.example\tb\tno exp\n"
+        "3\t-:1\tJWS\tHS256\tk1\thttps://issuer.example\ta\tno exp\texp:missing,alg:symmetric\n\
+         2\t-:2\tJWS\tHS256\tk1\thttps://issuer.example\tb\tno exp\texp:missing,alg:symmetric\n"
     );
     let out = scan(&["--unique", "--json"], log);
     let docs: Vec<Value> = out
@@ -201,7 +201,7 @@ fn json_lines_have_stable_fields_and_tokens_only_on_request() {
         json!({
             "file": "-", "line": 1, "offset": 5, "type": "JWS", "alg": "HS256", "enc": null,
             "kid": "k1", "iss": "https://issuer.example", "sub": "alice", "exp": 1700000300,
-            "exp_status": "expires in 5m", "sha256": sha
+            "exp_status": "expires in 5m", "sha256": sha, "findings": ["alg:symmetric"]
         })
     );
     assert!(!out.contains(&t), "the token is not printed by default");
@@ -209,7 +209,8 @@ fn json_lines_have_stable_fields_and_tokens_only_on_request() {
     let doc: Value = serde_json::from_str(shown.trim()).unwrap();
     assert_eq!(doc["token"], t.as_str());
     let human = scan(&["--show-token"], line);
-    assert!(human.ends_with(&format!("\texpires in 5m\t{t}\n")));
+    // The token stays the last column (after the findings), as it always was.
+    assert!(human.ends_with(&format!("\texpires in 5m\talg:symmetric\t{t}\n")));
 
     let jwe = scan(&["--json"], JWE);
     let doc: Value = serde_json::from_str(jwe.trim()).unwrap();
@@ -246,7 +247,9 @@ fn a_key_adds_a_validity_column_and_decrypts() {
     let jwe = stdout_of(jwtctl().args([
         "issue", "--key", jwe_key, "--sub", "sealed", "--now", NOW, "--exp", "1h",
     ]));
-    let log = format!("{good}\n{forged}\n{}\n", jwe.trim());
+    let open_ended =
+        stdout_of(jwtctl().args(["issue", "--key", jwe_key, "--sub", "sealed", "--now", NOW]));
+    let log = format!("{good}\n{forged}\n{}\n{}\n", jwe.trim(), open_ended.trim());
 
     let kid: Value = serde_json::from_str(&std::fs::read_to_string(jwe_key).unwrap()).unwrap();
     let kid = kid["kid"].as_str().unwrap();
@@ -254,9 +257,10 @@ fn a_key_adds_a_validity_column_and_decrypts() {
     assert_eq!(
         out,
         format!(
-            "-:1\tJWS\tHS256\tk1\thttps://issuer.example\tgood\tno exp\tvalid\n\
-             -:2\tJWS\tHS256\t-\t-\tforged\tno exp\tinvalid\n\
-             -:3\tJWE\tdir/A256GCM\t{kid}\t-\t-\tencrypted\tinvalid\n"
+            "-:1\tJWS\tHS256\tk1\thttps://issuer.example\tgood\tno exp\tvalid\texp:missing,alg:symmetric\n\
+             -:2\tJWS\tHS256\t-\t-\tforged\tno exp\tinvalid\texp:missing,alg:symmetric\n\
+             -:3\tJWE\tdir/A256GCM\t{kid}\t-\t-\tencrypted\tinvalid\talg:symmetric\n\
+             -:4\tJWE\tdir/A256GCM\t{kid}\t-\t-\tencrypted\tinvalid\talg:symmetric\n"
         )
     );
     let out = scan(&["--json", "--key", jwe_key], log);
@@ -284,6 +288,9 @@ fn a_key_adds_a_validity_column_and_decrypts() {
             json!("expires in 1h")
         )
     );
+    // A JWE's claim findings come with its decryption, as with inspect --key.
+    assert_eq!(docs[2]["findings"], json!(["alg:symmetric"]));
+    assert_eq!(docs[3]["findings"], json!(["exp:missing", "alg:symmetric"]));
 }
 
 #[test]
@@ -353,4 +360,134 @@ fn usage_errors() {
         .stderr(predicates::str::contains(
             "only one input can come from stdin",
         ));
+}
+
+/// The codes of `inspect --json`'s findings for one token.
+fn inspect_codes(token: &str) -> Vec<String> {
+    let doc = json_of(jwtctl().args(["inspect", "--now", NOW, "--json", token]));
+    let mut codes: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn rows_carry_the_finding_codes_inspect_reports() {
+    let weak = hs256(
+        &json!({"alg": "HS256", "jku": "https://evil.example/jwks"}),
+        &json!({"sub": "admin", "email": "a@example.com", "iat": 1_699_000_000, "exp": 1_799_000_000}),
+        b"secret",
+    );
+    let unsigned = format!(
+        "{}.{}.",
+        b64(json!({"alg": "none"}).to_string()),
+        b64(json!({"sub": "x", "exp": 1_700_000_000_000_u64, "password": "hunter2"}).to_string())
+    );
+    let plain = token("alice", Some(300));
+    let tokens = [weak.as_str(), unsigned.as_str(), plain.as_str(), JWE];
+    // Each token twice: the second sighting comes from the findings cache.
+    let log: String = tokens
+        .iter()
+        .chain(&tokens)
+        .map(|t| format!("{t}\n"))
+        .collect();
+    let out = scan(&[], log.clone());
+    let rows: Vec<&str> = out.lines().collect();
+    let findings: Vec<&str> = rows
+        .iter()
+        .map(|r| r.rsplit('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "secret:weak,header:jku,lifetime:long,claims:personal,alg:symmetric",
+            "alg:none,claims:secret,time:milliseconds",
+            "alg:symmetric",
+            "alg:symmetric",
+        ]
+        .repeat(2)
+    );
+    // The same codes as inspect, for each token; --json lists them as an array.
+    let json = scan(&["--json"], log);
+    for (line, token) in json.lines().zip(tokens.iter().chain(&tokens)) {
+        let doc: Value = serde_json::from_str(line).unwrap();
+        let mut codes: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        codes.sort();
+        assert_eq!(codes, inspect_codes(token), "{token}");
+    }
+}
+
+#[test]
+fn a_token_without_findings_shows_a_dash() {
+    let es = stdout_of(jwtctl().args([
+        "issue",
+        "--key",
+        &private_fixture("rfc7515/rfc7515-a3.key.json"),
+        "--alg",
+        "ES256",
+        "--sub",
+        "s",
+        "--now",
+        NOW,
+        "--exp",
+        "1h",
+        "--no-kid",
+    ]));
+    let out = scan(&[], es);
+    assert!(out.ends_with("\texpires in 1h\t-\n"), "{out}");
+}
+
+#[test]
+fn no_header_row_when_stdout_is_not_a_terminal() {
+    // A pipe (as here) or a file gets the rows only; --json never has a header.
+    let t = token("alice", None);
+    jwtctl()
+        .args(["inspect", "--now", NOW, "--scan"])
+        .write_stdin(format!("{t}\n"))
+        .assert()
+        .success()
+        .stdout("-:1\tJWS\tHS256\tk1\thttps://issuer.example\talice\tno exp\texp:missing,alg:symmetric\n")
+        .stderr("");
+}
+
+#[test]
+fn a_terminal_gets_one_header_row_first() {
+    // stdout a pseudo-terminal (which writes a line end as CR LF), stderr a pipe.
+    let t = token("alice", None);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "app.log", format!("{t}\n{t}\n"));
+    let pty = nix::pty::openpty(None, None).expect("a pseudo-terminal");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jwtctl"))
+        .args(["inspect", "--now", NOW, "--unique", "--scan", &path])
+        .stdout(pty.slave)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let mut shown = Vec::new();
+    let mut master = std::fs::File::from(pty.master);
+    // The pty's whole output is there once the process has ended; reading past it is EIO.
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = std::io::Read::read(&mut master, &mut buf) {
+        if n == 0 {
+            break;
+        }
+        shown.extend_from_slice(&buf[..n]);
+    }
+    assert_eq!(
+        String::from_utf8(shown).unwrap(),
+        format!(
+            "COUNT\tFILE:LINE\tTYPE\tALG\tKID\tISS\tSUB\tEXP\tFINDINGS\r\n\
+             2\t{path}:1\tJWS\tHS256\tk1\thttps://issuer.example\talice\tno exp\texp:missing,alg:symmetric\r\n"
+        )
+    );
 }

@@ -2,18 +2,23 @@
 //! building the token) and, with `--key` or `--password-file`, whether it checks, within
 //! the scan's PBES2 budget.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::Result;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{Located, Totals};
 use crate::cli::InspectArgs;
 use crate::error;
+use crate::inspect::findings::{self, CodeSet};
 use crate::jose::json::{self, AnyToken};
+use crate::jose::strict_json;
 use crate::jose::token::{self, Kind};
 use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
@@ -113,6 +118,7 @@ pub struct Context {
     pub password: Option<KeySet>,
     /// The PBES2 iterations the rest of the scan may spend (`--max-pbes2-work`).
     pub pbes2_left: AtomicU64,
+    pub findings: FindingsCache,
 }
 
 pub fn load_context(args: &InspectArgs) -> Result<Context> {
@@ -142,6 +148,7 @@ pub fn load_context(args: &InspectArgs) -> Result<Context> {
         inner_keys,
         password,
         pbes2_left: AtomicU64::new(args.max_pbes2_work),
+        findings: FindingsCache::default(),
     })
 }
 
@@ -175,14 +182,18 @@ pub(super) fn payload_part(text: &[u8]) -> &[u8] {
     }
 }
 
-/// What the listing says of one token: its claims (None: encrypted or not a JSON object)
-/// and, with `--key` or `--password-file`, whether it checked.
+/// What a check learnt of one token: its listed claims (None: encrypted or not a JSON
+/// object), with `--key` or `--password-file` whether it checked, and a JWE's claims once
+/// decrypted (for its findings).
+pub(super) type Examined = (Option<Claims>, Option<Verdict>, Option<Map<String, Value>>);
+
+/// What the listing says of one token: see [`Examined`].
 pub(super) fn examine(
     located: &Located<'_>,
     context: &Context,
     totals: &Totals,
     buf: &mut Vec<u8>,
-) -> (Option<Claims>, Option<Verdict>) {
+) -> Examined {
     if located.found.form.is_some() {
         return examine_json(located, context, totals);
     }
@@ -195,11 +206,11 @@ pub(super) fn examine(
             Kind::Jws => payload_claims(payload_part(located.text), buf),
             Kind::Jwe => None,
         };
-        return (claims, None);
+        return (claims, None, None);
     };
     let token = match token::parse(located.text_str(), located.text.len()) {
         Ok(token) => token,
-        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e))), None),
     };
     let policy = scan_policy(context);
     match token.kind {
@@ -209,7 +220,7 @@ pub(super) fn examine(
                 Ok(verified) => verdict(&verified),
                 Err(refused) => Verdict::Invalid(error::one_line(&refused.error)),
             };
-            (claims, Some(check))
+            (claims, Some(check), None)
         }
         Kind::Jwe => decrypt(&token, keys, context, &policy),
     }
@@ -225,24 +236,27 @@ fn scan_policy(context: &Context) -> Policy {
     }
 }
 
-fn decrypt(
-    token: &token::Compact,
-    keys: &KeySet,
-    context: &Context,
-    policy: &Policy,
-) -> (Option<Claims>, Option<Verdict>) {
+fn decrypt(token: &token::Compact, keys: &KeySet, context: &Context, policy: &Policy) -> Examined {
     let inner = context
         .inner_keys
         .as_ref()
         .map_or(Inner::Skip, Inner::Verify);
-    match verify::decrypt_jwe(token, keys, policy, inner) {
-        Ok(verified) => (
+    decrypted(verify::decrypt_jwe(token, keys, policy, inner))
+}
+
+/// What a decryption's outcome says: the claims (listed, and whole for the findings) and
+/// the verdict.
+fn decrypted(outcome: Result<verify::Verified, verify::Refused>) -> Examined {
+    match outcome {
+        Ok(mut verified) => (
             verified.claims.as_ref().map(claims_of),
             Some(verdict(&verified)),
+            verified.claims.take(),
         ),
         Err(refused) => (
             None,
             Some(Verdict::Invalid(error::one_line(&refused.error))),
+            None,
         ),
     }
 }
@@ -258,21 +272,17 @@ fn verdict(verified: &verify::Verified) -> Verdict {
 
 /// A PBES2 token: decrypted only with `--password-file`'s password, and only while the
 /// scan's PBES2 budget lasts; otherwise skipped and counted.
-fn examine_pbes2(
-    located: &Located<'_>,
-    context: &Context,
-    totals: &Totals,
-) -> (Option<Claims>, Option<Verdict>) {
+fn examine_pbes2(located: &Located<'_>, context: &Context, totals: &Totals) -> Examined {
     let skipped = |why| {
         totals.pbes2_skipped.fetch_add(1, Ordering::Relaxed);
-        (None, Some(Verdict::Skipped(why)))
+        (None, Some(Verdict::Skipped(why)), None)
     };
     let Some(password) = &context.password else {
         return skipped(NO_PASSWORD);
     };
     let token = match token::parse(located.text_str(), located.text.len()) {
         Ok(token) => token,
-        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e))), None),
     };
     let policy = scan_policy(context);
     // A p2c the gate refuses (absent, not an integer, over --max-p2c) costs nothing: only
@@ -289,29 +299,25 @@ fn examine_pbes2(
 /// [`examine`] of a JSON-serialized token: built whole (it was parsed to be found), checked
 /// as `verify`/`decrypt` check it (one valid signature is enough), PBES2 recipients under
 /// the same password rule and budget as compact tokens.
-fn examine_json(
-    located: &Located<'_>,
-    context: &Context,
-    totals: &Totals,
-) -> (Option<Claims>, Option<Verdict>) {
+fn examine_json(located: &Located<'_>, context: &Context, totals: &Totals) -> Examined {
     let token = match json::parse_any(located.text_str(), located.text.len()) {
         Ok(token) => token,
-        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e)))),
+        Err(e) => return (None, Some(Verdict::Invalid(error::one_line(&e))), None),
     };
     let AnyToken::Json(parsed) = &token else {
-        return (None, None);
+        return (None, None, None);
     };
     let policy = scan_policy(context);
     if parsed.kind == Kind::Jws {
         let claims = token.first().payload().and_then(claims_in);
         let Some(keys) = &context.keys else {
-            return (claims, None);
+            return (claims, None, None);
         };
         let check = match json::verify_jws(&token, keys, &policy, false) {
             Ok(verified) => verdict(&verified),
             Err(refused) => Verdict::Invalid(error::one_line(&refused.error)),
         };
-        return (claims, Some(check));
+        return (claims, Some(check), None);
     }
     let pbes2: Vec<u64> = parsed
         .entries
@@ -328,7 +334,7 @@ fn examine_json(
     let keys = if !pbes2.is_empty() && (context.keys.is_some() || context.password.is_some()) {
         let skipped = |why| {
             totals.pbes2_skipped.fetch_add(1, Ordering::Relaxed);
-            (None, Some(Verdict::Skipped(why)))
+            (None, Some(Verdict::Skipped(why)), None)
         };
         let Some(password) = &context.password else {
             return skipped(NO_PASSWORD);
@@ -345,21 +351,148 @@ fn examine_json(
     } else {
         match &context.keys {
             Some(keys) => keys,
-            None => return (None, None),
+            None => return (None, None, None),
         }
     };
     let inner = context
         .inner_keys
         .as_ref()
         .map_or(Inner::Skip, Inner::Verify);
-    match json::decrypt_jwe(&token, keys, &policy, inner) {
-        Ok(verified) => (
-            verified.claims.as_ref().map(claims_of),
-            Some(verdict(&verified)),
-        ),
-        Err(refused) => (
-            None,
-            Some(Verdict::Invalid(error::one_line(&refused.error))),
-        ),
+    decrypted(json::decrypt_jwe(&token, keys, &policy, inner))
+}
+
+/// The findings cache's shards (one lock each, so workers seldom wait for each other), and
+/// the tokens each remembers: 3584 fill hashbrown's 4096-slot table (its load is 7/8), so
+/// the whole cache holds 57344 distinct tokens in about 1.4 MiB, whatever the input; a full
+/// shard starts again.
+const SHARDS: usize = 16;
+const PER_SHARD: usize = 3584;
+
+/// The finding codes of the distinct tokens seen so far, by the first 128 bits of each
+/// token's SHA-256: shared by the workers, so each distinct token is worked out once
+/// however many cores scan (and bounded, see [`SHARDS`]).
+pub struct FindingsCache {
+    shards: Vec<Mutex<HashMap<u128, CodeSet, BuildHasherDefault<Prehashed>>>>,
+}
+
+impl Default for FindingsCache {
+    fn default() -> FindingsCache {
+        FindingsCache {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+        }
     }
+}
+
+/// The key is a slice of a SHA-256 already: its bits are the hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+/// The finding codes of a token, as `inspect` reports them for it
+/// (`findings::token_findings`; `decrypted`: a JWE's claims once `--key` decrypted it).
+/// Worked out once per distinct token (by `sha256`, its text's hash) and remembered: logs
+/// repeat their tokens, and the well-known-secret check of an HS* token costs some 53 HMACs.
+pub(super) fn finding_codes(
+    located: &Located<'_>,
+    context: &Context,
+    decrypted: Option<&Map<String, Value>>,
+    sha256: &[u8; 32],
+) -> CodeSet {
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&sha256[..16]);
+    // A JWE decrypted (its claims' findings) and the same JWE not decrypted (over the PBES2
+    // budget) are two entries.
+    let key = u128::from_le_bytes(key) ^ u128::from(decrypted.is_some());
+    let shard = &context.findings.shards[(key >> 64) as usize % SHARDS];
+    let lock = || shard.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(codes) = lock().get(&key).copied() {
+        return codes;
+    }
+    // Worked out outside the lock; two workers meeting the same new token at once both
+    // work it out, with the same result.
+    let codes = work_out_codes(located, context.now, decrypted);
+    let mut seen = lock();
+    if seen.len() >= PER_SHARD {
+        seen.clear();
+    }
+    seen.insert(key, codes);
+    codes
+}
+/// [`finding_codes`] without the cache. A compact token is read part by part (the finder
+/// has checked its shape and base64url already): the header, a JWS's claims and signature;
+/// anything else (a JSON serialization, an RFC 7797 header with `b64`) is built whole, as
+/// `inspect` builds it.
+fn work_out_codes(
+    located: &Located<'_>,
+    now: i64,
+    decrypted: Option<&Map<String, Value>>,
+) -> CodeSet {
+    if located.found.form.is_none()
+        && let Some(codes) = compact_codes(located.text, located.found.kind, now, decrypted)
+    {
+        return codes;
+    }
+    let (text, max) = (located.text_str(), located.text.len());
+    let any = if located.found.form.is_some() {
+        json::parse_any(text, max)
+    } else {
+        token::parse(text, max).map(AnyToken::Compact)
+    };
+    let Ok(any) = any else {
+        return CodeSet::default();
+    };
+    let token = any.first();
+    let own = match token.kind {
+        // A claims set that does not parse strictly (inspect: exit 3) has no claim findings.
+        Kind::Jws => token
+            .payload()
+            .and_then(|payload| verify::claims_of(payload, &token.header).ok().flatten()),
+        Kind::Jwe => None,
+    };
+    let claims = own.as_ref().or(decrypted);
+    CodeSet::of(&findings::token_findings(token, claims, now))
+}
+
+/// The codes of a compact token from its parts; `None` when it must be built whole.
+fn compact_codes(
+    text: &[u8],
+    kind: Kind,
+    now: i64,
+    decrypted: Option<&Map<String, Value>>,
+) -> Option<CodeSet> {
+    let first_dot = memchr::memchr(b'.', text)?;
+    let header_bytes = URL_SAFE_NO_PAD.decode(&text[..first_dot]).ok()?;
+    let header = strict_json::object(&header_bytes).ok()?;
+    if header.contains_key("b64") {
+        return None;
+    }
+    let findings = match kind {
+        Kind::Jws => {
+            let last_dot = memchr::memrchr(b'.', text)?;
+            let payload = URL_SAFE_NO_PAD
+                .decode(&text[first_dot + 1..last_dot])
+                .ok()?;
+            let signature = URL_SAFE_NO_PAD.decode(&text[last_dot + 1..]).ok()?;
+            // A claims set that does not parse strictly (inspect: exit 3) has no claim
+            // findings.
+            let claims = verify::claims_of(&payload, &header).ok().flatten();
+            let signed = (&text[..last_dot], signature.as_slice());
+            findings::findings_of(kind, &header, Some(signed), claims.as_ref(), now)
+        }
+        Kind::Jwe => findings::findings_of(kind, &header, None, decrypted, now),
+    };
+    Some(CodeSet::of(&findings))
 }

@@ -27,6 +27,7 @@ use crate::bulk::crack::Target;
 use crate::bulk::finder::{self, Scanner, Scratch};
 use crate::bulk::json_finder;
 use crate::bulk::pipeline::{self, Feeder, Order};
+use crate::bulk::progress::{self, Progress};
 use crate::cli::{GlobalArgs, InspectArgs};
 use crate::error;
 use crate::io::files;
@@ -184,16 +185,38 @@ pub fn pipeline<A: Default + Send>(
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(finder::DEFAULT_BUFFER);
-    pipeline::run(
+    // The ETA needs every input's size: none when one is a pipe.
+    let total = inputs.iter().map(|name| progress::file_size(name)).sum();
+    let progress = Progress::on_terminal("tokens", total);
+    pipeline::run_shown(
+        &progress,
         threads,
         Order::Input,
         |feeder| {
-            read_inputs(inputs, Scanner::new(read_size, max_token), totals, feeder);
+            let scanner = Scanner::new(read_size, max_token);
+            read_inputs(inputs, scanner, totals, &progress, feeder);
             Ok(())
         },
-        |scratch: &mut Scratch, batch: Batch| run_batch(&batch, max_token, totals, scratch, &work),
+        |scratch: &mut Scratch, batch: Batch| {
+            run_batch(&batch, max_token, totals, &progress, scratch, &work)
+        },
         sink,
     )
+}
+
+/// A reader that counts what it reads into the progress (once per read of the file, not
+/// per token; for a gzip file, the compressed bytes, as its size is).
+struct Counted<'a, R> {
+    inner: R,
+    progress: &'a Progress,
+}
+
+impl<R: io::Read> io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.read(n as u64);
+        Ok(n)
+    }
 }
 
 /// Finds the candidates of every input and hands them to the workers in batches, until
@@ -202,14 +225,16 @@ fn read_inputs(
     inputs: &[String],
     mut scanner: Scanner,
     totals: &Totals,
+    progress: &Progress,
     feeder: &mut Feeder<'_, Batch>,
 ) {
     for (index, name) in inputs.iter().enumerate() {
         if feeder.stopped() {
             break;
         }
+        progress.input(name);
         let mut batch = new_batch(index);
-        let scanned = read_input(name, |reader| {
+        let scanned = read_input(name, progress, |reader| {
             scanner.scan(reader, |candidate| {
                 let start = batch.text.len();
                 batch.text.extend_from_slice(candidate.text);
@@ -251,14 +276,17 @@ fn read_inputs(
 /// Opens an input (`-` is stdin) and hands it to `scan`.
 fn read_input(
     name: &str,
+    progress: &Progress,
     scan: impl FnOnce(&mut dyn io::Read) -> Result<finder::Stats>,
 ) -> Result<finder::Stats> {
     let io_error = |e: io::Error| error::runtime(files::io_reason(&e));
     if name == "-" {
-        let mut stdin = io::stdin().lock();
+        let inner = io::stdin().lock();
+        let mut stdin = Counted { inner, progress };
         return scan(&mut maybe_gzip(&mut stdin).map_err(io_error)?);
     }
-    let mut file = File::open(name).map_err(io_error)?;
+    let inner = File::open(name).map_err(io_error)?;
+    let mut file = Counted { inner, progress };
     let mut reader = maybe_gzip(&mut file).map_err(io_error)?;
     scan(&mut reader).map_err(|e| match e.root_cause().downcast_ref::<io::Error>() {
         Some(io) => error::runtime(files::io_reason(io)),
@@ -270,6 +298,7 @@ fn run_batch<A: Default>(
     batch: &Batch,
     max_token: usize,
     totals: &Totals,
+    progress: &Progress,
     scratch: &mut Scratch,
     work: &impl Fn(Located<'_>, &mut A),
 ) -> A {
@@ -305,6 +334,7 @@ fn run_batch<A: Default>(
         });
     }
     totals.tokens.fetch_add(tokens, Ordering::Relaxed);
+    progress.add(tokens);
     totals
         .malformed
         .fetch_add(malformed as u64, Ordering::Relaxed);
@@ -324,8 +354,11 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs) -> Result<()> {
     let layout = Layout {
         json: global.json,
         show_token: args.show_token,
-        fingerprint: global.json || unique,
+        check: context.keys.is_some() || context.password.is_some(),
     };
+    if row::wants_header(layout.json, io::stdout().is_terminal()) {
+        write_out(row::header(layout, unique).as_bytes())?;
+    }
     let totals = Totals::default();
     let mut folded: HashMap<[u8; 32], usize> = HashMap::new();
     let mut first: Vec<(u64, Vec<u8>)> = Vec::new();

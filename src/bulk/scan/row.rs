@@ -8,7 +8,7 @@ use sha2::Digest;
 
 use super::Located;
 use super::Totals;
-use super::check::{Context, Verdict, examine};
+use super::check::{Context, Verdict, examine, finding_codes};
 use crate::jose::token::Kind;
 use crate::time;
 
@@ -55,8 +55,33 @@ fn escaped(text: &str) -> String {
 pub(super) struct Layout {
     pub json: bool,
     pub show_token: bool,
-    /// Compute the SHA-256 of each token (for --json and --unique).
-    pub fingerprint: bool,
+    /// Every line has the check column (`--key` or `--password-file`): `-` where no check
+    /// was made, so the columns after it stay in place.
+    pub check: bool,
+}
+
+/// The header row a terminal gets (tab-separated column names, with its newline): the
+/// columns of [`render`], and `COUNT` first with `--unique`.
+pub(super) fn header(layout: Layout, unique: bool) -> String {
+    let mut names = Vec::new();
+    if unique {
+        names.push("COUNT");
+    }
+    names.extend(["FILE:LINE", "TYPE", "ALG", "KID", "ISS", "SUB", "EXP"]);
+    if layout.check {
+        names.push("CHECK");
+    }
+    names.push("FINDINGS");
+    if layout.show_token {
+        names.push("TOKEN");
+    }
+    format!("{}\n", names.join("\t"))
+}
+
+/// Whether a listing starts with [`header`]: for people (stdout a terminal), never in
+/// `--json` or when stdout is a pipe or a file, where scripts read the rows.
+pub(super) fn wants_header(json: bool, stdout_is_terminal: bool) -> bool {
+    stdout_is_terminal && !json
 }
 
 /// A worker's output for one batch: the lines, and each line's fingerprint and extent.
@@ -87,7 +112,11 @@ pub(super) fn render(
     totals: &Totals,
     buf: &mut Vec<u8>,
 ) {
-    let (claims, check) = examine(located, context, totals, buf);
+    let (claims, check, decrypted) = examine(located, context, totals, buf);
+    // Also the key of the findings cache (and `--unique`'s and `--json`'s fingerprint).
+    let sha256: [u8; 32] = sha2::Sha256::digest(located.text).into();
+    let codes = finding_codes(located, context, decrypted.as_ref(), &sha256);
+    drop(decrypted);
     let found = located.found;
     let kind = if found.kind == Kind::Jws {
         "JWS"
@@ -104,11 +133,6 @@ pub(super) fn render(
         None => "no claims".into(),
     };
     let claims = claims.unwrap_or_default();
-    let sha256: [u8; 32] = if layout.fingerprint {
-        sha2::Sha256::digest(located.text).into()
-    } else {
-        [0; 32]
-    };
     let start = out.bytes.len();
     let o = &mut out.bytes;
     if layout.json {
@@ -140,6 +164,14 @@ pub(super) fn render(
         o.extend_from_slice(b",\"exp_status\":");
         json_str(o, &status);
         let _ = write!(o, ",\"sha256\":\"{}\"", hex::encode(sha256));
+        o.extend_from_slice(b",\"findings\":[");
+        for (i, code) in codes.iter().enumerate() {
+            if i > 0 {
+                o.push(b',');
+            }
+            let _ = write!(o, "\"{}\"", code.code());
+        }
+        o.push(b']');
         match &check {
             Some(Verdict::Valid) => o.extend_from_slice(b",\"valid\":true,\"error\":null"),
             Some(Verdict::Invalid(e)) => {
@@ -184,7 +216,18 @@ pub(super) fn render(
             Some(Verdict::Valid) => o.extend_from_slice(b"\tvalid"),
             Some(Verdict::Invalid(_)) => o.extend_from_slice(b"\tinvalid"),
             Some(Verdict::Skipped(_)) => o.extend_from_slice(b"\tskipped"),
+            None if layout.check => o.extend_from_slice(b"\t-"),
             None => {}
+        }
+        o.push(b'\t');
+        if codes.is_empty() {
+            o.push(b'-');
+        }
+        for (i, code) in codes.iter().enumerate() {
+            if i > 0 {
+                o.push(b',');
+            }
+            o.extend_from_slice(code.code().as_bytes());
         }
         if layout.show_token {
             o.push(b'\t');
@@ -199,4 +242,34 @@ pub(super) fn render(
     let end = out.bytes.len();
     out.bytes.push(b'\n');
     out.lines.push((sha256, start..end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_row_is_for_a_terminal_and_never_for_json() {
+        assert!(wants_header(false, true));
+        assert!(!wants_header(false, false), "a pipe or a file: rows only");
+        assert!(!wants_header(true, true), "JSON Lines: no header");
+        assert!(!wants_header(true, false));
+    }
+
+    #[test]
+    fn the_header_names_the_columns_each_row_has() {
+        let layout = |check, show_token| Layout {
+            json: false,
+            show_token,
+            check,
+        };
+        assert_eq!(
+            header(layout(false, false), false),
+            "FILE:LINE\tTYPE\tALG\tKID\tISS\tSUB\tEXP\tFINDINGS\n"
+        );
+        assert_eq!(
+            header(layout(true, true), true),
+            "COUNT\tFILE:LINE\tTYPE\tALG\tKID\tISS\tSUB\tEXP\tCHECK\tFINDINGS\tTOKEN\n"
+        );
+    }
 }

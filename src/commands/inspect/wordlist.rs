@@ -35,10 +35,11 @@ fn open(name: &str) -> Result<Box<dyn Read>> {
     Ok(Box::new(file))
 }
 
-fn options(args: &InspectArgs) -> Options {
+fn options(args: &InspectArgs, wordlist: &str) -> Options {
     Options {
         threads: pipeline::threads(args.threads.threads),
         progress: true,
+        size: crate::bulk::progress::file_size(wordlist),
     }
 }
 
@@ -77,7 +78,7 @@ pub fn run(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<()
     let outcome = crack::search(
         open(wordlist)?,
         std::slice::from_ref(&target),
-        &options(args),
+        &options(args, wordlist),
     )?;
     let secret = outcome.secrets.into_iter().next().flatten();
     note_skipped(outcome.skipped, wordlist);
@@ -185,7 +186,7 @@ fn run_scan(args: &InspectArgs, global: &GlobalArgs, wordlist: &str) -> Result<(
             index.push(i);
         }
     }
-    let outcome = crack::search(open(wordlist)?, &targets, &options(args))?;
+    let outcome = crack::search(open(wordlist)?, &targets, &options(args, wordlist))?;
     let mut secrets: Vec<Option<Vec<u8>>> = vec![None; tokens.len()];
     for (secret, i) in outcome.secrets.into_iter().zip(index) {
         secrets[i] = secret;
