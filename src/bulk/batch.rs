@@ -144,8 +144,9 @@ where
         Order::Input,
         |feeder| read_blocks(&mut input, feeder, progress),
         |_: &mut (), block: Lines| {
-            // About what a line's answer takes, so the buffer rarely grows.
-            let mut text = Vec::with_capacity(block.text.len() * 2 + 64 * block.lines.len());
+            // About what a line's answer takes (a verify verdict is ~3× its token), so the
+            // buffer rarely grows.
+            let mut text = Vec::with_capacity(block.text.len() * 4 + 64 * block.lines.len());
             let mut failures = Vec::new();
             for (i, range) in block.lines.iter().enumerate() {
                 let n = block.first + i;

@@ -6,6 +6,8 @@
 //! class. A step that cannot run (claims that do not parse strictly, a JWE that anyone
 //! holding the public key could have made, a plaintext that is not the JWS `--verify-key`
 //! asks for) is a refusal, never a "not checked" that reads as yes.
+use std::borrow::Cow;
+
 use anyhow::Result;
 
 use super::claims::{claims_set, judge_claims, names_jwt};
@@ -88,7 +90,11 @@ pub enum Inner<'k> {
 
 /// The algorithms accepted for `op` with these keys: `--alg`, else each key's `alg`, else
 /// every algorithm of the key's type.
-fn allowed_algs(policy: &Policy, keys: &KeySet, kind: TokenKind) -> Result<Vec<&'static Alg>> {
+fn allowed_algs<'k>(
+    policy: &Policy,
+    keys: &'k KeySet,
+    kind: TokenKind,
+) -> Result<Cow<'k, [&'static Alg]>> {
     if !policy.algs.is_empty() {
         return policy
             .algs
@@ -108,21 +114,33 @@ fn allowed_algs(policy: &Policy, keys: &KeySet, kind: TokenKind) -> Result<Vec<&
                     )))
                 }
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()
+            .map(Cow::Owned);
     }
     let op = if kind == TokenKind::Jws {
         Op::Verify
     } else {
         Op::Decrypt
     };
-    Ok(keys.usable_algs(op, policy.allow_weak_key).to_vec())
+    Ok(Cow::Borrowed(keys.usable_algs(op, policy.allow_weak_key)))
 }
 
-fn names(algs: &[&Alg]) -> String {
-    if algs.is_empty() {
-        return "none".to_string();
+/// The allowlist as people read it: `HS256, HS384`, or `none`; written when displayed.
+struct Names<'a>(&'a [&'a Alg]);
+
+impl std::fmt::Display for Names<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        for (i, alg) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(alg.name)?;
+        }
+        Ok(())
     }
-    algs.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
 }
 
 /// The token's algorithm, if it is on the allowlist.
@@ -176,12 +194,12 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
-            trail.ok("alg", format!("{asked} is allowed ({})", names(&allowed)));
+            trail.ok("alg", format!("{asked} is allowed ({})", Names(&allowed)));
             Ok(alg)
         }
         None => Err(error::not_authentic(format!(
             "the token asks for {asked}, but only {} {} allowed{}",
-            names(&allowed),
+            Names(&allowed),
             if allowed.len() == 1 { "is" } else { "are" },
             kids::mismatch(token, keys)
         ))),
@@ -260,10 +278,15 @@ fn candidates<'k>(
     Ok(usable)
 }
 
-fn key_label(key: &Key) -> String {
-    match key.kid() {
-        Some(kid) => format!("key {kid}"),
-        None => key.describe(),
+/// `key KID`, or the key's description when it has no kid; written when displayed.
+struct KeyLabel<'a>(&'a Key);
+
+impl std::fmt::Display for KeyLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self.0.kid() {
+            Some(kid) => write!(f, "key {kid}"),
+            None => f.write_str(&self.0.describe()),
+        }
     }
 }
 
@@ -329,7 +352,7 @@ fn verify_jws_steps(
             kids::mismatch(token, keys)
         )));
     };
-    trail.ok("signature", format!("{} with {}", alg.name, key_label(key)));
+    trail.ok("signature", format!("{} with {}", alg.name, KeyLabel(key)));
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
@@ -400,7 +423,7 @@ fn decrypt_jwe_steps(
     let (plaintext, key, weakness) = decrypt(token, keys, policy, alg, enc)?;
     trail.ok(
         "decryption",
-        format!("{} + {} with {}", alg.name, enc.name, key_label(key)),
+        format!("{} + {} with {}", alg.name, enc.name, KeyLabel(key)),
     );
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
