@@ -1267,11 +1267,11 @@ fn long_bulk_work_prints_no_progress_when_stderr_is_not_a_terminal() {
 #[test]
 fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
     // stderr a pseudo-terminal, stdout a pipe: the progress line is drawn on stderr (after
-    // half a second: the scan is sized to take longer in a debug build) and erased before
+    // half a second: 20 000 tokens take ~3 s in a debug build here, margin for a faster machine) and erased before
     // the summary; stdout holds the rows alone.
     let dir = tempfile::tempdir().unwrap();
     let key = keygen_file(dir.path(), "HS256", "hs.jwk");
-    let claims: String = (0..8_000)
+    let claims: String = (0..20_000)
         .map(|i| format!("{{\"sub\":\"u{i}\"}}\n"))
         .collect();
     let minted = jwtctl()
@@ -1307,7 +1307,7 @@ fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 8_000);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20_000);
     let shown = reader.join().unwrap();
     let (progress, last) = shown.rsplit_once("\r\x1b[2K").expect("a cleared line");
     assert!(progress.contains(&format!("{log}: ")), "{shown:?}");
@@ -1316,6 +1316,6 @@ fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
     let size = std::fs::metadata(&log).unwrap().len();
     assert_eq!(
         last,
-        format!("scanned 1 input, {size} bytes: 8000 tokens\r\n")
+        format!("scanned 1 input, {size} bytes: 20000 tokens\r\n")
     );
 }
