@@ -1267,8 +1267,8 @@ fn long_bulk_work_prints_no_progress_when_stderr_is_not_a_terminal() {
 #[test]
 fn a_terminal_gets_a_progress_line_that_is_cleared_at_the_end() {
     // stderr a pseudo-terminal, stdout a pipe: the progress line is drawn on stderr (after
-    // half a second: 20 000 tokens take ~3 s in a debug build here, margin for a faster machine) and erased before
-    // the summary; stdout holds the rows alone.
+    // half a second: 20 000 tokens take ~3 s in a debug build here, a margin for a faster
+    // machine) and erased before the summary; stdout holds the rows alone.
     let dir = tempfile::tempdir().unwrap();
     let key = keygen_file(dir.path(), "HS256", "hs.jwk");
     let claims: String = (0..20_000)
