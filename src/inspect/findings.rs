@@ -359,34 +359,16 @@ pub fn token_findings(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Vec<Finding> {
-    let input = token.signing_input();
-    let signed = match (&input, token.decoded.get(1)) {
-        (Some(input), Some(signature)) => Some((input.as_bytes(), signature.as_slice())),
-        _ => None,
-    };
-    findings_of(token.kind, &token.header, signed, claims, now)
-}
-
-/// [`token_findings`] from a token's parts, for a caller that has not built it whole (a
-/// scan): its kind, protected header, a JWS's signing input and signature, and the claims.
-pub fn findings_of(
-    kind: Kind,
-    header: &Map<String, Value>,
-    signed: Option<(&[u8], &[u8])>,
-    claims: Option<&Map<String, Value>>,
-    now: i64,
-) -> Vec<Finding> {
-    let jws = kind == Kind::Jws;
-    let mut found = header_findings(header, kind);
-    let alg = header.get("alg").and_then(Value::as_str);
-    if jws
-        && let (Some(alg), Some((input, signature))) = (alg, signed)
-        && let Some(secret) = weak_secret_of(alg, input, signature)
+    let mut found = header_findings(&token.header, token.kind);
+    if let (Some(alg), Some(input), Some(signature)) =
+        (token.alg(), token.signing_input(), token.decoded.get(1))
+        && token.kind == Kind::Jws
+        && let Some(secret) = weak_secret_of(alg, input.as_bytes(), signature)
     {
         found.insert(0, weak_secret_finding(secret));
     }
     if let Some(claims) = claims {
-        found.extend(claim_findings(claims, now, jws));
+        found.extend(claim_findings(claims, now, token.kind == Kind::Jws));
     }
     found.sort_by_key(Finding::severity);
     found

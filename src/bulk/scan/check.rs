@@ -18,7 +18,6 @@ use crate::cli::InspectArgs;
 use crate::error;
 use crate::inspect::findings::{self, CodeSet};
 use crate::jose::json::{self, AnyToken};
-use crate::jose::strict_json;
 use crate::jose::token::{self, Kind};
 use crate::jose::verify::{self, Inner, Policy};
 use crate::keys::{self, KeySet};
@@ -431,20 +430,13 @@ pub(super) fn finding_codes(
     seen.insert(key, codes);
     codes
 }
-/// [`finding_codes`] without the cache. A compact token is read part by part (the finder
-/// has checked its shape and base64url already): the header, a JWS's claims and signature;
-/// anything else (a JSON serialization, an RFC 7797 header with `b64`) is built whole, as
+/// [`finding_codes`] without the cache: the token built whole by the one parser, as
 /// `inspect` builds it.
 fn work_out_codes(
     located: &Located<'_>,
     now: i64,
     decrypted: Option<&Map<String, Value>>,
 ) -> CodeSet {
-    if located.found.form.is_none()
-        && let Some(codes) = compact_codes(located.text, located.found.kind, now, decrypted)
-    {
-        return codes;
-    }
     let (text, max) = (located.text_str(), located.text.len());
     let any = if located.found.form.is_some() {
         json::parse_any(text, max)
@@ -464,35 +456,4 @@ fn work_out_codes(
     };
     let claims = own.as_ref().or(decrypted);
     CodeSet::of(&findings::token_findings(token, claims, now))
-}
-
-/// The codes of a compact token from its parts; `None` when it must be built whole.
-fn compact_codes(
-    text: &[u8],
-    kind: Kind,
-    now: i64,
-    decrypted: Option<&Map<String, Value>>,
-) -> Option<CodeSet> {
-    let first_dot = memchr::memchr(b'.', text)?;
-    let header_bytes = URL_SAFE_NO_PAD.decode(&text[..first_dot]).ok()?;
-    let header = strict_json::object(&header_bytes).ok()?;
-    if header.contains_key("b64") {
-        return None;
-    }
-    let findings = match kind {
-        Kind::Jws => {
-            let last_dot = memchr::memrchr(b'.', text)?;
-            let payload = URL_SAFE_NO_PAD
-                .decode(&text[first_dot + 1..last_dot])
-                .ok()?;
-            let signature = URL_SAFE_NO_PAD.decode(&text[last_dot + 1..]).ok()?;
-            // A claims set that does not parse strictly (inspect: exit 3) has no claim
-            // findings.
-            let claims = verify::claims_of(&payload, &header).ok().flatten();
-            let signed = (&text[..last_dot], signature.as_slice());
-            findings::findings_of(kind, &header, Some(signed), claims.as_ref(), now)
-        }
-        Kind::Jwe => findings::findings_of(kind, &header, None, decrypted, now),
-    };
-    Some(CodeSet::of(&findings))
 }
