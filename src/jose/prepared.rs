@@ -181,19 +181,23 @@ fn prepare_verifier(alg: &Alg, key: &Key) -> Result<Prepared> {
 /// hash; `use`, `key_ops` and `alg` are [`Key::check`]'s alone), as a test below shows. Not
 /// asking josekit spares OpenSSL's start-up, which would double a one-token `verify`.
 fn prepare_hmac(alg: &Alg, key: &Key) -> Result<Option<Prepared>> {
-    use hmac::KeyInit;
     if !matches!(alg.id, AlgId::Hs256 | AlgId::Hs384 | AlgId::Hs512) {
         return Ok(None);
     }
     key.check(alg, crate::keys::Op::Verify, None)?;
-    let secret = key.secret().unwrap_or_default();
-    // The check refused empty and short secrets; HMAC takes any other length.
-    let prepared = match alg.id {
-        AlgId::Hs256 => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs256),
-        AlgId::Hs384 => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs384),
-        _ => hmac::Hmac::new_from_slice(&secret).map(Prepared::Hs512),
-    };
-    Ok(prepared.ok())
+    // The check refused empty and short secrets.
+    Ok(hmac_state(alg, &key.secret().unwrap_or_default()))
+}
+
+/// The keyed HMAC state of an HS* algorithm (RustCrypto's HMAC takes any key length).
+fn hmac_state(alg: &Alg, secret: &[u8]) -> Option<Prepared> {
+    use hmac::KeyInit;
+    match alg.id {
+        AlgId::Hs256 => hmac::Hmac::new_from_slice(secret).ok().map(Prepared::Hs256),
+        AlgId::Hs384 => hmac::Hmac::new_from_slice(secret).ok().map(Prepared::Hs384),
+        AlgId::Hs512 => hmac::Hmac::new_from_slice(secret).ok().map(Prepared::Hs512),
+        _ => None,
+    }
 }
 
 /// An RSA verification context for RS* (PKCS #1 v1.5) or PS* (PSS with MGF1 on the same
@@ -256,7 +260,12 @@ pub fn verify_signature(
     signature: &[u8],
 ) -> Result<bool> {
     let prepared = prepared(alg, None, key)?;
-    Ok(match &*prepared {
+    Ok(verifies(&prepared, signing_input, signature))
+}
+
+/// Whether `signature` is the signature of `signing_input` under a prepared key.
+fn verifies(prepared: &Prepared, signing_input: &[u8], signature: &[u8]) -> bool {
+    match prepared {
         Prepared::Hs256(mac) => hmac_matches(mac.clone(), signing_input, signature),
         Prepared::Hs384(mac) => hmac_matches(mac.clone(), signing_input, signature),
         Prepared::Hs512(mac) => hmac_matches(mac.clone(), signing_input, signature),
@@ -280,7 +289,26 @@ pub fn verify_signature(
         }
         Prepared::Verifier(verifier) => verifier.verify(signing_input, signature).is_ok(),
         Prepared::DirGcm(_) | Prepared::Decrypter(_) => false,
-    })
+    }
+}
+
+/// [`verify_signature`] under a key below the strength floor, which neither josekit nor
+/// [`Key::check`] would take (`--allow-weak-key`, see `weak.rs`): an HS* secret shorter than
+/// its hash, or the RSA public key `rsa` under 2048 bits. Built for the one token, with the
+/// same HMAC and the same OpenSSL context as a prepared key.
+pub(super) fn verify_weak(
+    alg: &Alg,
+    secret: Option<&[u8]>,
+    rsa: Option<&PKey<Public>>,
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<bool, openssl::error::ErrorStack> {
+    let prepared = match (alg.id, secret, rsa) {
+        (AlgId::Hs256 | AlgId::Hs384 | AlgId::Hs512, Some(secret), _) => hmac_state(alg, secret),
+        (_, _, Some(rsa)) => Some(rsa_context(alg.id, rsa)?),
+        _ => None,
+    };
+    Ok(prepared.is_some_and(|p| verifies(&p, signing_input, signature)))
 }
 
 fn hmac_matches<M: hmac::Mac>(mut mac: M, message: &[u8], tag: &[u8]) -> bool {

@@ -1,8 +1,9 @@
 //! Verifying and decrypting under keys below the strength floor, for `--allow-weak-key`
 //! only: an HS* secret shorter than its hash (jwt.io's `your-256-bit-secret`) and RSA under
-//! 2048 bits. josekit refuses both outright, so this goes to OpenSSL directly — its HMAC,
-//! its RSASSA-PKCS1-v1_5 / RSASSA-PSS verifiers and its RSAES-OAEP decryption — no
-//! cryptography of our own. For a JWE only the key unwrap is ours to hand over: josekit
+//! 2048 bits. josekit refuses both outright, so signatures are checked by the prepared
+//! path's own HMAC (RustCrypto) and OpenSSL RSA context (`prepared::verify_weak`), built
+//! for the one key without the floor, and an RSA-OAEP* content key is unwrapped by
+//! OpenSSL's RSAES-OAEP — no cryptography of our own. For a JWE only the key unwrap is ours to hand over: josekit
 //! still reads the token and decrypts the content with the key it gets back.
 
 use anyhow::Result;
@@ -18,21 +19,13 @@ use josekit::jwe::{JweAlgorithm, JweContentEncryption, JweDecrypter, JweHeader};
 use openssl::encrypt::Decrypter;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::{Padding, Rsa};
-use openssl::sign::{RsaPssSaltlen, Signer, Verifier};
+
 use serde_json::Value;
 
 use crate::error;
 use crate::jose::alg::{Alg, AlgId};
+use crate::jose::prepared;
 use crate::keys::Key;
-
-fn digest(alg: &Alg) -> Option<MessageDigest> {
-    Some(match alg.id {
-        AlgId::Hs256 | AlgId::Rs256 | AlgId::Ps256 => MessageDigest::sha256(),
-        AlgId::Hs384 | AlgId::Rs384 | AlgId::Ps384 => MessageDigest::sha384(),
-        AlgId::Hs512 | AlgId::Rs512 | AlgId::Ps512 => MessageDigest::sha512(),
-        _ => return None,
-    })
-}
 
 fn crypto_error(alg: &Alg, err: openssl::error::ErrorStack) -> anyhow::Error {
     error::runtime(format!(
@@ -54,43 +47,27 @@ fn member(key: &Key, name: &str) -> Result<BigNum> {
     BigNum::from_slice(&bytes).map_err(|_| error::runtime("the RSA key cannot be read"))
 }
 
-/// Whether `signature` is `alg`'s signature of `input` under a weak `key`.
+/// Whether `signature` is `alg`'s signature of `input` under a weak `key`: the prepared
+/// path's own HMAC or OpenSSL RSA context, built for this key without the strength floor.
 pub fn verify(alg: &Alg, key: &Key, input: &[u8], signature: &[u8]) -> Result<bool> {
-    let md = digest(alg).ok_or_else(|| {
-        error::runtime(format!(
-            "--allow-weak-key covers HS* and RS*/PS* keys only, not {}",
-            alg.name
-        ))
-    })?;
     let fail = |e| crypto_error(alg, e);
     match alg.id {
         AlgId::Hs256 | AlgId::Hs384 | AlgId::Hs512 => {
             let secret = key
                 .secret()
                 .ok_or_else(|| error::runtime(format!("{} needs a secret", alg.name)))?;
-            let pkey = PKey::hmac(&secret).map_err(fail)?;
-            let mut signer = Signer::new(md, &pkey).map_err(fail)?;
-            let mac = signer.sign_oneshot_to_vec(input).map_err(fail)?;
-            Ok(mac.len() == signature.len() && openssl::memcmp::eq(&mac, signature))
+            prepared::verify_weak(alg, Some(&secret), None, input, signature).map_err(fail)
         }
-        _ => {
+        AlgId::Rs256 | AlgId::Rs384 | AlgId::Rs512 | AlgId::Ps256 | AlgId::Ps384 | AlgId::Ps512 => {
             let rsa =
                 Rsa::from_public_components(member(key, "n")?, member(key, "e")?).map_err(fail)?;
             let pkey = PKey::from_rsa(rsa).map_err(fail)?;
-            let mut verifier = Verifier::new(md, &pkey).map_err(fail)?;
-            if matches!(alg.id, AlgId::Ps256 | AlgId::Ps384 | AlgId::Ps512) {
-                // RFC 7518 §3.5: MGF1 with the same hash, a salt as long as the hash.
-                verifier.set_rsa_padding(Padding::PKCS1_PSS).map_err(fail)?;
-                verifier.set_rsa_mgf1_md(md).map_err(fail)?;
-                verifier
-                    .set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
-                    .map_err(fail)?;
-            } else {
-                verifier.set_rsa_padding(Padding::PKCS1).map_err(fail)?;
-            }
-            // A malformed signature is a signature that does not verify, not an error.
-            Ok(verifier.verify_oneshot(signature, input).unwrap_or(false))
+            prepared::verify_weak(alg, None, Some(&pkey), input, signature).map_err(fail)
         }
+        _ => Err(error::runtime(format!(
+            "--allow-weak-key covers HS* and RS*/PS* keys only, not {}",
+            alg.name
+        ))),
     }
 }
 
