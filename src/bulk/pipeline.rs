@@ -2,8 +2,9 @@
 //!
 //! The calling thread reads its input in blocks and hands each block to whichever of the
 //! N workers is free; a sink thread takes the workers' results, in input order when
-//! asked ([`Order::Input`]) or as they come ([`Order::Arrival`]). At most two blocks per
-//! worker wait in each queue, so memory stays bounded by the block size whatever the input.
+//! asked ([`Order::Input`]) or as they come ([`Order::Arrival`]). At most 4N + 2 blocks are
+//! between the reader and the sink at once (a slow block holds up the reader, not memory),
+//! so memory stays bounded by the block size whatever the input.
 //!
 //! Workers time each block, so a reader can size its next block to the measured work
 //! ([`Feeder::units_in`]): handing a block over costs tens of microseconds, which must stay
@@ -81,6 +82,8 @@ impl std::error::Error for Stopped {}
 /// The reader's end of the pipeline.
 pub struct Feeder<'a, I> {
     tx: mpsc::SyncSender<(usize, I)>,
+    /// One slot a block between being read and reaching the sink (see [`in_flight`]).
+    slots: mpsc::SyncSender<()>,
     seq: usize,
     stopped: &'a AtomicBool,
     pace: &'a Pace,
@@ -89,7 +92,10 @@ pub struct Feeder<'a, I> {
 impl<I> Feeder<'_, I> {
     /// Hands a block to the workers (waiting while they are all busy and the queue is full).
     pub fn send(&mut self, block: I) -> Result<(), Stopped> {
-        if self.stopped() || self.tx.send((self.seq, block)).is_err() {
+        if self.stopped()
+            || self.slots.send(()).is_err()
+            || self.tx.send((self.seq, block)).is_err()
+        {
             return Err(Stopped);
         }
         self.seq += 1;
@@ -106,6 +112,13 @@ impl<I> Feeder<'_, I> {
     pub fn units_in(&self, time: Duration, min: usize, max: usize) -> usize {
         self.pace.units_in(time, min, max)
     }
+}
+
+/// How many blocks may be between the reader and the sink at once: enough to keep every
+/// worker busy with its queue full, and a bound on memory when one slow block holds up
+/// the ones read after it (in input order they wait for it).
+fn in_flight(threads: usize) -> usize {
+    threads * 4 + 2
 }
 
 /// Runs `read` on the calling thread, which feeds blocks to `threads` workers. Each worker
@@ -127,6 +140,7 @@ where
     O: Send,
 {
     let threads = threads.max(1);
+    let (slots, slots_back) = mpsc::sync_channel::<()>(in_flight(threads));
     let (work_tx, work_rx) = mpsc::sync_channel::<(usize, I)>(threads * 2);
     let work_rx = Mutex::new(work_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<(usize, O)>(threads * 2);
@@ -160,6 +174,13 @@ where
         let writer = scope.spawn(move || {
             let mut waiting = BTreeMap::new();
             let mut next = 0;
+            // A block through the sink frees its slot (taken before it was sent, so it is
+            // there to take).
+            let mut sink = |done| {
+                let result = sink(done);
+                let _ = slots_back.try_recv();
+                result
+            };
             for (seq, done) in done_rx {
                 let result = match order {
                     Order::Arrival => sink(done),
@@ -185,6 +206,7 @@ where
         });
         let mut feeder = Feeder {
             tx: work_tx,
+            slots,
             seq: 0,
             stopped,
             pace,
@@ -270,6 +292,42 @@ mod tests {
         };
         run(3, Order::Input, numbers(5000, 7), work, &mut sink).unwrap();
         assert_eq!(seen, (0..5000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_slow_block_holds_up_the_reader_not_memory() {
+        use std::sync::atomic::AtomicUsize;
+        // Block 0 takes 300 ms, the others nothing: in input order the others wait for it,
+        // and the reader must wait too rather than read ahead without end.
+        let (sent, sunk, most) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        let read = |feeder: &mut Feeder<'_, Vec<usize>>| {
+            for i in 0..2000 {
+                feeder.send(vec![i])?;
+                let ahead = sent.fetch_add(1, Ordering::SeqCst) + 1 - sunk.load(Ordering::SeqCst);
+                most.fetch_max(ahead, Ordering::SeqCst);
+            }
+            Ok(())
+        };
+        let work = |_: &mut (), block: Vec<usize>| {
+            if block[0] == 0 {
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            block
+        };
+        let mut seen = Vec::new();
+        let mut sink = |block: Vec<usize>| {
+            sunk.fetch_add(1, Ordering::SeqCst);
+            seen.extend(block);
+            Ok(())
+        };
+        run(2, Order::Input, read, work, &mut sink).unwrap();
+        assert_eq!(seen, (0..2000).collect::<Vec<_>>());
+        let most = most.into_inner();
+        assert!(most <= in_flight(2), "{most} blocks in flight");
     }
 
     #[test]
