@@ -154,21 +154,26 @@ fn write_span(out: &mut String, secs: u64) {
 
 /// `in 14m 3s`, `2h 5m ago` or `now`.
 pub fn relative(t: i64, now: i64) -> String {
+    let mut out = String::with_capacity(16);
+    write_relative(&mut out, t, now);
+    out
+}
+
+/// [`relative`], written into `out`.
+pub fn write_relative(out: &mut String, t: i64, now: i64) {
     let delta = i128::from(t) - i128::from(now);
     let span = u64::try_from(delta.unsigned_abs()).unwrap_or(u64::MAX);
-    let mut out = String::with_capacity(16);
     match delta {
         0 => out.push_str("now"),
         d if d > 0 => {
             out.push_str("in ");
-            write_span(&mut out, span);
+            write_span(out, span);
         }
         _ => {
-            write_span(&mut out, span);
+            write_span(out, span);
             out.push_str(" ago");
         }
     }
-    out
 }
 
 #[cfg(test)]

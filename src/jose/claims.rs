@@ -55,12 +55,20 @@ fn out_of_range(t: f64) -> String {
     format!("{t:e}")
 }
 
-fn when(t: f64, now: i64) -> String {
+/// `2023-11-14T23:13:20Z (in 1h)` after `prefix`: the detail of an exp or nbf check, built
+/// in one string (it is built for every token of a `--batch`).
+fn when(prefix: &str, t: f64, now: i64) -> String {
     if !(-1e15..=1e15).contains(&t) {
-        return out_of_range(t);
+        return format!("{prefix}{}", out_of_range(t));
     }
     let t = t.floor() as i64;
-    format!("{} ({})", time::rfc3339(t), time::relative(t, now))
+    let mut out = String::with_capacity(prefix.len() + 40);
+    out.push_str(prefix);
+    out.push_str(&time::rfc3339(t));
+    out.push_str(" (");
+    time::write_relative(&mut out, t, now);
+    out.push(')');
+    out
 }
 
 /// An exact-match check of a string claim (`--iss`, `--sub`), recorded in `checks`. A
@@ -82,7 +90,7 @@ fn exact_claim(
         Some(_) => return Err(error::rejected(format!("\"{name}\" is not a string"))),
     };
     match got {
-        Some(got) if got == want => trail.ok(name, got),
+        Some(got) if got == want => trail.ok(name, got.to_string()),
         Some(got) => {
             return Err(error::rejected(format!(
                 "{label} is \"{got}\", expected \"{want}\""
@@ -172,7 +180,7 @@ fn check_claims(
                 };
                 return Err(error::rejected(format!("token expired at {at}{ago}")));
             }
-            trail.ok("exp", format!("expires {}", when(exp, now)));
+            trail.ok("exp", when("expires ", exp, now));
         }
     }
     trail.step = "nbf";
@@ -181,12 +189,13 @@ fn check_claims(
         None => trail.checks.push(Check::new("nbf", "absent", "")),
         Some(nbf) => {
             if (now as f64) + leeway < nbf {
-                return Err(error::rejected(format!(
-                    "token is not valid before {}",
-                    when(nbf, now)
+                return Err(error::rejected(when(
+                    "token is not valid before ",
+                    nbf,
+                    now,
                 )));
             }
-            trail.ok("nbf", format!("valid since {}", when(nbf, now)));
+            trail.ok("nbf", when("valid since ", nbf, now));
         }
     }
     trail.step = "iss";
@@ -219,7 +228,7 @@ fn check_claims(
                     serde_json::to_string(&auds).unwrap_or_default()
                 )));
             }
-            trail.ok("aud", want.as_str());
+            trail.ok("aud", want.clone());
         }
     }
     trail.step = "sub";

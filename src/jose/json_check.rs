@@ -143,7 +143,7 @@ fn signature_detail(checks: &[Check]) -> Option<String> {
     checks
         .iter()
         .find(|c| c.name == "signature" && c.result == "ok")
-        .map(|c| c.detail.clone())
+        .map(|c| c.detail.to_string())
 }
 
 fn with_header(error: anyhow::Error, view: &Compact) -> Refused {

@@ -65,12 +65,24 @@ impl Compact {
         }
     }
 
-    /// The JWS signing input, `header.payload`.
-    pub fn signing_input(&self) -> Option<String> {
-        match self.kind {
-            Kind::Jws => Some(format!("{}.{}", self.segments[0], self.segments[1])),
-            Kind::Jwe => None,
+    /// The JWS signing input, `header.payload`: borrowed from the compact text when it holds
+    /// exactly those segments (a JSON serialization, or a payload attached later, does not).
+    pub fn signing_input(&self) -> Option<std::borrow::Cow<'_, str>> {
+        if self.kind != Kind::Jws {
+            return None;
         }
+        let (header, payload) = (self.segments[0].as_str(), self.segments[1].as_str());
+        let end = header.len() + 1 + payload.len();
+        let prefix = self.text.get(..end).filter(|prefix| {
+            prefix.starts_with(header)
+                && prefix[header.len()..].starts_with('.')
+                && prefix.ends_with(payload)
+                && self.text[end..].starts_with('.')
+        });
+        Some(match prefix {
+            Some(prefix) => std::borrow::Cow::Borrowed(prefix),
+            None => std::borrow::Cow::Owned(format!("{header}.{payload}")),
+        })
     }
 }
 

@@ -14,14 +14,15 @@ pub struct Check {
     #[serde(rename = "check")]
     pub name: Cow<'static, str>,
     pub result: &'static str,
-    pub detail: String,
+    /// Most details are fixed text: borrowed, they cost `--batch` no allocation per token.
+    pub detail: Cow<'static, str>,
 }
 
 impl Check {
     pub(super) fn new(
         name: impl Into<Cow<'static, str>>,
         result: &'static str,
-        detail: impl Into<String>,
+        detail: impl Into<Cow<'static, str>>,
     ) -> Check {
         Check {
             name: name.into(),
@@ -99,7 +100,19 @@ pub(super) struct Trail {
 }
 
 impl Trail {
-    pub(super) fn ok(&mut self, name: impl Into<Cow<'static, str>>, detail: impl Into<String>) {
+    /// Room for every check a token passes without a reallocation.
+    pub(super) fn new() -> Trail {
+        Trail {
+            checks: Vec::with_capacity(8),
+            ..Trail::default()
+        }
+    }
+
+    pub(super) fn ok(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        detail: impl Into<Cow<'static, str>>,
+    ) {
         self.checks.push(Check::new(name, "ok", detail));
     }
 

@@ -194,7 +194,10 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
-            trail.ok("alg", format!("{asked} is allowed ({})", Names(&allowed)));
+            use std::fmt::Write;
+            let mut detail = String::with_capacity(32);
+            let _ = write!(detail, "{asked} is allowed ({})", Names(&allowed));
+            trail.ok("alg", detail);
             Ok(alg)
         }
         None => Err(error::not_authentic(format!(
@@ -290,6 +293,14 @@ impl std::fmt::Display for KeyLabel<'_> {
     }
 }
 
+/// `HS256 with key KID`: sized once, as it is written for every token.
+fn with_key(what: &str, key: &Key) -> String {
+    use std::fmt::Write;
+    let mut detail = String::with_capacity(what.len() + 64);
+    let _ = write!(detail, "{what} with {}", KeyLabel(key));
+    detail
+}
+
 /// The check that says a key under the strength floor was used (`--allow-weak-key`).
 fn weak_check(weakness: &str) -> Check {
     Check::new(
@@ -301,7 +312,7 @@ fn weak_check(weakness: &str) -> Check {
 
 /// Verifies a compact JWS and checks its claims.
 pub fn verify_jws(token: &Compact, keys: &KeySet, policy: &Policy) -> Result<Verified, Refused> {
-    let mut trail = Trail::default();
+    let mut trail = Trail::new();
     match verify_jws_steps(token, keys, policy, &mut trail) {
         Ok(verified) => Ok(verified),
         Err(error) => Err(trail.refuse(token, error)),
@@ -352,7 +363,7 @@ fn verify_jws_steps(
             kids::mismatch(token, keys)
         )));
     };
-    trail.ok("signature", format!("{} with {}", alg.name, KeyLabel(key)));
+    trail.ok("signature", with_key(alg.name, key));
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
@@ -377,7 +388,7 @@ pub fn decrypt_jwe(
     policy: &Policy,
     inner: Inner<'_>,
 ) -> Result<Verified, Refused> {
-    let mut trail = Trail::default();
+    let mut trail = Trail::new();
     match decrypt_jwe_steps(token, keys, policy, inner, &mut trail) {
         Ok(verified) => Ok(verified),
         Err(error) => Err(trail.refuse(token, error)),
@@ -423,7 +434,7 @@ fn decrypt_jwe_steps(
     let (plaintext, key, weakness) = decrypt(token, keys, policy, alg, enc)?;
     trail.ok(
         "decryption",
-        format!("{} + {} with {}", alg.name, enc.name, KeyLabel(key)),
+        with_key(&format!("{} + {}", alg.name, enc.name), key),
     );
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
