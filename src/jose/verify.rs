@@ -19,7 +19,7 @@ use crate::jose::precheck;
 use crate::jose::prepared;
 use crate::jose::token::{self, Compact, Kind};
 use crate::jose::weak;
-use crate::keys::{Key, KeySet, Op};
+use crate::keys::{Key, KeySet, Op, Passing};
 
 pub use super::claims::claims_of;
 pub use super::verdict::{Check, NOT_AUTHENTICATED, Refused, Verified};
@@ -210,6 +210,8 @@ fn allowed_token_alg(
 }
 
 /// The keys to try for a token: by `kid` from a JWK Set, else each key that can do `alg`.
+/// Which keys can do it is worked out once per set ([`KeySet::passing`]); only a token no
+/// key can take asks the keys again, for the refusal that explains it.
 fn candidates<'k>(
     token: &Compact,
     keys: &'k KeySet,
@@ -218,67 +220,81 @@ fn candidates<'k>(
     enc: Option<&alg::Enc>,
     allow_weak: bool,
 ) -> Result<Vec<&'k Key>> {
+    let chosen = token.kid().filter(|_| keys.is_set);
+    let passing = keys.passing(alg, op, enc);
+    let usable: Vec<&Key> = keys
+        .keys
+        .iter()
+        .zip(passing.iter())
+        .filter(|(key, passing)| {
+            chosen.is_none_or(|kid| key.kid() == Some(kid))
+                && matches!(passing, Passing::Usable { weakness } if weakness.is_none() || allow_weak)
+        })
+        .map(|(key, _)| key)
+        .collect();
+    if usable.is_empty() {
+        return Err(no_candidate(token, keys, alg, op, enc));
+    }
+    Ok(usable)
+}
+
+/// Why no key can take the token: the kid names none, or each key's own refusal.
+fn no_candidate(
+    token: &Compact,
+    keys: &KeySet,
+    alg: &Alg,
+    op: Op,
+    enc: Option<&alg::Enc>,
+) -> anyhow::Error {
     let kid = token.kid();
     let pool: Vec<&Key> = match kid {
         Some(kid) if keys.is_set => {
             let found: Vec<&Key> = keys.keys.iter().filter(|k| k.kid() == Some(kid)).collect();
             if found.is_empty() {
-                return Err(kids::miss(token, keys)
-                    .unwrap_or_else(|| error::not_authentic("no key with the token's kid")));
+                return kids::miss(token, keys)
+                    .unwrap_or_else(|| error::not_authentic("no key with the token's kid"));
             }
             found
         }
         _ => keys.keys.iter().collect(),
     };
-    let mut first_refusal = None;
-    let usable: Vec<&Key> = pool
+    // The first key's refusal; a weak key refused here had no --allow-weak-key.
+    let refusal = pool
         .iter()
-        .copied()
-        .filter(|k| match k.check_weak(alg, op, enc) {
-            Ok(None) => true,
-            Ok(Some(_)) if allow_weak => true,
-            Ok(Some(weakness)) => {
-                first_refusal.get_or_insert(error::runtime(weakness));
-                false
-            }
-            Err(e) => {
-                first_refusal.get_or_insert(e);
-                false
-            }
+        .find_map(|k| match k.check_weak(alg, op, enc) {
+            Ok(None) => None,
+            Ok(Some(weakness)) => Some(error::runtime(weakness)),
+            Err(e) => Some(e),
         })
-        .collect();
-    if usable.is_empty() {
-        let refusal = first_refusal.unwrap_or_else(|| error::runtime("no usable key"));
-        let reason = error::one_line(&refusal);
-        let verb = if op == Op::Verify {
-            "verify"
-        } else {
-            "decrypt"
-        };
-        // When the token chose the key (by kid) or the content encryption (a dir key
-        // sized for another enc), the token does not fit the key: not authentic. Only a
-        // mismatch between the key and the user's --alg is an unusable key (exit 1).
-        if let Some(kid) = kid.filter(|_| keys.is_set) {
-            return Err(error::not_authentic(format!(
-                "the token's kid \"{kid}\" names a key that cannot {verb} {}: {reason}",
-                alg.name
-            )));
-        }
-        if let Some(enc) = enc
-            && pool.iter().any(|k| {
-                alg::ENCS
-                    .iter()
-                    .any(|other| k.check(alg, op, Some(other)).is_ok())
-            })
-        {
-            return Err(error::not_authentic(format!(
-                "the token's enc {} does not fit the key: {reason}",
-                enc.name
-            )));
-        }
-        return Err(refusal);
+        .unwrap_or_else(|| error::runtime("no usable key"));
+    let reason = error::one_line(&refusal);
+    let verb = if op == Op::Verify {
+        "verify"
+    } else {
+        "decrypt"
+    };
+    // When the token chose the key (by kid) or the content encryption (a dir key sized for
+    // another enc), the token does not fit the key: not authentic. Only a mismatch between
+    // the key and the user's --alg is an unusable key (exit 1).
+    if let Some(kid) = kid.filter(|_| keys.is_set) {
+        return error::not_authentic(format!(
+            "the token's kid \"{kid}\" names a key that cannot {verb} {}: {reason}",
+            alg.name
+        ));
     }
-    Ok(usable)
+    if let Some(enc) = enc
+        && pool.iter().any(|k| {
+            alg::ENCS
+                .iter()
+                .any(|other| k.check(alg, op, Some(other)).is_ok())
+        })
+    {
+        return error::not_authentic(format!(
+            "the token's enc {} does not fit the key: {reason}",
+            enc.name
+        ));
+    }
+    refusal
 }
 
 /// `key KID`, or the key's description when it has no kid; written when displayed.

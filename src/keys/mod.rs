@@ -10,7 +10,7 @@ pub mod recognise;
 pub mod remote;
 pub mod source;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use anyhow::{Result, anyhow};
 use base64::Engine;
@@ -20,7 +20,7 @@ use josekit::jwk::Jwk;
 use serde_json::Value;
 
 use crate::error;
-use crate::jose::alg::{Alg, AlgId, Curve, ECDH_CURVES, Enc, KeyNeed, TokenKind};
+use crate::jose::alg::{Alg, AlgId, Curve, ECDH_CURVES, Enc, EncId, KeyNeed, TokenKind};
 
 pub use source::{load, load_one, load_optional};
 
@@ -472,6 +472,28 @@ pub struct KeySet {
     pub is_set: bool,
     /// [`KeySet::usable_algs`], by (token kind, allow_weak): `--batch` asks for every line.
     usable: [OnceLock<Vec<&'static Alg>>; 4],
+    /// [`KeySet::passing`], by (alg, op, enc): at most one entry for each such triple.
+    passing: PassingMemo,
+}
+
+type PassingKey = (AlgId, Op, Option<EncId>);
+
+/// The memo behind [`KeySet::passing`]; a clone of the set starts with a copy of it.
+#[derive(Debug, Default)]
+struct PassingMemo(RwLock<Vec<(PassingKey, Arc<[Passing]>)>>);
+
+impl Clone for PassingMemo {
+    fn clone(&self) -> PassingMemo {
+        let copy = self.0.read().map(|memo| memo.clone()).unwrap_or_default();
+        PassingMemo(RwLock::new(copy))
+    }
+}
+
+/// What [`Key::check_weak`] said of one key of a set: refused, or usable (and how weak).
+#[derive(Debug, Clone)]
+pub enum Passing {
+    Refused,
+    Usable { weakness: Option<String> },
 }
 
 impl KeySet {
@@ -480,7 +502,37 @@ impl KeySet {
             keys,
             is_set,
             usable: Default::default(),
+            passing: Default::default(),
         }
+    }
+
+    /// [`Key::check_weak`] of every key of the set for `alg`, `op` and `enc`, in the set's
+    /// order: worked out once for each such triple, as `--batch` asks for every line. A
+    /// refusal keeps no message: the caller asks the key again when it must explain one.
+    pub fn passing(&self, alg: &Alg, op: Op, enc: Option<&Enc>) -> Arc<[Passing]> {
+        let id = (alg.id, op, enc.map(|e| e.id));
+        let known = self.passing.0.read().ok().and_then(|memo| {
+            memo.iter()
+                .find(|(key, _)| *key == id)
+                .map(|(_, passing)| Arc::clone(passing))
+        });
+        if let Some(passing) = known {
+            return passing;
+        }
+        let passing: Arc<[Passing]> = self
+            .keys
+            .iter()
+            .map(|key| match key.check_weak(alg, op, enc) {
+                Ok(weakness) => Passing::Usable { weakness },
+                Err(_) => Passing::Refused,
+            })
+            .collect();
+        if let Ok(mut memo) = self.passing.0.write()
+            && !memo.iter().any(|(key, _)| *key == id)
+        {
+            memo.push((id, Arc::clone(&passing)));
+        }
+        passing
     }
 
     fn one(key: Key) -> KeySet {
