@@ -124,6 +124,11 @@ fn check_rsa_private(rsa: &Rsa<Private>) -> Result<()> {
     let consistent = (|| -> Result<bool, openssl::error::ErrorStack> {
         let mut ctx = BigNumContext::new()?;
         let one = BigNum::from_u32(1)?;
+        // A private exponent is below n; a longer one would only make the private
+        // operation below as slow as its length (a 1 MB d: minutes).
+        if rsa.d().ucmp(rsa.n()) != std::cmp::Ordering::Less {
+            return Ok(false);
+        }
         if let (Some(p), Some(q), Some(dp), Some(dq), Some(qi)) =
             (rsa.p(), rsa.q(), rsa.dmp1(), rsa.dmq1(), rsa.iqmp())
         {
@@ -431,6 +436,11 @@ mod tests {
             bare.set_parameter(name, None).unwrap();
         }
         jwk_to_private(&bare).unwrap();
+        // A d longer than n is refused before any private operation with it.
+        let mut long = bare.clone();
+        long.set_parameter("d", Some(b64(&vec![0xff; 1 << 16])))
+            .unwrap();
+        assert_eq!(refusal(&long), "the RSA private key is inconsistent");
         let mut d = member(&bare, "d").unwrap();
         d[0] ^= 1;
         bare.set_parameter("d", Some(b64(&d))).unwrap();
