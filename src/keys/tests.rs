@@ -117,3 +117,43 @@ fn usable_algs_follow_the_key_type() {
         .collect();
     assert_eq!(names, ["HS256"]);
 }
+
+#[test]
+fn passing_says_per_key_what_check_weak_says_and_is_worked_out_once() {
+    let (_, public) = rsa_pem();
+    let rsa = recognise(&public, &opts()).unwrap().keys.remove(0);
+    let strong = Key::from_secret(&[7u8; 64]).unwrap();
+    let short = Key::from_secret(&[7u8; 16]).unwrap();
+    let set = KeySet::new(vec![rsa, strong, short], true);
+    let hs512 = find("HS512").unwrap();
+    let passing = set.passing(hs512, Op::Verify, None);
+    let said: Vec<String> = passing.iter().map(|p| format!("{p:?}")).collect();
+    assert_eq!(
+        said,
+        [
+            "Refused",
+            "Usable { weakness: None }",
+            "Usable { weakness: Some(\"HS512 needs a secret of at least 64 bytes, got 16\") }",
+        ]
+    );
+    // The same answer, not worked out again; another (alg, op) has its own.
+    assert!(std::sync::Arc::ptr_eq(
+        &passing,
+        &set.passing(hs512, Op::Verify, None)
+    ));
+    let rs256 = set.passing(find("RS256").unwrap(), Op::Verify, None);
+    assert!(matches!(
+        rs256.as_ref(),
+        [
+            Passing::Usable { weakness: None },
+            Passing::Refused,
+            Passing::Refused
+        ]
+    ));
+    // A clone starts with the answers, and they stay right for it.
+    let copy = set.clone();
+    assert_eq!(
+        format!("{:?}", copy.passing(hs512, Op::Verify, None)),
+        format!("{passing:?}")
+    );
+}
