@@ -90,7 +90,7 @@ pub fn run(args: &KeygenArgs, global: &GlobalArgs) -> Result<()> {
 /// kid (`--kid`, else the key's own, else the RFC 7638 thumbprint), and `--alg`/`--use` when
 /// given. `kid_chose` says `--kid` selected the key from a set rather than naming it.
 fn label(args: &KeygenArgs, key: Key, kid_chose: bool) -> Result<Key> {
-    let mut jwk = key.jwk.clone();
+    let mut jwk = key.jwk().clone();
     if let Some(alg) = args.alg {
         let op = match (alg.kind, key.private) {
             (TokenKind::Jws, true) => keys::Op::Sign,
@@ -322,7 +322,7 @@ fn spec_for_kty(kty: Kty, args: &KeygenArgs) -> Result<Spec> {
 fn render(key: &Key, format: KeyFormat) -> Result<(Vec<u8>, Value)> {
     Ok(match format {
         KeyFormat::Jwk | KeyFormat::Jwks => {
-            let jwk = Value::Object(key.jwk.as_ref().clone());
+            let jwk = Value::Object(key.jwk().as_ref().clone());
             let value = if format == KeyFormat::Jwks {
                 json!({ "keys": [jwk] })
             } else {
@@ -346,7 +346,7 @@ fn pretty(value: &Value) -> Result<Vec<u8>> {
 
 /// Writes (or prints) a key and, with `--public-out`, its public half.
 fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
-    // Compared as absolute paths, so `k.jwk` and `./k.jwk` are one file too.
+    // Compared as absolute paths, so `k.jwk()` and `./k.jwk()` are one file too.
     let same = |a: &std::path::Path, b: &std::path::Path| {
         a == b || std::path::absolute(a).ok() == std::path::absolute(b).ok()
     };
@@ -380,7 +380,7 @@ fn emit(args: &KeygenArgs, global: &GlobalArgs, key: Key) -> Result<()> {
     let mut report = json!({
         "kty": key.kty(),
         "alg": key.alg(),
-        "use": key.jwk.key_use(),
+        "use": key.jwk().key_use(),
         "kid": key.kid(),
         "crv": key.curve(),
         "bits": key.bits(),
@@ -457,7 +457,7 @@ fn emit_public(
     if is_set && args.format != KeyFormat::Pem {
         let keys: Vec<Value> = public
             .iter()
-            .map(|k| Value::Object(k.jwk.as_ref().clone()))
+            .map(|k| Value::Object(k.jwk().as_ref().clone()))
             .collect();
         let set = json!({ "keys": keys });
         return match &args.out {

@@ -21,7 +21,7 @@ fn material(key: &Key, op: Op) -> Result<Jwk> {
         Op::Verify | Op::Encrypt if !key.is_symmetric() => key.public_half()?,
         _ => key.clone(),
     };
-    let mut map = key.jwk.as_ref().clone();
+    let mut map = key.jwk().as_ref().clone();
     for name in ["use", "key_ops", "alg", "kid"] {
         map.remove(name);
     }

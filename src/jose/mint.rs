@@ -172,7 +172,7 @@ pub struct EcdsaMinter {
 impl EcdsaMinter {
     fn new(alg: &Alg, key: &Key, params: &HeaderParams) -> Result<EcdsaMinter> {
         let prefix = jws_prefix(alg, key, params)?;
-        let ec = crate::keys::convert::jwk_to_private(&key.jwk)?.ec_key()?;
+        let ec = crate::keys::convert::jwk_to_private(key.jwk())?.ec_key()?;
         let width = (ec.group().degree() as usize).div_ceil(8);
         Ok(EcdsaMinter {
             prefix,

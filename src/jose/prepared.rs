@@ -33,7 +33,6 @@ use openssl::pkey::{PKey, Public};
 use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::Padding;
 use openssl::sign::RsaPssSaltlen;
-use serde_json::{Map, Value};
 
 use crate::jose::alg::{Alg, AlgId, Enc, EncId};
 use crate::jose::crypto;
@@ -90,9 +89,9 @@ enum Gcm {
 struct Entry {
     alg: AlgId,
     enc: Option<EncId>,
-    /// The whole JWK: what the conversion depends on. Matching by value (not by address)
-    /// means a cached entry can only ever serve a key with the same material.
-    jwk: Map<String, Value>,
+    /// [`Key::id`]: a key is never changed once made, so an entry only ever serves the
+    /// material it was made from (a key with the same material loaded again gets its own).
+    key: u64,
     prepared: Rc<Prepared>,
 }
 
@@ -104,12 +103,12 @@ thread_local! {
 /// cache or built now. Errors are those of [`crypto::verifier`] / [`crypto::decrypter`].
 fn prepared(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Rc<Prepared>> {
     let enc_id = enc.map(|e| e.id);
-    let jwk = key.jwk.as_ref();
+    let id = key.id();
     let found = CACHE.with(|cache| {
         cache
             .borrow()
             .iter()
-            .find(|e| e.alg == alg.id && e.enc == enc_id && e.jwk == *jwk)
+            .find(|e| e.alg == alg.id && e.enc == enc_id && e.key == id)
             .map(|e| Rc::clone(&e.prepared))
     });
     if let Some(found) = found {
@@ -140,7 +139,7 @@ fn prepared(alg: &Alg, enc: Option<&Enc>, key: &Key) -> Result<Rc<Prepared>> {
         cache.push(Entry {
             alg: alg.id,
             enc: enc_id,
-            jwk: jwk.clone(),
+            key: id,
             prepared: Rc::clone(&prepared),
         });
     });
@@ -153,7 +152,7 @@ fn prepare_verifier(alg: &Alg, key: &Key) -> Result<Prepared> {
     }
     // josekit's verdict on the key first: the same checks, the same refusals.
     let verifier = crypto::verifier(alg, key)?;
-    let public = || crate::keys::convert::jwk_to_public(&key.jwk);
+    let public = || crate::keys::convert::jwk_to_public(key.jwk());
     let fast = match alg.id {
         AlgId::Es256 | AlgId::Es256k | AlgId::Es384 | AlgId::Es512 => {
             let (hash, len) = match alg.id {
@@ -532,7 +531,7 @@ mod tests {
                     let key = key(Jwk::from_map(map).unwrap());
                     let josekit = crypto::verifier(alg, &key).is_ok();
                     let ours = prepare_hmac(alg, &key).is_ok_and(|p| p.is_some());
-                    assert_eq!(ours, josekit, "{name}, {len} bytes, {:?}", key.jwk);
+                    assert_eq!(ours, josekit, "{name}, {len} bytes, {:?}", key.jwk());
                     if ours {
                         taken += 1;
                     } else {
@@ -593,7 +592,7 @@ mod tests {
         use openssl::sign::Signer;
         let private = key(Jwk::generate_rsa_key(2048).unwrap());
         let public = private.public_half().unwrap();
-        let pkey = crate::keys::convert::jwk_to_private(&private.jwk).unwrap();
+        let pkey = crate::keys::convert::jwk_to_private(private.jwk()).unwrap();
         let message = b"eyJhbGciOiJQUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9";
         let mut seen = (0, 0);
         for (name, md) in [
@@ -787,12 +786,18 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_matches_keys_by_value_and_stays_bounded() {
+    fn the_cache_matches_keys_by_identity_and_stays_bounded() {
         let hs256 = alg::find("HS256").unwrap();
         let first = key(oct(32));
         let a = prepared(hs256, None, &first).unwrap();
         let b = prepared(hs256, None, &first.clone()).unwrap();
-        assert!(Rc::ptr_eq(&a, &b), "an equal key reuses the prepared state");
+        assert!(
+            Rc::ptr_eq(&a, &b),
+            "the key (or a clone) reuses the prepared state"
+        );
+        // The same material loaded again is another key: prepared again, never confused.
+        let again = key(first.jwk().clone());
+        assert!(!Rc::ptr_eq(&a, &prepared(hs256, None, &again).unwrap()));
         for _ in 0..(2 * CACHE_ENTRIES) {
             let other = key(oct(32));
             assert!(!Rc::ptr_eq(&a, &prepared(hs256, None, &other).unwrap()));

@@ -39,7 +39,7 @@ fn crypto_error(alg: &Alg, err: openssl::error::ErrorStack) -> anyhow::Error {
 }
 
 fn member(key: &Key, name: &str) -> Result<BigNum> {
-    let bytes = match key.jwk.parameter(name) {
+    let bytes = match key.jwk().parameter(name) {
         Some(Value::String(s)) => URL_SAFE_NO_PAD.decode(s).ok(),
         _ => None,
     }
@@ -93,7 +93,7 @@ pub fn decrypter(alg: &Alg, key: &Key) -> Result<Box<dyn JweDecrypter>> {
             )));
         }
     };
-    let key = crate::keys::convert::jwk_to_private(&key.jwk)?;
+    let key = crate::keys::convert::jwk_to_private(key.jwk())?;
     Ok(Box::new(WeakRsaOaep { algorithm, md, key }))
 }
 

@@ -94,12 +94,15 @@ impl Op {
 /// The private members of an RSA JWK (RFC 7518 §6.3.2); EC and OKP keys have only `d`.
 const RSA_PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 
-/// One key, held as a JWK.
+/// One key, held as a JWK. Never changed once made: its `id` stands for its material.
 #[derive(Debug, Clone)]
 pub struct Key {
-    pub jwk: Jwk,
+    jwk: Jwk,
     /// Holds private material (secrets count as private: they can sign).
     pub private: bool,
+    /// Unique to this key in the process (a clone keeps it): what the prepared-key cache
+    /// matches on, so a cached context only ever serves the material it was made from.
+    id: u64,
 }
 
 /// [`Key::describe`], written when displayed.
@@ -145,7 +148,25 @@ impl Key {
             }
             other => return Err(error::runtime(format!("unsupported key type \"{other}\""))),
         };
-        Ok(Key { jwk, private })
+        Ok(Key::new(jwk, private))
+    }
+
+    /// The one constructor: each key gets a new id.
+    fn new(jwk: Jwk, private: bool) -> Key {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Key {
+            jwk,
+            private,
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        }
+    }
+
+    pub fn jwk(&self) -> &Jwk {
+        &self.jwk
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// A raw secret as an `oct` key.
@@ -155,7 +176,7 @@ impl Key {
         }
         let mut jwk = Jwk::new("oct");
         jwk.set_key_value(secret);
-        Ok(Key { jwk, private: true })
+        Ok(Key::new(jwk, true))
     }
 
     pub fn kty(&self) -> &str {
@@ -432,10 +453,7 @@ impl Key {
                 .collect();
             map.insert("key_ops".into(), Value::Array(public_ops));
         }
-        Ok(Key {
-            jwk: Jwk::from_map(map)?,
-            private: false,
-        })
+        Ok(Key::new(Jwk::from_map(map)?, false))
     }
 
     /// The RFC 7638 thumbprint.

@@ -64,7 +64,7 @@ pub fn protect(key: &Key, password: &[u8]) -> Result<String> {
     if let Some(kid) = key.kid() {
         header.set_key_id(kid);
     }
-    let payload = serde_json::to_vec(key.jwk.as_ref())?;
+    let payload = serde_json::to_vec(key.jwk().as_ref())?;
     Ok(josekit::jwe::serialize_compact(
         &payload, &header, &encrypter,
     )?)

@@ -293,32 +293,26 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
     let key = match label {
         "PRIVATE KEY" | "RSA PRIVATE KEY" | "EC PRIVATE KEY" => {
             let pkey = PKey::private_key_from_pem(pem).map_err(|_| bad(label))?;
-            Key {
-                jwk: convert::private_to_jwk(&pkey)?,
-                private: true,
-            }
+            Key::from_jwk(convert::private_to_jwk(&pkey)?)?
         }
         "ENCRYPTED PRIVATE KEY" => {
             let password = read_password(opts, "Password for the PEM key: ")?;
             let pkey = PKey::private_key_from_pem_passphrase(pem, &password).map_err(|_| {
                 error::runtime("cannot unlock the PEM key: wrong password or damaged file")
             })?;
-            Key {
-                jwk: convert::private_to_jwk(&pkey)?,
-                private: true,
-            }
+            Key::from_jwk(convert::private_to_jwk(&pkey)?)?
         }
         "PUBLIC KEY" => {
             let pkey = PKey::public_key_from_pem(pem).map_err(|_| bad(label))?;
-            public_key(convert::public_to_jwk(&pkey)?)
+            public_key(convert::public_to_jwk(&pkey)?)?
         }
         "RSA PUBLIC KEY" => {
             let rsa = Rsa::public_key_from_pem_pkcs1(pem).map_err(|_| bad(label))?;
-            public_key(convert::public_to_jwk(&PKey::from_rsa(rsa)?)?)
+            public_key(convert::public_to_jwk(&PKey::from_rsa(rsa)?)?)?
         }
         "CERTIFICATE" | "TRUSTED CERTIFICATE" => {
             let cert = X509::from_pem(pem).map_err(|_| bad("certificate"))?;
-            public_key(convert::public_to_jwk(&cert.public_key()?)?)
+            public_key(convert::public_to_jwk(&cert.public_key()?)?)?
         }
         "OPENSSH PRIVATE KEY" => {
             return Err(error::runtime(
@@ -334,33 +328,29 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
     Ok(key)
 }
 
-fn public_key(jwk: Jwk) -> Key {
-    Key {
-        jwk,
-        private: false,
-    }
+/// A PEM or DER key is held to what a JWK of it would be held to (`Key::from_jwk`): OpenSSL
+/// reads an RSA key whose members disagree, or an EC key whose point is not its scalar's.
+fn public_key(jwk: Jwk) -> Result<Key> {
+    Key::from_jwk(jwk)
 }
 
 /// A DER private key, public key or certificate, if the bytes are one.
 fn from_der(der: &[u8]) -> Result<Option<Key>> {
     if let Ok(pkey) = PKey::private_key_from_der(der) {
-        return Ok(Some(Key {
-            jwk: convert::private_to_jwk(&pkey)?,
-            private: true,
-        }));
+        return Ok(Some(Key::from_jwk(convert::private_to_jwk(&pkey)?)?));
     }
     if let Ok(pkey) = PKey::public_key_from_der(der) {
-        return Ok(Some(public_key(convert::public_to_jwk(&pkey)?)));
+        return Ok(Some(public_key(convert::public_to_jwk(&pkey)?)?));
     }
     if let Ok(rsa) = Rsa::public_key_from_der_pkcs1(der) {
         return Ok(Some(public_key(convert::public_to_jwk(&PKey::from_rsa(
             rsa,
-        )?)?)));
+        )?)?)?));
     }
     if let Ok(cert) = X509::from_der(der) {
         return Ok(Some(public_key(convert::public_to_jwk(
             &cert.public_key()?,
-        )?)));
+        )?)?));
     }
     Ok(None)
 }

@@ -31,11 +31,10 @@ fn checks_name_what_is_needed() {
     );
     assert_eq!(error::exit_code(&err), 1);
 
-    let small = Key {
-        jwk: convert::public_to_jwk(&PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap())
-            .unwrap(),
-        private: false,
-    };
+    let small = Key::from_jwk(
+        convert::public_to_jwk(&PKey::from_rsa(Rsa::generate(1024).unwrap()).unwrap()).unwrap(),
+    )
+    .unwrap();
     let err = small
         .check(find("RS256").unwrap(), Op::Verify, None)
         .unwrap_err();

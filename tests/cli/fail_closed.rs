@@ -416,6 +416,35 @@ fn rsa_private_keys_whose_members_disagree_are_refused() {
         .args(["verify", "--key", &good, token.trim()])
         .assert()
         .success();
+    // The same holds for PEM, which OpenSSL reads without looking at the numbers.
+    let rsa = private.rsa().unwrap();
+    let mut dq = rsa.dmq1().unwrap().to_owned().unwrap();
+    dq.add_word(2).unwrap();
+    let broken = Rsa::from_private_components(
+        rsa.n().to_owned().unwrap(),
+        rsa.e().to_owned().unwrap(),
+        rsa.d().to_owned().unwrap(),
+        rsa.p().unwrap().to_owned().unwrap(),
+        rsa.q().unwrap().to_owned().unwrap(),
+        rsa.dmp1().unwrap().to_owned().unwrap(),
+        dq,
+        rsa.iqmp().unwrap().to_owned().unwrap(),
+    )
+    .unwrap();
+    let pem = PKey::from_rsa(broken)
+        .unwrap()
+        .private_key_to_pem_pkcs8()
+        .unwrap();
+    let path = scratch("fail-closed-rsa-bad.pem", pem);
+    let (code, stdout, stderr) = run(&["verify", "--key", &path, token.trim()]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            Some(1),
+            "",
+            format!("error: key {path}: the RSA private key is inconsistent\n").as_str()
+        )
+    );
     for member in ["n", "d", "p", "dq", "qi"] {
         let mut bad = jwk.clone();
         let text = bad[member].as_str().unwrap().to_string();
