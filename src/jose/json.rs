@@ -320,7 +320,7 @@ fn parse_jws(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
             Some(Value::String(s)) => s.clone(),
             _ => String::new(),
         };
-        let header_bytes = b64url_decode(&protected_b64).unwrap_or_default();
+        let header_bytes = b64url_decode(&protected_b64).unwrap_or_default().into();
         entries.push(Entry {
             view: Compact {
                 kind: Kind::Jws,
@@ -412,7 +412,7 @@ fn parse_jwe(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
                     segment("tag", doc),
                 ],
                 header: header.into(),
-                header_bytes: b64url_decode(&protected_b64).unwrap_or_default(),
+                header_bytes: b64url_decode(&protected_b64).unwrap_or_default().into(),
                 decoded: vec![encrypted_key, iv.clone(), ciphertext.clone(), tag.clone()],
             },
             protected: protected.clone(),

@@ -38,7 +38,7 @@ pub struct Compact {
     /// The decoded protected header.
     pub header: Header,
     /// The decoded header bytes.
-    pub header_bytes: Vec<u8>,
+    pub header_bytes: Arc<[u8]>,
     /// Every segment after the header, decoded: JWS payload and signature; JWE encrypted
     /// key, IV, ciphertext and tag.
     pub decoded: Vec<Vec<u8>>,
@@ -113,8 +113,16 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
             "a JSON-serialised token is not accepted here; give the compact form",
         ));
     }
-    let segments: Vec<&str> = text.split('.').collect();
-    let (kind, names): (Kind, &[&str]) = match segments.len() {
+    // At most five parts are kept; past that only counted (no list per token).
+    let mut parts = [""; 5];
+    let mut count = 0;
+    for part in text.split('.') {
+        if let Some(slot) = parts.get_mut(count) {
+            *slot = part;
+        }
+        count += 1;
+    }
+    let (kind, names): (Kind, &[&str]) = match count {
         3 => (Kind::Jws, &JWS_PARTS),
         5 => (Kind::Jwe, &JWE_PARTS),
         n => {
@@ -123,6 +131,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
             )));
         }
     };
+    let segments = &parts[..count];
     // Parsed now, reported after the other parts' base64url: RFC 7797's `b64: false` says
     // how to read the payload.
     let (header_bytes, header) = header_of(segments[0])?;
@@ -177,7 +186,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
 /// Headers this thread parsed lately, by their encoded segment.
 struct SeenHeader {
     segment: String,
-    bytes: Vec<u8>,
+    bytes: Arc<[u8]>,
     header: Header,
 }
 
@@ -194,18 +203,19 @@ thread_local! {
 /// result, reported by the caller in its turn). A header this thread parsed before is not
 /// parsed again: the answer is a function of the segment alone, and only headers that
 /// parsed are kept.
-fn header_of(segment: &str) -> Result<(Vec<u8>, Result<Header>)> {
+fn header_of(segment: &str) -> Result<(Arc<[u8]>, Result<Header>)> {
     let seen = SEEN.with(|seen| {
         seen.borrow()
             .iter()
             .find(|s| s.segment == segment)
-            .map(|s| (s.bytes.clone(), Arc::clone(&s.header)))
+            .map(|s| (Arc::clone(&s.bytes), Arc::clone(&s.header)))
     });
     if let Some((bytes, header)) = seen {
         return Ok((bytes, Ok(header)));
     }
-    let bytes = b64url_decode(segment)
-        .ok_or_else(|| error::malformed("part 1 (header) is not base64url"))?;
+    let bytes: Arc<[u8]> = b64url_decode(segment)
+        .ok_or_else(|| error::malformed("part 1 (header) is not base64url"))?
+        .into();
     let header = strict_json::parse_object(&bytes, "header").map(Arc::new);
     if let Ok(header) = &header
         && segment.len() <= SEEN_HEADER_BYTES
@@ -217,7 +227,7 @@ fn header_of(segment: &str) -> Result<(Vec<u8>, Result<Header>)> {
             }
             seen.push(SeenHeader {
                 segment: segment.to_string(),
-                bytes: bytes.clone(),
+                bytes: Arc::clone(&bytes),
                 header: Arc::clone(header),
             });
         });
