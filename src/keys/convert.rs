@@ -436,7 +436,7 @@ mod tests {
             bare.set_parameter(name, None).unwrap();
         }
         jwk_to_private(&bare).unwrap();
-        // A d longer than n is refused before any private operation with it.
+        // A d longer than n is refused (before any private operation: a long d makes one slow).
         let mut long = bare.clone();
         long.set_parameter("d", Some(b64(&vec![0xff; 1 << 16])))
             .unwrap();

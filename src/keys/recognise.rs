@@ -286,6 +286,8 @@ fn pem_label(text: &str) -> &str {
         .unwrap_or("")
 }
 
+/// A PEM key, held (as a DER key is) to what a JWK of it would be held to: OpenSSL reads an
+/// RSA key whose members disagree, or an EC key whose point is not its scalar's.
 fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
     let pem = text.as_bytes();
     let bad = |what: &str| error::runtime(format!("not a valid {what} PEM"));
@@ -304,15 +306,15 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
         }
         "PUBLIC KEY" => {
             let pkey = PKey::public_key_from_pem(pem).map_err(|_| bad(label))?;
-            public_key(convert::public_to_jwk(&pkey)?)?
+            Key::from_jwk(convert::public_to_jwk(&pkey)?)?
         }
         "RSA PUBLIC KEY" => {
             let rsa = Rsa::public_key_from_pem_pkcs1(pem).map_err(|_| bad(label))?;
-            public_key(convert::public_to_jwk(&PKey::from_rsa(rsa)?)?)?
+            Key::from_jwk(convert::public_to_jwk(&PKey::from_rsa(rsa)?)?)?
         }
         "CERTIFICATE" | "TRUSTED CERTIFICATE" => {
             let cert = X509::from_pem(pem).map_err(|_| bad("certificate"))?;
-            public_key(convert::public_to_jwk(&cert.public_key()?)?)?
+            Key::from_jwk(convert::public_to_jwk(&cert.public_key()?)?)?
         }
         "OPENSSH PRIVATE KEY" => {
             return Err(error::runtime(
@@ -328,27 +330,21 @@ fn from_pem(text: &str, opts: &LoadOptions) -> Result<Key> {
     Ok(key)
 }
 
-/// A PEM or DER key is held to what a JWK of it would be held to (`Key::from_jwk`): OpenSSL
-/// reads an RSA key whose members disagree, or an EC key whose point is not its scalar's.
-fn public_key(jwk: Jwk) -> Result<Key> {
-    Key::from_jwk(jwk)
-}
-
 /// A DER private key, public key or certificate, if the bytes are one.
 fn from_der(der: &[u8]) -> Result<Option<Key>> {
     if let Ok(pkey) = PKey::private_key_from_der(der) {
         return Ok(Some(Key::from_jwk(convert::private_to_jwk(&pkey)?)?));
     }
     if let Ok(pkey) = PKey::public_key_from_der(der) {
-        return Ok(Some(public_key(convert::public_to_jwk(&pkey)?)?));
+        return Ok(Some(Key::from_jwk(convert::public_to_jwk(&pkey)?)?));
     }
     if let Ok(rsa) = Rsa::public_key_from_der_pkcs1(der) {
-        return Ok(Some(public_key(convert::public_to_jwk(&PKey::from_rsa(
-            rsa,
-        )?)?)?));
+        return Ok(Some(Key::from_jwk(convert::public_to_jwk(
+            &PKey::from_rsa(rsa)?,
+        )?)?));
     }
     if let Ok(cert) = X509::from_der(der) {
-        return Ok(Some(public_key(convert::public_to_jwk(
+        return Ok(Some(Key::from_jwk(convert::public_to_jwk(
             &cert.public_key()?,
         )?)?));
     }
