@@ -54,13 +54,12 @@ where
                 .and_then(|text| json::parse_any(text, max))
                 .map_err(Refused::from)
                 .and_then(|parsed| check(&parsed));
-            batch::json_line(
-                out,
-                &output::VerdictJson {
-                    line: Some(n),
-                    outcome: &outcome,
-                },
-            );
+            output::VerdictJson {
+                line: Some(n),
+                outcome: &outcome,
+            }
+            .write(out);
+            out.push(b'\n');
             outcome
                 .err()
                 .map(|refused| Failed::new(error::class_of(&refused.error), None))

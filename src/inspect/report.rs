@@ -337,7 +337,7 @@ fn build(
     if jws {
         let bytes = token.payload().unwrap_or_default();
         match verify::claims_of(bytes, &token.header)? {
-            Some(parsed) => claims = Some(parsed),
+            Some(parsed) => claims = Some(parsed.into_map()),
             None => payload = Some(Payload::of(bytes)),
         }
     }
@@ -408,8 +408,8 @@ fn check_with_key(
             let decrypted = (token.kind == Kind::Jwe).then(|| {
                 // The check parsed the claims already: take them rather than parse a
                 // second copy (memory stays bounded by one copy of the plaintext).
-                let claims = verified.claims.take();
-                let payload = claims.is_none().then(|| Payload::of(&verified.payload));
+                let claims = verified.claims.take().map(verify::ClaimsSet::into_map);
+                let payload = claims.is_none().then(|| Payload::of(verified.payload()));
                 Decrypted {
                     inner_header: verified
                         .inner_header

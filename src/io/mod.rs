@@ -4,6 +4,7 @@
 pub mod files;
 pub mod http;
 pub mod input;
+pub mod json_writer;
 pub mod output;
 pub mod password;
 pub mod sanitize;

@@ -5,16 +5,29 @@ use anyhow::Result;
 use crate::cli::ColorChoice;
 use crate::io::files;
 use crate::io::sanitize::for_terminal_lines;
+use crate::jose::token::Header;
 use crate::jose::verify::{Refused, Verified, WEAK};
 
 /// Prints a JSON document (pretty, one trailing newline) on stdout. Streamed, never built
 /// whole: the indentation of a deeply nested document can be many times its size. A closed
 /// pipe (`jwtctl … | head -1`) is not an error.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
+    write_stdout_with(|out| serde_json::to_writer_pretty(out, value).map_err(Into::into))
+}
+
+/// Prints compact JSON (as `crate::io::json_writer` writes it) indented as [`print_json`]
+/// would.
+pub fn print_indented(compact: &[u8]) -> Result<()> {
+    write_stdout_with(|out| crate::io::json_writer::indent(compact, out))
+}
+
+/// Runs `write` on buffered stdout and ends with a newline. A closed pipe is not an error.
+fn write_stdout_with(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock>) -> std::io::Result<()>,
+) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
-    let written = serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
+    let written = write(&mut out)
         .and_then(|()| out.write_all(b"\n"))
         .and_then(|()| out.flush());
     match written {
@@ -100,54 +113,108 @@ impl Payload {
 /// The `--json` document of a verify/decrypt outcome, pass or fail: `{valid, error, class,
 /// header, claims|payload, checks}` (and `inner_header` for a nested JWT); `--batch` puts
 /// the input's `line` first. Claims appear on failure only when they were authentic (a
-/// token refused for its claims). A view that borrows the outcome: serialising it builds
-/// no intermediate JSON value, which `--batch` would pay for on every line.
+/// token refused for its claims). A view that borrows the outcome and writes it straight
+/// into a buffer (`crate::io::json_writer`): `--batch` writes one per token.
 pub struct VerdictJson<'a> {
     pub line: Option<usize>,
     pub outcome: &'a Result<Verified, Refused>,
 }
 
-impl serde::Serialize for VerdictJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut doc = serializer.serialize_map(None)?;
+impl VerdictJson<'_> {
+    /// Appends the document, compact, to `out`.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        use crate::io::json_writer::{object, string};
+        out.push(b'{');
         if let Some(line) = self.line {
-            doc.serialize_entry("line", &line)?;
+            use std::io::Write;
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "\"line\":{line},");
         }
         match self.outcome {
             Ok(verified) => {
-                doc.serialize_entry("valid", &true)?;
-                doc.serialize_entry("error", &())?;
-                doc.serialize_entry("class", &())?;
-                doc.serialize_entry("header", &verified.header)?;
+                out.extend_from_slice(b"\"valid\":true,\"error\":null,\"class\":null,\"header\":");
+                header_json(out, &verified.header);
                 if let Some(inner) = &verified.inner_header {
-                    doc.serialize_entry("inner_header", inner)?;
+                    out.extend_from_slice(b",\"inner_header\":");
+                    header_json(out, inner);
                 }
                 match &verified.claims {
-                    Some(claims) => doc.serialize_entry("claims", claims)?,
+                    Some(claims) => {
+                        out.extend_from_slice(b",\"claims\":");
+                        claims.write_json(out);
+                    }
                     None => {
                         let Payload {
                             payload,
                             payload_encoding,
-                        } = Payload::of(&verified.payload);
-                        doc.serialize_entry("payload", &payload)?;
+                        } = Payload::of(verified.payload());
+                        out.extend_from_slice(b",\"payload\":");
+                        string(out, &payload);
                         if let Some(encoding) = payload_encoding {
-                            doc.serialize_entry("payload_encoding", encoding)?;
+                            out.extend_from_slice(b",\"payload_encoding\":");
+                            string(out, encoding);
                         }
                     }
                 }
-                doc.serialize_entry("checks", &verified.checks)?;
+                write_checks(out, &verified.checks);
             }
             Err(refused) => {
-                doc.serialize_entry("valid", &false)?;
-                doc.serialize_entry("error", &crate::error::one_line(&refused.error))?;
-                doc.serialize_entry("class", crate::error::class_of(&refused.error).name())?;
-                doc.serialize_entry("header", &refused.header)?;
-                doc.serialize_entry("claims", &refused.claims)?;
-                doc.serialize_entry("checks", &refused.checks)?;
+                out.extend_from_slice(b"\"valid\":false,\"error\":");
+                string(out, &crate::error::one_line(&refused.error));
+                out.extend_from_slice(b",\"class\":");
+                string(out, crate::error::class_of(&refused.error).name());
+                out.extend_from_slice(b",\"header\":");
+                match &refused.header {
+                    Some(header) => header_json(out, header),
+                    None => out.extend_from_slice(b"null"),
+                }
+                out.extend_from_slice(b",\"claims\":");
+                match &refused.claims {
+                    Some(claims) => claims.write_json(out),
+                    None => out.extend_from_slice(b"null"),
+                }
+                write_checks(out, &refused.checks);
             }
         }
-        doc.end()
+        out.push(b'}');
+
+        /// A header as JSON. The tokens of a batch nearly all share one header, parsed once
+        /// and shared (`token::parse`): its JSON is kept from the last time, while that same
+        /// header (held here, so the pointer cannot be reused) comes again.
+        fn header_json(out: &mut Vec<u8>, header: &Header) {
+            thread_local! {
+                static LAST: std::cell::RefCell<Option<(Header, Vec<u8>)>> =
+                    const { std::cell::RefCell::new(None) };
+            }
+            LAST.with_borrow_mut(|last| match last {
+                Some((seen, json)) if std::sync::Arc::ptr_eq(seen, header) => {
+                    out.extend_from_slice(json);
+                }
+                _ => {
+                    let mut json = Vec::new();
+                    object(&mut json, header);
+                    out.extend_from_slice(&json);
+                    *last = Some((header.clone(), json));
+                }
+            });
+        }
+
+        fn write_checks(out: &mut Vec<u8>, checks: &[crate::jose::verify::Check]) {
+            out.extend_from_slice(b",\"checks\":[");
+            for (i, check) in checks.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"check\":");
+                string(out, &check.name);
+                out.extend_from_slice(b",\"result\":");
+                string(out, check.result);
+                out.extend_from_slice(b",\"detail\":");
+                string(out, &check.detail);
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
     }
 }
 
@@ -171,10 +238,13 @@ pub fn finish(
         return outcome.map(|_| ()).map_err(|refused| refused.error);
     }
     if json {
-        print_json(&VerdictJson {
+        let mut compact = Vec::new();
+        VerdictJson {
             line: None,
             outcome: &outcome,
-        })?;
+        }
+        .write(&mut compact);
+        print_indented(&compact)?;
         return outcome.map(|_| ()).map_err(|refused| refused.error);
     }
     let verified = outcome?;
@@ -186,8 +256,8 @@ pub fn finish(
     }
     note(summary.trim_end());
     match &verified.claims {
-        Some(claims) => print_json(claims),
-        None => files::write_stdout(&verified.payload),
+        Some(claims) => print_json(claims.map()),
+        None => files::write_stdout(verified.payload()),
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::error;
 use crate::jose::strict_json;
-use crate::jose::token::{self, Compact, Kind, b64url_decode};
+use crate::jose::token::{self, Compact, Kind, Segments, b64url_decode};
 
 /// At most this many signatures or recipients (each costs a signature check or a key
 /// unwrap, and nobody needs more).
@@ -326,7 +326,7 @@ fn parse_jws(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
                 kind: Kind::Jws,
                 // Verification works from the segments; no third copy of the payload.
                 text: String::new(),
-                segments: vec![protected_b64, payload_segment, signature_b64],
+                segments: Segments::Owned(vec![protected_b64, payload_segment, signature_b64]),
                 header: header.into(),
                 header_bytes,
                 decoded: vec![payload, signature],
@@ -404,13 +404,13 @@ fn parse_jwe(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
             view: Compact {
                 kind: Kind::Jwe,
                 text: Value::Object(flat).to_string(),
-                segments: vec![
+                segments: Segments::Owned(vec![
                     protected_b64.clone(),
                     segment("encrypted_key", entry),
                     segment("iv", doc),
                     segment("ciphertext", doc),
                     segment("tag", doc),
-                ],
+                ]),
                 header: header.into(),
                 header_bytes: b64url_decode(&protected_b64).unwrap_or_default().into(),
                 decoded: vec![encrypted_key, iv.clone(), ciphertext.clone(), tag.clone()],
@@ -434,7 +434,7 @@ fn parse_jwe(doc: &Map<String, Value>, max_bytes: usize) -> Result<JsonToken> {
 pub fn attach_payload(token: &mut AnyToken, payload: &[u8], max_bytes: usize) -> Result<()> {
     let views: Vec<&mut Compact> = match token {
         AnyToken::Compact(c) => {
-            if !c.segments[1].is_empty() {
+            if !c.segment(1).is_empty() {
                 return Err(error::usage(
                     "--payload is for a detached payload, but this token carries one",
                 ));
@@ -469,7 +469,7 @@ pub fn attach_payload(token: &mut AnyToken, payload: &[u8], max_bytes: usize) ->
                 error::malformed("an unencoded (b64: false) payload must be UTF-8 text here")
             })?
         };
-        view.segments[1] = segment;
+        view.set_segment(1, segment);
         view.decoded[0] = payload.to_vec();
     }
     Ok(())

@@ -5,6 +5,7 @@
 //! up to a million, and it ignores `crit` for JWE. Each is refused here, with exit 3 when
 //! the token is malformed and exit 4 when it cannot be authentic.
 
+use crate::jose::strict_json::Members;
 use std::io::Read;
 
 use anyhow::Result;
@@ -26,7 +27,7 @@ const UNDERSTOOD_CRITICAL: &[&str] = &["b64"];
 
 /// Refuses a `crit` header that names anything jwtctl does not understand.
 pub fn check_crit(header: &Map<String, Value>) -> Result<()> {
-    let Some(crit) = header.get("crit") else {
+    let Some(crit) = header.member("crit") else {
         return Ok(());
     };
     let names = match crit {
@@ -76,14 +77,14 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
     let alg = alg::find(alg_name)
         .filter(|a| a.kind == alg::TokenKind::Jwe)
         .ok_or_else(|| error::malformed(format!("unsupported JWE alg \"{alg_name}\"")))?;
-    let enc_name = header.get("enc").and_then(Value::as_str).unwrap_or("");
+    let enc_name = header.member("enc").and_then(Value::as_str).unwrap_or("");
     let enc = alg::find_enc(enc_name)
         .ok_or_else(|| error::malformed(format!("unsupported enc \"{enc_name}\"")))?;
     check_crit(header)?;
-    if header.contains_key("b64") {
+    if header.has("b64") {
         return Err(error::malformed("\"b64\" applies to JWS only"));
     }
-    match header.get("zip") {
+    match header.member("zip") {
         None => {}
         Some(Value::String(zip)) if zip == "DEF" => {}
         Some(other) => {
@@ -174,10 +175,10 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
         }
     }
     if alg.need == KeyNeed::Ecdh {
-        match header.get("epk") {
+        match header.member("epk") {
             Some(Value::Object(epk))
-                if epk.get("kty").and_then(Value::as_str).is_some()
-                    && epk.get("crv").and_then(Value::as_str).is_some() => {}
+                if epk.member("kty").and_then(Value::as_str).is_some()
+                    && epk.member("crv").and_then(Value::as_str).is_some() => {}
             _ => {
                 return Err(error::malformed(format!(
                     "{} needs an \"epk\" header holding a public JWK",
@@ -187,7 +188,7 @@ pub fn check_jwe(token: &Compact, max_p2c: u64) -> Result<(&'static alg::Alg, &'
         }
     }
     if alg.need == KeyNeed::Password {
-        let p2c = header.get("p2c").and_then(Value::as_u64).unwrap_or(0);
+        let p2c = header.member("p2c").and_then(Value::as_u64).unwrap_or(0);
         if p2c == 0 {
             return Err(error::malformed("PBES2 needs a positive integer \"p2c\""));
         }

@@ -19,6 +19,7 @@
 //! josekit stays the reference: the differential tests at the end of this file check that
 //! the prepared path accepts exactly the tokens josekit accepts.
 
+use crate::jose::strict_json::Members;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -333,7 +334,7 @@ pub fn decrypt(
         // A JSON-serialized recipient's AAD is not the compact one: josekit reads it.
         Prepared::DirGcm(gcm)
             if !token.text.starts_with('{')
-                && !token.header.contains_key("zip")
+                && !token.header.has("zip")
                 && josekit_reads(&token.header) =>
         {
             Ok(gcm_open(gcm, token))

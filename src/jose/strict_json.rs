@@ -4,9 +4,12 @@
 //! Strict means: UTF-8, exactly one JSON object, member names unique at every depth (a
 //! duplicate is read differently by different parsers, so it is refused rather than guessed),
 //! no lone surrogate in a string, no number out of range, nesting at most 128 deep. Work is
-//! linear in the input: member names are checked against a map, never a list.
+//! linear in the input: an object's member names are compared in order only while there are
+//! few (`Seen`), then checked against a hash set.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -201,31 +204,96 @@ impl<'de, const KEEP: bool> Visitor<'de> for Strict<'_, KEEP> {
         })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Value, A::Error> {
+        if !KEEP {
+            let mut seen = Seen::default();
+            while let Some(name) = access.next_key_seed(Name)? {
+                access.next_value_seed(Strict::<false>::new(self.duplicate))?;
+                seen.insert(name)
+                    .map_err(|name| self.repeated(name.into_owned()))?;
+            }
+            return Ok(Value::Null);
+        }
         let mut map = Map::new();
-        let mut seen = std::collections::HashSet::new();
         while let Some(name) = access.next_key::<String>()? {
             let value = access.next_value_seed(Strict::<KEEP>::new(self.duplicate))?;
-            if KEEP {
-                // One lookup a member: this runs for every header and claims set.
-                match map.entry(name) {
-                    serde_json::map::Entry::Occupied(entry) => {
-                        return Err(self.repeated(entry.key().clone()));
-                    }
-                    serde_json::map::Entry::Vacant(entry) => {
-                        entry.insert(value);
-                    }
+            // One lookup a member: this runs for every header and claims set.
+            match map.entry(name) {
+                serde_json::map::Entry::Occupied(entry) => {
+                    return Err(self.repeated(entry.key().clone()));
                 }
-            } else if seen.contains(&name) {
-                return Err(self.repeated(name));
-            } else {
-                seen.insert(name);
+                serde_json::map::Entry::Vacant(entry) => {
+                    entry.insert(value);
+                }
             }
         }
-        Ok(if KEEP {
-            Value::Object(map)
-        } else {
-            Value::Null
-        })
+        Ok(Value::Object(map))
+    }
+}
+
+/// A member name, borrowed from the input when it has no escapes.
+struct Name;
+
+impl<'de> DeserializeSeed<'de> for Name {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Name {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// The member names of one object seen so far. The few of a header or claims set are
+/// compared in order, kept in place (no hashing, no allocation, no copies); past
+/// [`SCANNED_MEMBERS`] they go into a hash set, so work stays linear in the input.
+struct Seen<'de> {
+    first: [Cow<'de, str>; SCANNED_MEMBERS],
+    count: usize,
+    hashed: HashSet<Cow<'de, str>>,
+}
+
+impl Default for Seen<'_> {
+    fn default() -> Self {
+        Seen {
+            first: [const { Cow::Borrowed("") }; SCANNED_MEMBERS],
+            count: 0,
+            hashed: HashSet::new(),
+        }
+    }
+}
+
+impl<'de> Seen<'de> {
+    /// Records `name`; gives it back if it was seen before.
+    fn insert(&mut self, name: Cow<'de, str>) -> Result<(), Cow<'de, str>> {
+        if self.count < SCANNED_MEMBERS {
+            if self.first[..self.count].contains(&name) {
+                return Err(name);
+            }
+            self.first[self.count] = name;
+            self.count += 1;
+            return Ok(());
+        }
+        if self.hashed.is_empty() {
+            self.hashed.extend(self.first.iter().cloned());
+        }
+        if self.hashed.contains(&name) {
+            return Err(name);
+        }
+        self.hashed.insert(name);
+        Ok(())
     }
 }
 
@@ -243,8 +311,8 @@ impl<'de, const N: usize> Visitor<'de> for Picked<'_, '_, N> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
         let mut picked: [Option<Value>; N] = std::array::from_fn(|_| None);
-        let mut seen = std::collections::HashSet::new();
-        while let Some(name) = access.next_key::<String>()? {
+        let mut seen = Seen::default();
+        while let Some(name) = access.next_key_seed(Name)? {
             match self.wanted.iter().position(|w| *w == name) {
                 Some(i) => {
                     picked[i] = Some(access.next_value_seed(Strict::<true>::new(self.duplicate))?)
@@ -253,10 +321,8 @@ impl<'de, const N: usize> Visitor<'de> for Picked<'_, '_, N> {
                     access.next_value_seed(Strict::<false>::new(self.duplicate))?;
                 }
             }
-            if seen.contains(&name) {
-                return Err(Strict::<false>::new(self.duplicate).repeated(name));
-            }
-            seen.insert(name);
+            seen.insert(name)
+                .map_err(|name| Strict::<false>::new(self.duplicate).repeated(name.into_owned()))?;
         }
         Ok(picked)
     }
@@ -273,14 +339,12 @@ impl<'de> Visitor<'de> for Names<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Vec<String>, A::Error> {
         let mut names = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        while let Some(name) = access.next_key::<String>()? {
+        let mut seen = Seen::default();
+        while let Some(name) = access.next_key_seed(Name)? {
             access.next_value_seed(Strict::<false>::new(self.0))?;
-            if seen.contains(&name) {
-                return Err(Strict::<false>::new(self.0).repeated(name));
-            }
-            seen.insert(name.clone());
-            names.push(name);
+            names.push(name.to_string());
+            seen.insert(name)
+                .map_err(|name| Strict::<false>::new(self.0).repeated(name.into_owned()))?;
         }
         Ok(names)
     }
@@ -360,9 +424,50 @@ fn decimal(text: &str) -> Option<(bool, String, i64)> {
     Some((negative, significant.to_string(), power))
 }
 
+/// Looking up a member by name. serde_json's map hashes the name with SipHash, which for
+/// the few members of a header or claims set costs more than comparing them all: a token's
+/// checks make some twenty lookups. Large objects are still looked up by hash.
+pub trait Members {
+    /// The member called `name`.
+    fn member(&self, name: &str) -> Option<&Value>;
+    /// Whether there is a member called `name`.
+    fn has(&self, name: &str) -> bool {
+        self.member(name).is_some()
+    }
+}
+
+/// Objects with at most this many members are searched in order.
+const SCANNED_MEMBERS: usize = 16;
+
+impl Members for Map<String, Value> {
+    fn member(&self, name: &str) -> Option<&Value> {
+        if self.len() <= SCANNED_MEMBERS {
+            self.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value)
+        } else {
+            self.get(name)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_is_found_as_the_map_finds_it_whatever_its_size() {
+        for size in 0..40 {
+            let map: Map<String, Value> = (0..size).map(|i| (format!("m{i}"), i.into())).collect();
+            for name in (0..42)
+                .map(|i| format!("m{i}"))
+                .chain(["".into(), "m".into()])
+            {
+                assert_eq!(map.member(&name), map.get(&name), "{name} of {size}");
+                assert_eq!(map.has(&name), map.contains_key(&name));
+            }
+        }
+    }
 
     fn refusal(text: &str) -> Refusal {
         object(text.as_bytes()).unwrap_err()

@@ -4,6 +4,7 @@
 //! that is a JSON object without duplicate members, and a size limit. Nothing here panics
 //! on any input; serde_json bounds nesting depth (128).
 
+use crate::jose::strict_json::Members;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -33,8 +34,8 @@ pub struct Compact {
     pub kind: Kind,
     /// The token as given, without surrounding whitespace.
     pub text: String,
-    /// The base64url segments (3 or 5).
-    pub segments: Vec<String>,
+    /// The base64url segments (3 or 5): see [`Compact::segment`].
+    pub segments: Segments,
     /// The decoded protected header.
     pub header: Header,
     /// The decoded header bytes.
@@ -44,17 +45,54 @@ pub struct Compact {
     pub decoded: Vec<Vec<u8>>,
 }
 
+/// Where a token's base64url segments are: in its text (`a.b.c`) for a compact token, which
+/// then costs no copy of each; owned for a view of a JSON serialization.
+#[derive(Debug, Clone)]
+pub enum Segments {
+    /// Each segment's start and end in `text`.
+    InText {
+        bounds: [(usize, usize); 5],
+        count: usize,
+    },
+    Owned(Vec<String>),
+}
+
 impl Compact {
+    /// Segment `i` (0: the header), empty past the last.
+    pub fn segment(&self, i: usize) -> &str {
+        match &self.segments {
+            Segments::InText { bounds, count } if i < *count => {
+                let (start, end) = bounds[i];
+                self.text.get(start..end).unwrap_or_default()
+            }
+            Segments::InText { .. } => "",
+            Segments::Owned(owned) => owned.get(i).map(String::as_str).unwrap_or_default(),
+        }
+    }
+
+    /// Replaces segment `i` (a detached payload attached).
+    pub fn set_segment(&mut self, i: usize, segment: String) {
+        if let Segments::InText { count, .. } = self.segments {
+            self.segments =
+                Segments::Owned((0..count).map(|i| self.segment(i).to_string()).collect());
+        }
+        if let Segments::Owned(owned) = &mut self.segments
+            && let Some(slot) = owned.get_mut(i)
+        {
+            *slot = segment;
+        }
+    }
+
     pub fn alg(&self) -> Option<&str> {
-        self.header.get("alg").and_then(Value::as_str)
+        self.header.member("alg").and_then(Value::as_str)
     }
 
     pub fn enc(&self) -> Option<&str> {
-        self.header.get("enc").and_then(Value::as_str)
+        self.header.member("enc").and_then(Value::as_str)
     }
 
     pub fn kid(&self) -> Option<&str> {
-        self.header.get("kid").and_then(Value::as_str)
+        self.header.member("kid").and_then(Value::as_str)
     }
 
     /// The JWS payload bytes (None for a JWE).
@@ -71,7 +109,7 @@ impl Compact {
         if self.kind != Kind::Jws {
             return None;
         }
-        let (header, payload) = (self.segments[0].as_str(), self.segments[1].as_str());
+        let (header, payload) = (self.segment(0), self.segment(1));
         let end = header.len() + 1 + payload.len();
         let prefix = self.text.get(..end).filter(|prefix| {
             prefix.starts_with(header)
@@ -115,12 +153,17 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     }
     // At most five parts are kept; past that only counted (no list per token).
     let mut parts = [""; 5];
+    let mut bounds = [(0, 0); 5];
     let mut count = 0;
-    for part in text.split('.') {
-        if let Some(slot) = parts.get_mut(count) {
-            *slot = part;
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'.', text.as_bytes()).chain([text.len()]);
+    for end in ends {
+        if let (Some(slot), Some(at)) = (parts.get_mut(count), bounds.get_mut(count)) {
+            *slot = &text[start..end];
+            *at = (start, end);
         }
         count += 1;
+        start = end + 1;
     }
     let (kind, names): (Kind, &[&str]) = match count {
         3 => (Kind::Jws, &JWS_PARTS),
@@ -138,7 +181,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     let unencoded = kind == Kind::Jws
         && header
             .as_ref()
-            .is_ok_and(|header| header.get("b64") == Some(&Value::Bool(false)));
+            .is_ok_and(|header| header.member("b64") == Some(&Value::Bool(false)));
     let mut decoded = Vec::with_capacity(segments.len() - 1);
     for (i, (segment, name)) in segments.iter().zip(names).enumerate().skip(1) {
         if unencoded && i == 1 {
@@ -156,18 +199,18 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     if kind == Kind::Jws && !crate::jose::json::b64_encoded(&header)? {
         decoded[0] = segments[1].as_bytes().to_vec();
     }
-    match header.get("alg") {
+    match header.member("alg") {
         Some(Value::String(_)) => {}
         Some(_) => return Err(error::malformed("header \"alg\" is not a string")),
         None => return Err(error::malformed("header has no \"alg\"")),
     }
     // RFC 7515 §4.1.4: a kid is a string; any other kind of value must not widen the search
     // through a JWK Set to every key.
-    if header.get("kid").is_some_and(|kid| !kid.is_string()) {
+    if header.member("kid").is_some_and(|kid| !kid.is_string()) {
         return Err(error::malformed("header \"kid\" is not a string"));
     }
     if kind == Kind::Jwe {
-        match header.get("enc") {
+        match header.member("enc") {
             Some(Value::String(_)) => {}
             Some(_) => return Err(error::malformed("header \"enc\" is not a string")),
             None => return Err(error::malformed("JWE header has no \"enc\"")),
@@ -176,7 +219,7 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
     Ok(Compact {
         kind,
         text: text.to_string(),
-        segments: segments.iter().map(|s| s.to_string()).collect(),
+        segments: Segments::InText { bounds, count },
         header,
         header_bytes,
         decoded,

@@ -3,9 +3,8 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
-
 use crate::error;
+use crate::jose::claims::ClaimsSet;
 use crate::jose::token::{Compact, Header};
 
 /// One line of "what was checked": `{"check":"exp","result":"ok","detail":"…"}`.
@@ -36,8 +35,10 @@ impl Check {
 #[derive(Debug, Clone)]
 pub struct Verified {
     pub header: Header,
-    pub payload: Vec<u8>,
-    pub claims: Option<Map<String, Value>>,
+    /// The payload when it is not a claims set; empty when `claims` holds it (one copy of
+    /// a payload, not two). Read it with [`Verified::payload`].
+    pub raw_payload: Vec<u8>,
+    pub claims: Option<ClaimsSet>,
     pub checks: Vec<Check>,
     /// For a nested JWT: the inner JWS's header.
     pub inner_header: Option<Header>,
@@ -48,6 +49,14 @@ pub const NOT_AUTHENTICATED: &str =
     "not authenticated: anyone with the public key can make this token";
 
 impl Verified {
+    /// The payload: the claims set's text, or the raw payload.
+    pub fn payload(&self) -> &[u8] {
+        match &self.claims {
+            Some(claims) => claims.text(),
+            None => &self.raw_payload,
+        }
+    }
+
     /// Whether the token was accepted only because `allow_unauthenticated` let a JWE through
     /// that anyone holding the recipient's public key could have made.
     pub fn anyone_could_make(&self) -> bool {
@@ -65,7 +74,7 @@ pub struct Refused {
     /// The token's header, when it parsed.
     pub header: Option<Header>,
     pub checks: Vec<Check>,
-    pub claims: Option<Box<Map<String, Value>>>,
+    pub claims: Option<Box<ClaimsSet>>,
     /// The signature was checked with a key that could check it, and did not verify (as
     /// opposed to: no key could check it, or an earlier step refused the token).
     pub mismatch: bool,
@@ -95,7 +104,7 @@ impl From<anyhow::Error> for Refused {
 pub(super) struct Trail {
     pub(super) checks: Vec<Check>,
     pub(super) step: &'static str,
-    pub(super) claims: Option<Map<String, Value>>,
+    pub(super) claims: Option<ClaimsSet>,
     pub(super) mismatch: bool,
 }
 

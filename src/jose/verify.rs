@@ -6,6 +6,7 @@
 //! class. A step that cannot run (claims that do not parse strictly, a JWE that anyone
 //! holding the public key could have made, a plaintext that is not the JWS `--verify-key`
 //! asks for) is a refusal, never a "not checked" that reads as yes.
+use crate::jose::strict_json::Members;
 use std::borrow::Cow;
 
 use anyhow::Result;
@@ -21,7 +22,7 @@ use crate::jose::token::{self, Compact, Kind};
 use crate::jose::weak;
 use crate::keys::{Key, KeySet, Op, Passing};
 
-pub use super::claims::claims_of;
+pub use super::claims::{ClaimsSet, claims_of};
 pub use super::verdict::{Check, NOT_AUTHENTICATED, Refused, Verified};
 
 /// The result of the `key strength` check when `--allow-weak-key` let a weak key verify.
@@ -194,9 +195,16 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
-            use std::fmt::Write;
             let mut detail = String::with_capacity(32);
-            let _ = write!(detail, "{asked} is allowed ({})", Names(&allowed));
+            detail.push_str(asked);
+            detail.push_str(" is allowed (");
+            for (i, alg) in allowed.iter().enumerate() {
+                if i > 0 {
+                    detail.push_str(", ");
+                }
+                detail.push_str(alg.name);
+            }
+            detail.push(')');
             trail.ok("alg", detail);
             Ok(alg)
         }
@@ -212,30 +220,27 @@ fn allowed_token_alg(
 /// The keys to try for a token: by `kid` from a JWK Set, else each key that can do `alg`.
 /// Which keys can do it is worked out once per set ([`KeySet::passing`]); only a token no
 /// key can take asks the keys again, for the refusal that explains it.
-fn candidates<'k>(
-    token: &Compact,
+fn candidates<'k, 't>(
+    token: &'t Compact,
     keys: &'k KeySet,
     alg: &Alg,
     op: Op,
     enc: Option<&alg::Enc>,
     allow_weak: bool,
-) -> Result<Vec<&'k Key>> {
+) -> Result<impl Iterator<Item = &'k Key> + use<'k, 't>> {
     let chosen = token.kid().filter(|_| keys.is_set);
     let passing = keys.passing(alg, op, enc);
-    let usable: Vec<&Key> = keys
-        .keys
-        .iter()
-        .zip(passing.iter())
-        .filter(|(key, passing)| {
-            chosen.is_none_or(|kid| key.kid() == Some(kid))
-                && matches!(passing, Passing::Usable { weakness } if weakness.is_none() || allow_weak)
-        })
-        .map(|(key, _)| key)
-        .collect();
-    if usable.is_empty() {
+    let usable = move |i: &usize| {
+        let key = &keys.keys[*i];
+        chosen.is_none_or(|kid| key.kid() == Some(kid))
+            && matches!(&passing[*i], Passing::Usable { weakness } if weakness.is_none() || allow_weak)
+    };
+    // An iterator, not a list: no allocation per token.
+    let mut all = (0..keys.keys.len()).filter(usable).peekable();
+    if all.peek().is_none() {
         return Err(no_candidate(token, keys, alg, op, enc));
     }
-    Ok(usable)
+    Ok(all.map(|i| &keys.keys[i]))
 }
 
 /// Why no key can take the token: the kid names none, or each key's own refusal.
@@ -297,23 +302,20 @@ fn no_candidate(
     refusal
 }
 
-/// `key KID`, or the key's description when it has no kid; written when displayed.
-struct KeyLabel<'a>(&'a Key);
-
-impl std::fmt::Display for KeyLabel<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        match self.0.kid() {
-            Some(kid) => write!(f, "key {kid}"),
-            None => f.write_str(&self.0.describe()),
-        }
-    }
-}
-
 /// `HS256 with key KID`: sized once, as it is written for every token.
 fn with_key(what: &str, key: &Key) -> String {
-    use std::fmt::Write;
     let mut detail = String::with_capacity(what.len() + 64);
-    let _ = write!(detail, "{what} with {}", KeyLabel(key));
+    detail.push_str(what);
+    match key.kid() {
+        Some(kid) => {
+            detail.push_str(" with key ");
+            detail.push_str(kid);
+        }
+        None => {
+            detail.push_str(" with ");
+            detail.push_str(&key.describe());
+        }
+    }
     detail
 }
 
@@ -383,16 +385,25 @@ fn verify_jws_steps(
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
-    let payload = token.payload().unwrap_or_default().to_vec();
-    let claims = claims_set(&payload, &token.header, trail)?;
+    let payload = token.payload().unwrap_or_default();
+    let claims = claims_set(payload, &token.header, trail)?;
+    let raw_payload = raw_payload(payload, &claims);
     let claims = judge_claims(claims, policy, trail)?;
     Ok(Verified {
         header: token.header.clone(),
-        payload,
+        raw_payload,
         claims,
         checks: std::mem::take(&mut trail.checks),
         inner_header: None,
     })
+}
+
+/// The payload a [`Verified`] keeps beside its claims: none when they hold it.
+fn raw_payload(payload: &[u8], claims: &Option<ClaimsSet>) -> Vec<u8> {
+    match claims {
+        Some(_) => Vec::new(),
+        None => payload.to_vec(),
+    }
 }
 
 /// Decrypts a compact JWE. What the plaintext must be is said by `inner`; a JWE whose key
@@ -455,14 +466,14 @@ fn decrypt_jwe_steps(
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
-    let nested = names_jwt(token.header.get("cty"));
-    let (payload, claims, inner_header) = match inner {
+    let nested = names_jwt(token.header.member("cty"));
+    let (raw_payload, claims, inner_header) = match inner {
         Inner::Verify(inner_keys) => {
             // The inner verification checked the claims too.
             let verified = verify_inner(&plaintext, inner_keys, policy, trail)?;
             return Ok(Verified {
                 header: token.header.clone(),
-                payload: verified.payload,
+                raw_payload: verified.raw_payload,
                 claims: verified.claims,
                 checks: std::mem::take(&mut trail.checks),
                 inner_header: Some(verified.header),
@@ -482,13 +493,18 @@ fn decrypt_jwe_steps(
                 "skipped",
                 "not verified (no --verify-key)",
             ));
-            let payload = inner.payload().unwrap_or_default().to_vec();
-            let claims = claims_set(&payload, &inner.header, trail)?;
-            (payload, claims, Some(inner.header))
+            let payload = inner.payload().unwrap_or_default();
+            let claims = claims_set(payload, &inner.header, trail)?;
+            (raw_payload(payload, &claims), claims, Some(inner.header))
         }
         Inner::Refuse | Inner::Skip => {
             let claims = claims_set(&plaintext, &token.header, trail)?;
-            (plaintext, claims, None)
+            let raw = if claims.is_some() {
+                Vec::new()
+            } else {
+                plaintext
+            };
+            (raw, claims, None)
         }
     };
     if !alg.authenticates_sender() && !signed_inner {
@@ -501,7 +517,7 @@ fn decrypt_jwe_steps(
     let claims = judge_claims(claims, policy, trail)?;
     Ok(Verified {
         header: token.header.clone(),
-        payload,
+        raw_payload,
         claims,
         checks: std::mem::take(&mut trail.checks),
         inner_header,

@@ -320,6 +320,7 @@ impl Service {
         };
         verified
             .claims
+            .map(crate::jose::claims::ClaimsSet::into_map)
             .ok_or_else(|| error::rejected("the payload is not a JSON claims set"))
     }
 

@@ -248,9 +248,12 @@ fn decrypt(token: &token::Compact, keys: &KeySet, context: &Context, policy: &Po
 fn decrypted(outcome: Result<verify::Verified, verify::Refused>) -> Examined {
     match outcome {
         Ok(mut verified) => (
-            verified.claims.as_ref().map(claims_of),
+            verified
+                .claims
+                .as_ref()
+                .map(|claims| claims_of(claims.map())),
             Some(verdict(&verified)),
-            verified.claims.take(),
+            verified.claims.take().map(verify::ClaimsSet::into_map),
         ),
         Err(refused) => (
             None,
@@ -451,7 +454,8 @@ fn work_out_codes(
         // A claims set that does not parse strictly (inspect: exit 3) has no claim findings.
         Kind::Jws => token
             .payload()
-            .and_then(|payload| verify::claims_of(payload, &token.header).ok().flatten()),
+            .and_then(|payload| verify::claims_of(payload, &token.header).ok().flatten())
+            .map(verify::ClaimsSet::into_map),
         Kind::Jwe => None,
     };
     let claims = own.as_ref().or(decrypted);
