@@ -379,7 +379,7 @@ fn gcm_open(gcm: &Gcm, token: &crate::jose::token::Compact) -> Option<Vec<u8>> {
         return None;
     }
     // RFC 7516 §5.2 step 14: the AAD is the encoded protected header as written.
-    let aad = token.text.split('.').next().unwrap_or_default().as_bytes();
+    let aad = token.segment(0).as_bytes();
     let nonce = aes_gcm::Nonce::<aes_gcm::aead::consts::U12>::try_from(iv).ok()?;
     let tag = aes_gcm::Tag::<aes_gcm::aead::consts::U16>::try_from(tag).ok()?;
     let mut buffer = ciphertext.to_vec();

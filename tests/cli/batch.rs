@@ -336,3 +336,62 @@ fn threads_means_the_same_everywhere_and_zero_is_refused() {
     );
     assert_eq!(lines(&out).len(), 2);
 }
+
+/// A verdict's claims are the claims set as compact JSON, however it was spaced or escaped:
+/// copied from the token where that gives the same text, written from the parsed set where
+/// not (escapes, fractions, exponents, integers past 18 digits, `-0`). The same in one
+/// token's `--json`, indented.
+#[test]
+fn verdicts_carry_the_claims_as_compact_json_however_they_were_written() {
+    let key = crate::keycache::for_alg("HS256");
+    let secret = crate::keycache::secret(&key);
+    let payloads = [
+        (r#"{"sub":"a","n":1}"#, r#"{"sub":"a","n":1}"#),
+        (
+            " {\"sub\" : \"a b\",\n\t\"n\": [1, 2] ,\"o\":{ }}\r\n",
+            r#"{"sub":"a b","n":[1,2],"o":{}}"#,
+        ),
+        (
+            r#"{"sub":"\u0041\/\"","e":"\u001b"}"#,
+            r#"{"sub":"A/\"","e":"\u001b"}"#,
+        ),
+        (
+            r#"{"f":1.50,"x":1E3,"z":-0}"#,
+            r#"{"f":1.5,"x":1000.0,"z":-0.0}"#,
+        ),
+        (
+            r#"{"big":1234567890123456789,"ok":123456789012345678}"#,
+            r#"{"big":1234567890123456789,"ok":123456789012345678}"#,
+        ),
+    ];
+    let tokens: Vec<String> = payloads
+        .iter()
+        .map(|(payload, _)| {
+            crate::forge::hs256_raw(br#"{"alg":"HS256"}"#, payload.as_bytes(), &secret)
+        })
+        .collect();
+    let out = jwtctl()
+        .args(["verify", "--key", &key, "--batch"])
+        .write_stdin(tokens.join("\n") + "\n")
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for (line, (token, (_, compact))) in lines(&stdout).iter().zip(tokens.iter().zip(&payloads)) {
+        assert!(
+            line.contains(&format!(",\"claims\":{compact},\"checks\":[")),
+            "{line}"
+        );
+        let single = jwtctl()
+            .args(["--json", "verify", "--key", &key, token])
+            .assert()
+            .success();
+        let pretty = String::from_utf8_lossy(&single.get_output().stdout).to_string();
+        let document: Value = serde_json::from_str(line).unwrap();
+        let mut expected = document.as_object().unwrap().clone();
+        expected.shift_remove("line");
+        assert_eq!(
+            pretty,
+            serde_json::to_string_pretty(&expected).unwrap() + "\n"
+        );
+    }
+}
