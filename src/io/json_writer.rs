@@ -28,7 +28,7 @@ fn name(out: &mut Vec<u8>, name: &str) {
 
 /// Writes a JSON value. Recursion is bounded by the strict parser's depth limit (128), which
 /// every header and claims set has passed.
-pub fn value(out: &mut Vec<u8>, value: &Value) {
+fn value(out: &mut Vec<u8>, value: &Value) {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
