@@ -138,7 +138,7 @@ fn when(prefix: &str, t: f64, now: i64) -> String {
     let t = t.floor() as i64;
     let mut out = String::with_capacity(prefix.len() + 40);
     out.push_str(prefix);
-    time::write_rfc3339(&mut out, t);
+    out.push_str(&time::rfc3339(t));
     out.push_str(" (");
     time::write_relative(&mut out, t, now);
     out.push(')');

@@ -5,7 +5,6 @@
 //! up to a million, and it ignores `crit` for JWE. Each is refused here, with exit 3 when
 //! the token is malformed and exit 4 when it cannot be authentic.
 
-use crate::jose::strict_json::Members;
 use std::io::Read;
 
 use anyhow::Result;
@@ -15,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::error;
 use crate::jose::alg::{self, AlgId, Enc, KeyNeed};
+use crate::jose::strict_json::Members;
 use crate::jose::token::Compact;
 
 /// PBES2 iteration cap (OWASP's PBKDF2-HMAC-SHA256 figure); `--max-p2c` raises it.

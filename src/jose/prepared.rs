@@ -19,7 +19,6 @@
 //! josekit stays the reference: the differential tests at the end of this file check that
 //! the prepared path accepts exactly the tokens josekit accepts.
 
-use crate::jose::strict_json::Members;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -37,6 +36,7 @@ use openssl::sign::RsaPssSaltlen;
 
 use crate::jose::alg::{Alg, AlgId, Enc, EncId};
 use crate::jose::crypto;
+use crate::jose::strict_json::Members;
 use crate::keys::Key;
 
 /// A cache bigger than any key set a run uses: past it (a server whose JWKS keeps

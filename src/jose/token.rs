@@ -4,7 +4,6 @@
 //! that is a JSON object without duplicate members, and a size limit. Nothing here panics
 //! on any input; serde_json bounds nesting depth (128).
 
-use crate::jose::strict_json::Members;
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -13,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::jose::strict_json;
+use crate::jose::strict_json::{self, Members};
 
 /// The default limit on a token's size.
 pub const DEFAULT_MAX_TOKEN_BYTES: usize = 1024 * 1024;
@@ -152,19 +151,18 @@ pub fn parse(token: &str, max_bytes: usize) -> Result<Compact> {
         ));
     }
     // At most five parts are kept; past that only counted (no list per token).
-    let mut parts = [""; 5];
     let mut bounds = [(0, 0); 5];
     let mut count = 0;
     let mut start = 0;
     let ends = memchr::memchr_iter(b'.', text.as_bytes()).chain([text.len()]);
     for end in ends {
-        if let (Some(slot), Some(at)) = (parts.get_mut(count), bounds.get_mut(count)) {
-            *slot = &text[start..end];
+        if let Some(at) = bounds.get_mut(count) {
             *at = (start, end);
         }
         count += 1;
         start = end + 1;
     }
+    let parts = bounds.map(|(start, end)| &text[start..end]);
     let (kind, names): (Kind, &[&str]) = match count {
         3 => (Kind::Jws, &JWS_PARTS),
         5 => (Kind::Jwe, &JWE_PARTS),

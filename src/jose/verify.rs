@@ -6,7 +6,6 @@
 //! class. A step that cannot run (claims that do not parse strictly, a JWE that anyone
 //! holding the public key could have made, a plaintext that is not the JWS `--verify-key`
 //! asks for) is a refusal, never a "not checked" that reads as yes.
-use crate::jose::strict_json::Members;
 use std::borrow::Cow;
 
 use anyhow::Result;
@@ -18,6 +17,7 @@ use crate::jose::alg::{self, Alg, TokenKind};
 use crate::jose::kids;
 use crate::jose::precheck;
 use crate::jose::prepared;
+use crate::jose::strict_json::Members;
 use crate::jose::token::{self, Compact, Kind};
 use crate::jose::weak;
 use crate::keys::{Key, KeySet, Op, Passing};
@@ -195,16 +195,9 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
+            use std::fmt::Write;
             let mut detail = String::with_capacity(32);
-            detail.push_str(asked);
-            detail.push_str(" is allowed (");
-            for (i, alg) in allowed.iter().enumerate() {
-                if i > 0 {
-                    detail.push_str(", ");
-                }
-                detail.push_str(alg.name);
-            }
-            detail.push(')');
+            let _ = write!(detail, "{asked} is allowed ({})", Names(&allowed));
             trail.ok("alg", detail);
             Ok(alg)
         }
