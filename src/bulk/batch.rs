@@ -7,6 +7,7 @@
 
 use std::io::{BufRead, Read, Write};
 use std::ops::Range;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -106,6 +107,43 @@ impl pipeline::Block for Lines {
     }
 }
 
+/// Emptied block buffers, kept for the next blocks. A block's buffers run to megabytes, and
+/// the allocator hands freed ones of that size back to the kernel: fresh ones would cost a
+/// page fault every 4 KiB of every block.
+struct Spare(Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// More than this many would only wait: in flight, a block holds its own.
+    const KEPT: usize = 4;
+    /// A buffer grown past this (a block of very long lines) is let go, not kept.
+    const MAX_KEPT_BYTES: usize = 4 * MAX_BLOCK_BYTES;
+
+    fn new() -> Spare {
+        Spare(Mutex::new(Vec::new()))
+    }
+
+    /// An empty buffer, a spare one when there is one.
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut spare| spare.pop())
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        if buffer.capacity() > Self::MAX_KEPT_BYTES {
+            return;
+        }
+        buffer.clear();
+        if let Ok(mut spare) = self.0.lock()
+            && spare.len() < Self::KEPT
+        {
+            spare.push(buffer);
+        }
+    }
+}
+
 /// What a block produced: its output lines, one buffer, and the failures (line, why).
 struct Written {
     text: Vec<u8>,
@@ -129,8 +167,12 @@ pub fn run<F>(
 where
     F: Fn(usize, Result<&[u8], TooLong>, &mut Vec<u8>) -> Option<Failed> + Sync,
 {
+    // Input buffers go from the reader to a worker and back; output buffers from a worker
+    // to the sink and back.
+    let (inputs, outputs) = (Spare::new(), Spare::new());
     let mut writer = InOrder {
         out,
+        spare: &outputs,
         summary: Summary {
             lines: 0,
             failed: 0,
@@ -142,11 +184,12 @@ where
         progress,
         threads,
         Order::Input,
-        |feeder| read_blocks(&mut input, feeder, progress),
+        |feeder| read_blocks(&mut input, feeder, progress, &inputs),
         |_: &mut (), block: Lines| {
             // About what a line's answer takes (a verify verdict is ~3× its token), so the
             // buffer rarely grows.
-            let mut text = Vec::with_capacity(block.text.len() * 4 + 64 * block.lines.len());
+            let mut text = outputs.take();
+            text.reserve(block.text.len() * 4 + 64 * block.lines.len());
             let mut failures = Vec::new();
             for (i, range) in block.lines.iter().enumerate() {
                 let n = block.first + i;
@@ -156,6 +199,7 @@ where
                 }
             }
             progress.add(block.lines.len() as u64);
+            inputs.give(block.text);
             Written {
                 text,
                 lines: block.lines.len(),
@@ -173,13 +217,14 @@ fn read_blocks(
     input: &mut impl BufRead,
     feeder: &mut Feeder<'_, Lines>,
     progress: &Progress,
+    spare: &Spare,
 ) -> Result<()> {
     let mut line_number = 0;
     loop {
         let size = feeder.units_in(BLOCK_TIME, MIN_BLOCK_LINES, MAX_BLOCK_LINES);
         let mut block = Lines {
             first: line_number + 1,
-            text: Vec::new(),
+            text: spare.take(),
             lines: Vec::with_capacity(size),
         };
         // The bytes of the block's lines (line ends included; not those of the rest of an
@@ -233,14 +278,16 @@ fn skip_rest_of_line(input: &mut impl BufRead) -> Result<()> {
 
 /// The sink: writes finished blocks (they come in input order) and counts failures,
 /// reporting them on stderr.
-struct InOrder<W> {
+struct InOrder<'s, W> {
     out: W,
+    /// Where written blocks' buffers go back to.
+    spare: &'s Spare,
     summary: Summary,
     /// stdout was closed (`| head`): keep counting so the workers finish, but write no more.
     closed: bool,
 }
 
-impl<W: Write> InOrder<W> {
+impl<W: Write> InOrder<'_, W> {
     fn write(&mut self, written: Written) -> Result<()> {
         let summary = &mut self.summary;
         summary.lines += written.lines;
@@ -254,7 +301,9 @@ impl<W: Write> InOrder<W> {
         if self.closed {
             return Ok(());
         }
-        if let Err(e) = self.out.write_all(&written.text) {
+        let wrote = self.out.write_all(&written.text);
+        self.spare.give(written.text);
+        if let Err(e) = wrote {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 return Err(e).context("cannot write to stdout");
             }
@@ -266,8 +315,6 @@ impl<W: Write> InOrder<W> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
     use super::*;
 
     #[test]
@@ -339,6 +386,25 @@ mod tests {
     }
 
     #[test]
+    fn spare_buffers_come_back_empty_and_only_so_many() {
+        let spare = Spare::new();
+        assert_eq!(spare.take().capacity(), 0, "none yet: a new one");
+        for _ in 0..Spare::KEPT + 2 {
+            spare.give(b"old output".repeat(100));
+        }
+        spare.give(Vec::with_capacity(Spare::MAX_KEPT_BYTES + 1));
+        let kept: Vec<Vec<u8>> = std::iter::repeat_with(|| spare.take())
+            .take_while(|b| b.capacity() > 0)
+            .collect();
+        assert_eq!(
+            kept.len(),
+            Spare::KEPT,
+            "the rest let go, the oversized one too"
+        );
+        assert!(kept.iter().all(|b| b.is_empty() && b.capacity() >= 1000));
+    }
+
+    #[test]
     fn a_block_of_long_lines_stays_within_its_byte_bound() {
         // 40 lines of ~1 MiB: by count one block, by bytes about ten.
         let line = "x".repeat(MAX_LINE_BYTES - 1) + "\n";
@@ -347,7 +413,14 @@ mod tests {
         pipeline::run(
             1,
             Order::Input,
-            |feeder| read_blocks(&mut input.as_bytes(), feeder, &Progress::hidden()),
+            |feeder| {
+                read_blocks(
+                    &mut input.as_bytes(),
+                    feeder,
+                    &Progress::hidden(),
+                    &Spare::new(),
+                )
+            },
             |_: &mut (), block: Lines| (block.text.len(), block.lines.len()),
             &mut |size| {
                 sizes.push(size);

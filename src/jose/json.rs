@@ -11,7 +11,7 @@ use anyhow::Result;
 use serde_json::{Map, Value};
 
 use crate::error;
-use crate::jose::strict_json;
+use crate::jose::strict_json::{self, Members};
 use crate::jose::token::{self, Compact, Kind, Segments, b64url_decode};
 
 /// At most this many signatures or recipients (each costs a signature check or a key
@@ -171,11 +171,11 @@ fn check_header(header: &Map<String, Value>, kind: Kind, entry: &str) -> Result<
 /// RFC 7797: whether the payload is base64url-encoded (`b64` absent or true). `b64: false`
 /// must be listed in `crit`, so that a reader that does not know it refuses the token.
 pub fn b64_encoded(protected: &Map<String, Value>) -> Result<bool> {
-    match protected.get("b64") {
+    match protected.member("b64") {
         None | Some(Value::Bool(true)) => Ok(true),
         Some(Value::Bool(false)) => {
             let listed = protected
-                .get("crit")
+                .member("crit")
                 .and_then(Value::as_array)
                 .is_some_and(|names| names.iter().any(|n| n == "b64"));
             if !listed {

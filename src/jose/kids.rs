@@ -43,8 +43,11 @@ fn listed(keys: &KeySet) -> String {
 /// A JWK Set that has no key with the token's kid: refused before anything else about the
 /// token is judged (its alg against keys it was never meant for says nothing useful).
 pub fn miss(token: &Compact, keys: &KeySet) -> Option<anyhow::Error> {
+    if !keys.is_set {
+        return None;
+    }
     let kid = token.kid()?;
-    if !keys.is_set || keys.keys.iter().any(|k| k.kid() == Some(kid)) {
+    if keys.keys.iter().any(|k| k.kid() == Some(kid)) {
         return None;
     }
     Some(error::not_authentic(format!(

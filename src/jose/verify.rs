@@ -221,7 +221,7 @@ fn candidates<'k, 't>(
     enc: Option<&alg::Enc>,
     allow_weak: bool,
 ) -> Result<impl Iterator<Item = &'k Key> + use<'k, 't>> {
-    let chosen = token.kid().filter(|_| keys.is_set);
+    let chosen = keys.is_set.then(|| token.kid()).flatten();
     let passing = keys.passing(alg, op, enc);
     let usable = move |i: &usize| {
         let key = &keys.keys[*i];
