@@ -130,7 +130,6 @@ pub fn human_span(secs: u64) -> String {
 
 /// [`human_span`], written into `out` (a verdict's details are built for every token).
 fn write_span(out: &mut String, secs: u64) {
-    use std::fmt::Write;
     let units = [(86_400, 'd'), (3_600, 'h'), (60, 'm'), (1, 's')];
     let Some(first) = units.iter().position(|(size, _)| secs >= *size) else {
         out.push_str("0s");
@@ -146,7 +145,8 @@ fn write_span(out: &mut String, secs: u64) {
             if wrote {
                 out.push(' ');
             }
-            let _ = write!(out, "{count}{unit}");
+            out.push_str(itoa::Buffer::new().format(count));
+            out.push(unit);
             wrote = true;
         }
     }

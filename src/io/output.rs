@@ -126,9 +126,9 @@ impl VerdictJson<'_> {
         use crate::io::json_writer::{object, string};
         out.push(b'{');
         if let Some(line) = self.line {
-            use std::io::Write;
-            // Writing into a Vec cannot fail.
-            let _ = write!(out, "\"line\":{line},");
+            out.extend_from_slice(b"\"line\":");
+            out.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+            out.push(b',');
         }
         match self.outcome {
             Ok(verified) => {

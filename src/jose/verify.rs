@@ -129,18 +129,26 @@ fn allowed_algs<'k>(
 /// The allowlist as people read it: `HS256, HS384`, or `none`; written when displayed.
 struct Names<'a>(&'a [&'a Alg]);
 
-impl std::fmt::Display for Names<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+impl Names<'_> {
+    /// Writes the list into `out`: a detail string for every token of a `--batch`, where
+    /// going through a `Formatter` cost more than the list.
+    fn write_to(&self, out: &mut impl std::fmt::Write) -> std::fmt::Result {
         if self.0.is_empty() {
-            return f.write_str("none");
+            return out.write_str("none");
         }
         for (i, alg) in self.0.iter().enumerate() {
             if i > 0 {
-                f.write_str(", ")?;
+                out.write_str(", ")?;
             }
-            f.write_str(alg.name)?;
+            out.write_str(alg.name)?;
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Display for Names<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.write_to(f)
     }
 }
 
@@ -195,9 +203,11 @@ fn allowed_token_alg(
     }
     match allowed.iter().find(|a| a.name == asked) {
         Some(alg) => {
-            use std::fmt::Write;
             let mut detail = String::with_capacity(32);
-            let _ = write!(detail, "{asked} is allowed ({})", Names(&allowed));
+            detail.push_str(asked);
+            detail.push_str(" is allowed (");
+            let _ = Names(&allowed).write_to(&mut detail);
+            detail.push(')');
             trail.ok("alg", detail);
             Ok(alg)
         }
@@ -295,10 +305,16 @@ fn no_candidate(
     refusal
 }
 
-/// `HS256 with key KID`: sized once, as it is written for every token.
-fn with_key(what: &str, key: &Key) -> String {
-    let mut detail = String::with_capacity(what.len() + 64);
-    detail.push_str(what);
+/// `HS256 with key KID`, `RSA-OAEP + A256GCM with key KID`: the algorithms joined by ` + `,
+/// sized once and written without a `Formatter`, as it is written for every token.
+fn with_key(algs: &[&str], key: &Key) -> String {
+    let mut detail = String::with_capacity(64);
+    for (i, alg) in algs.iter().enumerate() {
+        if i > 0 {
+            detail.push_str(" + ");
+        }
+        detail.push_str(alg);
+    }
     match key.kid() {
         Some(kid) => {
             detail.push_str(" with key ");
@@ -374,7 +390,7 @@ fn verify_jws_steps(
             kids::mismatch(token, keys)
         )));
     };
-    trail.ok("signature", with_key(alg.name, key));
+    trail.ok("signature", with_key(&[alg.name], key));
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
@@ -452,10 +468,7 @@ fn decrypt_jwe_steps(
     }
     trail.step = "decryption";
     let (plaintext, key, weakness) = decrypt(token, keys, policy, alg, enc)?;
-    trail.ok(
-        "decryption",
-        with_key(&format!("{} + {}", alg.name, enc.name), key),
-    );
+    trail.ok("decryption", with_key(&[alg.name, enc.name], key));
     if let Some(weak) = weakness {
         trail.checks.push(weak_check(&weak));
     }
