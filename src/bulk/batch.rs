@@ -110,21 +110,27 @@ impl pipeline::Block for Lines {
 /// Emptied block buffers, kept for the next blocks. A block's buffers run to megabytes, and
 /// the allocator hands freed ones of that size back to the kernel: fresh ones would cost a
 /// page fault every 4 KiB of every block.
-struct Spare(Mutex<Vec<Vec<u8>>>);
+struct Spare {
+    buffers: Mutex<Vec<Vec<u8>>>,
+    /// The most kept: more would only wait, as a block in flight holds its own.
+    kept: usize,
+}
 
 impl Spare {
-    /// More than this many would only wait: in flight, a block holds its own.
-    const KEPT: usize = 4;
     /// A buffer grown past this (a block of very long lines) is let go, not kept.
     const MAX_KEPT_BYTES: usize = 4 * MAX_BLOCK_BYTES;
 
-    fn new() -> Spare {
-        Spare(Mutex::new(Vec::new()))
+    /// Room for a buffer per worker, and for the reader's or the sink's.
+    fn for_threads(threads: usize) -> Spare {
+        Spare {
+            buffers: Mutex::new(Vec::new()),
+            kept: threads + 2,
+        }
     }
 
     /// An empty buffer, a spare one when there is one.
     fn take(&self) -> Vec<u8> {
-        self.0
+        self.buffers
             .lock()
             .ok()
             .and_then(|mut spare| spare.pop())
@@ -136,8 +142,8 @@ impl Spare {
             return;
         }
         buffer.clear();
-        if let Ok(mut spare) = self.0.lock()
-            && spare.len() < Self::KEPT
+        if let Ok(mut spare) = self.buffers.lock()
+            && spare.len() < self.kept
         {
             spare.push(buffer);
         }
@@ -169,7 +175,7 @@ where
 {
     // Input buffers go from the reader to a worker and back; output buffers from a worker
     // to the sink and back.
-    let (inputs, outputs) = (Spare::new(), Spare::new());
+    let (inputs, outputs) = (Spare::for_threads(threads), Spare::for_threads(threads));
     let mut writer = InOrder {
         out,
         spare: &outputs,
@@ -387,21 +393,22 @@ mod tests {
 
     #[test]
     fn spare_buffers_come_back_empty_and_only_so_many() {
-        let spare = Spare::new();
+        let spare = Spare::for_threads(2);
         assert_eq!(spare.take().capacity(), 0, "none yet: a new one");
-        for _ in 0..Spare::KEPT + 2 {
+        // An oversized one is let go even with room to keep it.
+        spare.give(Vec::with_capacity(Spare::MAX_KEPT_BYTES + 1));
+        for _ in 0..6 {
             spare.give(b"old output".repeat(100));
         }
-        spare.give(Vec::with_capacity(Spare::MAX_KEPT_BYTES + 1));
         let kept: Vec<Vec<u8>> = std::iter::repeat_with(|| spare.take())
             .take_while(|b| b.capacity() > 0)
             .collect();
-        assert_eq!(
-            kept.len(),
-            Spare::KEPT,
-            "the rest let go, the oversized one too"
+        // One a worker, and one more each for the reader and the sink; the rest let go.
+        assert_eq!(kept.len(), 2 + 2);
+        assert!(
+            kept.iter()
+                .all(|b| b.is_empty() && (1000..=Spare::MAX_KEPT_BYTES).contains(&b.capacity()))
         );
-        assert!(kept.iter().all(|b| b.is_empty() && b.capacity() >= 1000));
     }
 
     #[test]
@@ -418,7 +425,7 @@ mod tests {
                     &mut input.as_bytes(),
                     feeder,
                     &Progress::hidden(),
-                    &Spare::new(),
+                    &Spare::for_threads(1),
                 )
             },
             |_: &mut (), block: Lines| (block.text.len(), block.lines.len()),
