@@ -197,17 +197,17 @@ pub(super) fn judge_claims(
 
 /// Checks exp, nbf and what the policy asks for, recording each in the trail.
 fn check_claims(claims: Option<&ClaimsSet>, policy: &Policy, trail: &mut Trail) -> Result<()> {
-    let asked: Vec<&str> = [
-        ("--iss", policy.iss.is_some()),
-        ("--aud", policy.aud.is_some()),
-        ("--sub", policy.sub.is_some()),
-        ("--require", !policy.require.is_empty()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, asked)| asked.then_some(flag))
-    .collect();
     let Some(claims) = claims else {
         trail.step = "claims";
+        let asked: Vec<&str> = [
+            ("--iss", policy.iss.is_some()),
+            ("--aud", policy.aud.is_some()),
+            ("--sub", policy.sub.is_some()),
+            ("--require", !policy.require.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, asked)| asked.then_some(flag))
+        .collect();
         if !asked.is_empty() {
             return Err(error::rejected(format!(
                 "the payload is not a JWT claims set, so {} cannot be checked",
